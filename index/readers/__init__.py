@@ -1,0 +1,64 @@
+"""Read documents of every supported format into RawDocument blocks, and list input files."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from index.model import Block, IngestError, RawDocument
+from index.readers.docx import read_docx
+from index.readers.formats import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, format_of
+from index.readers.html import read_html
+from index.readers.markdown import read_markdown
+from index.readers.pdf import read_pdf
+from index.readers.text import read_text
+from index.readers.walk import iter_files
+
+__all__ = ["MAX_FILE_BYTES", "SUPPORTED_SUFFIXES", "iter_files", "read_document"]
+
+_READERS: dict[str, Callable[[bytes], tuple[list[Block], dict]]] = {
+    "text": read_text,
+    "markdown": read_markdown,
+    "html": read_html,
+    "docx": read_docx,
+    "pdf": read_pdf,
+}
+_MB = 1024 * 1024
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise IngestError(
+                f"file is too large ({size / _MB:.1f} MB; the limit is {MAX_FILE_BYTES // _MB} MB)"
+            )
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise IngestError("file not found") from exc
+    except IsADirectoryError as exc:
+        raise IngestError("this is a folder, not a file") from exc
+    except OSError as exc:
+        raise IngestError(f"cannot read file ({exc.strerror or exc})") from exc
+
+
+def read_document(path: Path) -> RawDocument:
+    """Read one file into a RawDocument, choosing the reader by suffix; IngestError if unreadable."""
+    path = Path(path)
+    fmt = format_of(path.name)
+    if fmt is None:
+        raise IngestError(f"unsupported file type {path.suffix.lower() or '(no extension)'}")
+    data = _read_bytes(path)
+    if not data:
+        raise IngestError("empty file")
+    blocks, metadata = _READERS[fmt](data)
+    if not any(block.text.strip() for block in blocks):
+        raise IngestError("no text found in the document")
+    return RawDocument(
+        source=str(path),
+        format=fmt,
+        blocks=blocks,
+        metadata=metadata,
+        content_hash=hashlib.sha256(data).hexdigest(),
+    )

@@ -1,0 +1,100 @@
+"""From one read document to its articles: clean the lines, split a compilation, shape each part."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from .contents import Contents, find_contents, locate_articles
+from .junk import JunkRules, clean_line, load_junk_rules, recurring_lines
+from .lines import NUMBERED_HEADINGS, compact, toc_entry
+from .model import Block, RawDocument
+from .normalize import display_clean, undo_fake_bold
+from .paragraphs import rejoin
+from .structure import ArticleShape, shape_article
+
+HEADING_LIKE = re.compile("|".join(p.pattern for p in NUMBERED_HEADINGS) + r"|^#")
+
+
+@dataclass
+class ArticlePart:
+    """One article's shape plus what the file around it says."""
+
+    shape: ArticleShape
+    ordinal: int
+    collection_title: str | None = None
+    group: str | None = None
+
+
+def clean_blocks(blocks: list[Block], rules: JunkRules) -> list[Block]:
+    """Repair characters, undo fake bold and drop junk lines, keeping blank lines."""
+    repaired = [
+        Block(undo_fake_bold(display_clean(b.text)), b.heading_level, b.wrapped) for b in blocks
+    ]
+    boilerplate = recurring_lines([b.text for b in repaired if b.text.strip()], rules, HEADING_LIKE)
+    cleaned: list[Block] = []
+    for block in repaired:
+        if block.text.strip() in boilerplate:
+            continue
+        text = clean_line(block.text, rules)
+        if text is None:
+            continue
+        cleaned.append(Block(text, block.heading_level, block.wrapped))
+    return cleaned
+
+
+def _drop_stray_contents(blocks: list[Block]) -> list[Block]:
+    """Drop contents lines ("标题……12") that stand outside a detected table of contents."""
+    out: list[Block] = []
+    for i, block in enumerate(blocks):
+        neighbours = [b for b in blocks[max(0, i - 2): i + 3] if b is not block and b.text.strip()]
+        if toc_entry(block.text) and any(toc_entry(b.text) for b in neighbours):
+            continue
+        out.append(block)
+    return out
+
+
+def split_document(doc: RawDocument, rules: JunkRules | None = None) -> list[ArticlePart]:
+    """Return the articles of a document: one, or one per contents entry of a compilation."""
+    blocks = clean_blocks(doc.blocks, rules or load_junk_rules())
+    lines = [b.text for b in blocks]
+    contents = find_contents(lines)
+    if contents is None:
+        return [ArticlePart(shape_article(rejoin(_drop_stray_contents(blocks))), 0)]
+    return _split_compilation(blocks, contents)
+
+
+def _split_compilation(blocks: list[Block], contents: Contents) -> list[ArticlePart]:
+    lines = [b.text for b in blocks]
+    located = locate_articles(lines, contents)
+    before = blocks[: contents.start]
+    if len(located) < 2:
+        # A contents page that does not list separate articles: drop it, keep one article.
+        rest = before + blocks[contents.end:]
+        return [ArticlePart(shape_article(rejoin(rest)), 0, contents.collection_title)]
+    parts: list[ArticlePart] = []
+    preamble = [b for b in blocks[contents.end: located[0][1]] if b.text.strip()]
+    title_key = compact(contents.collection_title or "")
+    if [b for b in preamble if compact(b.text) != title_key]:
+        # Text between the contents and the first article (a foreword) is kept as its own part.
+        parts.append(ArticlePart(shape_article(rejoin(preamble), contents.collection_title), 0,
+                                 contents.collection_title))
+    bounds = [i for _, i in located] + [len(blocks)]
+    for n, (entry, start) in enumerate(located):
+        segment = blocks[start: bounds[n + 1]]
+        title = segment[0].text.strip()
+        segment[0] = Block(title, heading_level=1)
+        shape = shape_article(rejoin(segment), title)
+        parts.append(ArticlePart(shape, len(parts), contents.collection_title, entry.group))
+    return parts
+
+
+def article_id(content_hash: str, ordinal: int) -> str:
+    """Return a stable article id: the same file content always gives the same ids."""
+    return hashlib.sha1(f"{content_hash}:{ordinal}".encode()).hexdigest()[:16]
+
+
+def paragraph_id(article: str, position: int) -> str:
+    """Return a stable paragraph id within an article."""
+    return f"{article}-{position:04d}"

@@ -1,0 +1,160 @@
+"""Work out the year an article was written and the span of years it looks back over."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUM = "[一二三四五六七八九十两百零]{1,4}"
+
+# "…N周年" counted from these founding years; "建党百年" and the like name the year itself.
+_ANNIVERSARY = re.compile(
+    r"(建党|中国共产党成立|新中国成立|中华人民共和国成立|建国|改革开放|五四运动|中华全国总工会成立|建军)"
+    r"(\d{1,3}|" + _CN_NUM + r")周年")
+_FOUNDED = {"建党": 1921, "中国共产党成立": 1921, "新中国成立": 1949, "中华人民共和国成立": 1949,
+            "建国": 1949, "改革开放": 1978, "五四运动": 1919, "中华全国总工会成立": 1925,
+            "建军": 1927}
+_CENTENARY = re.compile(r"建党百年|党的百年|党成立一百周年")
+
+# A year right after these words is a target, not something that has happened.
+_PLAN_BEFORE = ("力争", "预计", "争取", "目标", "展望", "远景", "规划", "迈向")
+_PLAN_AFTER = ("远景", "目标", "前", "底前")
+
+_YEAR = re.compile(r"(?<![\d.])((?:19[5-9]|20\d)\d)\s*年(?!代)")
+_CN_YEAR = re.compile(r"([一二三四五六七八九〇○零]{4})年")
+_RANGE = re.compile(r"(?<![\d.])((?:19|20)\d\d)\s*年?\s*[-—–~～至到]\s*((?:19|20)\d\d)\s*年")
+_SINCE = re.compile(r"(?<![\d.])((?:19[5-9]|20\d)\d)\s*年(?:以来|来|至今)")
+_SPAN = re.compile(r"(?<![\d年])(?:过去的?|近|这)?([一二三四五六七八九十两]|\d{1,2})年(?:以来|来|间|里)"
+                   r"|过去的?([一二三四五六七八九十两]|\d{1,2})年")
+_CONGRESS = re.compile(r"(第?)(" + _CN_NUM + r")(次全国代表大会|大)(以来)?")
+_FIVE_YEAR_PLAN = re.compile(r"(十[一二三四五六七八九])五(?:规划)?(?:”)?(以来)?")
+_LOCAL_BEFORE = re.compile(r"(工会|工代会|团|妇联|妇|省|市|区|县|州|盟|旗)$")
+
+
+def cn_number(text: str) -> int | None:
+    """Return the value of a small numeral (十九 → 19, 二十一 → 21, 一百 → 100, 5 → 5)."""
+    if text.isdigit():
+        return int(text)
+    total, digit = 0, None
+    for char in text:
+        if char in _CN_DIGITS:
+            digit = _CN_DIGITS[char]
+        elif char == "十":
+            total += (digit if digit is not None else 1) * 10
+            digit = None
+        elif char == "百":
+            total += (digit if digit is not None else 1) * 100
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def _is_plan(text: str, start: int, end: int) -> bool:
+    """Tell whether the year at ``start:end`` is a target date rather than an event."""
+    before = text[max(0, start - 4):start]
+    return before.endswith("到") or any(w in before for w in _PLAN_BEFORE) \
+        or text[end:end + 2].startswith(_PLAN_AFTER)
+
+
+def explicit_years(text: str) -> list[int]:
+    """Return the calendar years written out in ``text`` that are events, not targets."""
+    years = [int(m.group(1)) for m in _YEAR.finditer(text) if not _is_plan(text, m.start(), m.end())]
+    for m in _CN_YEAR.finditer(text):
+        if not _is_plan(text, m.start(), m.end()):
+            years.append(int("".join(str(_CN_DIGITS[c]) for c in m.group(1))))
+    return years
+
+
+def congress_year(text: str, m: re.Match) -> int | None:
+    """Return the year of a party or ACFTU national congress; None for local congresses."""
+    n = cn_number(m.group(2))
+    if n is None or not 12 <= n <= 30:
+        return None
+    before = text[max(0, m.start() - 8):m.start()]
+    if before.endswith("中国工会"):
+        return 1998 + 5 * (n - 13) if n >= 13 else None
+    if re.search(r"(党的?|中共|中国共产党)$", before):
+        return 1982 + 5 * (n - 12)
+    if m.group(3) == "大" and not m.group(1) and not _LOCAL_BEFORE.search(before):
+        return 1982 + 5 * (n - 12)  # bare 十九大 / 二十大 is the party's
+    return None
+
+
+def _lower_bounds(text: str) -> list[int]:
+    """Return years the text proves it was written in or after."""
+    found = explicit_years(text)
+    found.extend(_FOUNDED[m.group(1)] + (cn_number(m.group(2)) or 0)
+                 for m in _ANNIVERSARY.finditer(text))
+    if _CENTENARY.search(text):
+        found.append(2021)
+    found.extend(y for m in _CONGRESS.finditer(text) if (y := congress_year(text, m)))
+    # A five-year plan is talked about from the year before it starts.
+    found.extend(1966 + 5 * (cn_number(m.group(1)) - 3) - (0 if m.group(2) else 1)
+                 for m in _FIVE_YEAR_PLAN.finditer(text))
+    return found
+
+
+def span_starts(text: str, year: int) -> list[int]:
+    """Return the years the text says it counts from ("2018年以来", "五年来", "十九大以来")."""
+    starts = [int(m.group(1)) for m in _SINCE.finditer(text)]
+    starts.extend(y for m in _CONGRESS.finditer(text) if m.group(4) and (y := congress_year(text, m)))
+    starts.extend(1966 + 5 * (cn_number(m.group(1)) - 3)
+                  for m in _FIVE_YEAR_PLAN.finditer(text) if m.group(2))
+    for m in _SPAN.finditer(text):
+        n = cn_number(m.group(1) or m.group(2))
+        if n and n <= 10:
+            starts.append(year - n)
+    if "今年以来" in text or "今年来" in text:
+        starts.append(year)
+    return starts
+
+
+def title_year(title: str) -> int | None:
+    """Return a year the title states as the article's own (not one it counts from)."""
+    ranged = _RANGE.search(title)
+    if ranged:
+        return int(ranged.group(1))
+    years = [int(m.group(1)) for m in _YEAR.finditer(title)
+             if not title[m.end():m.end() + 2].startswith(("以来", "来", "至今"))]
+    return max(years) if years else None
+
+
+def collection_year(collection_title: str | None) -> int | None:
+    """Return the year a compilation's title gives (2023年…汇编 → 2023)."""
+    years = explicit_years(collection_title or "")
+    return max(years) if years else None
+
+
+def extract_years(title: str, body: list[str], file_year: int | None = None,
+                  collection_title: str | None = None) -> tuple[int | None, list[int] | None]:
+    """Return (year written, [first, last] year covered) for one article.
+
+    Order of trust: a year in the title; the compilation's year; the latest dated event
+    in the text (plan targets like 2035年 excluded, so is anything after the file's date);
+    the file's own date.  A span needs a start cue ("2018年以来", "五年来" = five years
+    back from the year written, "十九大以来", "十三五以来"); cues in the title win over
+    the first paragraphs, which win over the rest (within ten years of the year written);
+    a title that states its year without such a cue covers just that year.
+    """
+    today = datetime.date.today().year
+    if file_year is not None and not 1949 <= file_year <= today:
+        file_year = None
+    in_collection = collection_year(collection_title)
+    ceiling = min(y for y in (file_year, in_collection, today) if y)
+    stated = title_year(title)
+    year = stated or in_collection
+    if year is None:
+        found = [y for y in _lower_bounds(title + "\n" + "\n".join(body)) if y <= ceiling]
+        year = max(found) if found else file_year
+    if year is None:
+        return None, None
+    for part in (title, "\n".join(body[:3]), "\n".join(body)):
+        starts = [s for s in span_starts(part, year) if year - 10 <= s <= year]
+        if starts:
+            return year, [min(starts), year]
+        if stated and part is title:
+            return year, [year, year]  # "2019年…工作总结" is about that one year
+    return year, None

@@ -1,0 +1,185 @@
+"""Metadata a user sets by hand: sidecar NAME.meta.toml files, a folder's metadata.csv, front matter."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tomllib
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from index.model import DOC_TYPES, LEVELS, IngestError
+from index.readers.encoding import decode_bytes
+
+FIELDS = (
+    "title", "organization", "province", "city", "county", "unit", "level", "year",
+    "years_covered", "doc_type", "byline",
+)
+CSV_NAME = "metadata.csv"
+_FILE_COLUMNS = ("file", "filename")
+
+# Users write levels in Chinese as often as the English codes the index stores.
+_LEVEL_ALIASES = {
+    "全国": "national", "国家": "national", "全国级": "national",
+    "省": "province", "省级": "province",
+    "市": "city", "市级": "city", "地市": "city", "地市级": "city",
+    "区": "district", "县": "district", "区县": "district", "县级": "district", "区县级": "district",
+    "单位": "unit", "基层": "unit", "基层单位": "unit",
+    "企业": "enterprise",
+}
+_YEAR = re.compile(r"^\s*(\d{4})\s*年?\s*$")
+_RANGE = re.compile(r"^\s*(\d{4})\s*年?\s*(?:[-–—~～至到]|--)\s*(\d{4})\s*年?\s*$")
+_MIN_YEAR, _MAX_YEAR = 1900, 2100
+
+
+def _year(value: object) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a year")
+    if isinstance(value, int):
+        year = value
+    else:
+        match = _YEAR.match(str(value))
+        if not match:
+            raise ValueError(f"{value!r} is not a year")
+        year = int(match.group(1))
+    if not _MIN_YEAR <= year <= _MAX_YEAR:
+        raise ValueError(f"{year} is not a plausible year")
+    return year
+
+
+def _years_covered(value: object) -> list[int]:
+    if isinstance(value, (list, tuple)):
+        if len(value) != 2:
+            raise ValueError(f"{value!r} is not a [from, to] pair")
+        first, last = _year(value[0]), _year(value[1])
+    else:
+        match = _RANGE.match(str(value))
+        if match:
+            first, last = _year(match.group(1)), _year(match.group(2))
+        else:
+            first = last = _year(value)
+    if first > last:
+        raise ValueError(f"{value!r} runs backwards")
+    return [first, last]
+
+
+def _level(value: object) -> str:
+    text = str(value).strip()
+    level = _LEVEL_ALIASES.get(text, text.lower())
+    if level not in LEVELS:
+        raise ValueError(f"{text!r} is not one of {', '.join(LEVELS)}")
+    return level
+
+
+def _doc_type(value: object) -> str:
+    text = str(value).strip()
+    if text not in DOC_TYPES:
+        raise ValueError(f"{text!r} is not one of {'、'.join(DOC_TYPES)}")
+    return text
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(f"{value!r} is not text")
+    return str(value).strip()
+
+
+_CONVERT = {"year": _year, "years_covered": _years_covered, "level": _level, "doc_type": _doc_type}
+
+
+def convert_fields(raw: dict, strict: bool = True, origin: str = "") -> dict[str, object]:
+    """Keep Article field names with non-empty values, typed; bad values raise unless not strict."""
+    fields: dict[str, object] = {}
+    for key, value in raw.items():
+        name = str(key).strip().lower()
+        if name not in FIELDS or value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        try:
+            fields[name] = _CONVERT.get(name, _text)(value)
+        except ValueError as exc:
+            if strict:
+                raise IngestError(f"{origin}: field {name}: {exc}") from exc
+    return fields
+
+
+def overrides_from_front_matter(meta: dict) -> dict[str, object]:
+    """Return the Article fields set in markdown front matter; values that do not fit are ignored."""
+    # Front matter is often written for other tools, so a value of the wrong shape is not fatal.
+    return convert_fields(meta, strict=False)
+
+
+def _sidecars(path: Path) -> list[Path]:
+    """Return existing sidecars, least specific first: NAME.meta.toml, then NAME.EXT.meta.toml."""
+    candidates = [path.with_name(f"{path.stem}.meta.toml"), path.with_name(f"{path.name}.meta.toml")]
+    return [c for c in dict.fromkeys(candidates) if c.is_file()]
+
+
+def _load_toml(path: Path) -> dict[str, object]:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise IngestError(f"{path.name}: malformed TOML ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise IngestError(f"{path.name}: not UTF-8 text (TOML files must be UTF-8)") from exc
+    except OSError as exc:
+        raise IngestError(f"{path.name}: cannot read ({exc.strerror or exc})") from exc
+    return convert_fields(data, origin=path.name)
+
+
+def _file_key(name: str) -> str:
+    # Windows matches names case-insensitively and macOS stores them decomposed (NFD).
+    return unicodedata.normalize("NFC", Path(name.strip().replace("\\", "/")).name).casefold()
+
+
+@lru_cache(maxsize=64)
+def _csv_rows(path: str, mtime_ns: int, size: int) -> dict[str, list[dict[str, str]]]:
+    """Return the rows of a metadata.csv keyed by file name (cached while the file is unchanged)."""
+    name = Path(path).name
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise IngestError(f"{name}: cannot read ({exc.strerror or exc})") from exc
+    try:
+        text = decode_bytes(data)  # Excel saves GBK, or UTF-8 with a BOM
+    except IngestError as exc:
+        raise IngestError(f"{name}: {exc}") from exc
+    rows: dict[str, list[dict[str, str]]] = {}
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+        header = {str(h).strip().lower(): h for h in reader.fieldnames or [] if h is not None}
+        column = next((header[c] for c in _FILE_COLUMNS if c in header), None)
+        if column is None:
+            raise IngestError(f"{name}: no 'file' or 'filename' column in the first line")
+        for row in reader:
+            if None in row:
+                raise IngestError(f"{name}: line {reader.line_num} has more cells than the header")
+            key = _file_key(row.get(column) or "")
+            if key:
+                rows.setdefault(key, []).append({str(k): v for k, v in row.items() if k != column})
+    except csv.Error as exc:
+        raise IngestError(f"{name}: malformed CSV ({exc})") from exc
+    return rows
+
+
+def _load_csv(path: Path) -> dict[str, object]:
+    table = path.with_name(CSV_NAME)
+    if not table.is_file():
+        return {}
+    info = table.stat()
+    rows = _csv_rows(str(table), info.st_mtime_ns, info.st_size).get(_file_key(path.name), [])
+    if len(rows) > 1:
+        raise IngestError(f"{CSV_NAME}: {path.name} is listed on {len(rows)} lines")
+    return convert_fields(rows[0], origin=f"{CSV_NAME} ({path.name})") if rows else {}
+
+
+def load_overrides(path: Path) -> dict[str, object]:
+    """Return the Article fields set for a document by its folder's metadata.csv and its sidecars."""
+    path = Path(path)
+    fields = _load_csv(path)
+    # More specific sources win: the folder table, then NAME.meta.toml, then NAME.EXT.meta.toml.
+    for sidecar in _sidecars(path):
+        fields.update(_load_toml(sidecar))
+    return fields

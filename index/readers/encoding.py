@@ -1,0 +1,142 @@
+"""Turn the bytes of a text-like file into a string, whatever its Chinese encoding."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import chardet
+
+from index.model import IngestError
+
+# Longest BOM first: the UTF-32 LE BOM starts with the UTF-16 LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# GB2312 and GBK are subsets of GB18030; pages declared as one often hold characters of the
+# larger set. cp950 and big5hkscs extend Big5 with characters common on Taiwan/HK systems.
+_ALIASES = {
+    "gb2312": ["gb18030"],
+    "gbk": ["gb18030"],
+    "cp936": ["gb18030"],
+    "x-gbk": ["gb18030"],
+    "gb_2312-80": ["gb18030"],
+    "euc-cn": ["gb18030"],
+    "gb18030": ["gb18030"],
+    "big5": ["cp950", "big5hkscs"],
+    "big5-hkscs": ["big5hkscs"],
+    "cp950": ["cp950", "big5hkscs"],
+    "iso-8859-1": ["cp1252"],
+    "latin-1": ["cp1252"],
+    "ascii": ["utf-8"],
+}
+
+# Detection only chooses among the encodings Chinese documents come in (plus Western
+# Windows text): left free, chardet names Japanese, Cyrillic or EBCDIC code pages for short
+# or damaged Chinese text and the "decoded" result is garbage.
+_CANDIDATES = [
+    "utf-8", "gb18030", "gb2312", "gbk", "big5", "cp950", "big5hkscs", "hz-gb-2312",
+    "windows-1252", "iso-8859-1", "ascii",
+]
+# Western text has its accented letters one at a time; long runs of high bytes are
+# double-byte text that no candidate could decode.
+_HIGH_RUN = re.compile(rb"[\x80-\xff]{4,}")
+
+# Servers often declare a Western single-byte charset by default; any byte string decodes in
+# those, so such a declaration is only believed when detection does not see Chinese.
+_SINGLE_BYTE = re.compile(r"^(iso-?8859|latin|l1$|cp125|windows-125|cp437|us-ascii)")
+
+# Control bytes that never occur in text (TAB, LF, VT, FF, CR, DOS end-of-file SUB and ESC
+# excluded).
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x19\x1c-\x1f]")
+_SNIFF = 8192
+_C1 = re.compile("[\x80-\x9f]")
+
+
+def strip_bom(data: bytes) -> tuple[bytes, str | None]:
+    """Return the bytes after a byte-order mark and the codec that mark names, if any."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :], codec
+    return data, None
+
+
+def looks_binary(data: bytes) -> bool:
+    """Tell whether bytes without a BOM look like a binary file rather than text."""
+    head = data[:_SNIFF]
+    if b"\x00" in head:
+        return True
+    return len(_CONTROL.findall(head)) > max(8, len(head) // 100)
+
+
+def codecs_for(label: str) -> list[str]:
+    """Return the Python codecs to try for a declared or detected charset label."""
+    key = label.strip().lower().replace("_", "-")
+    if key in _ALIASES:
+        return _ALIASES[key]
+    try:
+        return [codecs.lookup(key).name]
+    except LookupError:
+        return []
+
+
+def _strict(data: bytes, label: str) -> str | None:
+    for codec in codecs_for(label):
+        try:
+            return data.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return None
+
+
+def _detect(data: bytes) -> dict:
+    return chardet.detect(data, include_encodings=_CANDIDATES)
+
+
+def _plausible(label: str, body: bytes) -> bool:
+    return not (_SINGLE_BYTE.match(label.strip().lower()) and _HIGH_RUN.search(body))
+
+
+def decode_bytes(data: bytes, hint: str | None = None) -> str:
+    """Decode text bytes: BOM, strict UTF-8, a declared charset if it decodes, then detection."""
+    body, bom_codec = strip_bom(data)
+    if bom_codec:
+        try:
+            return body.decode(bom_codec)
+        except UnicodeDecodeError as exc:
+            raise IngestError(f"text has a {bom_codec.upper()} byte-order mark but invalid bytes") from exc
+    if looks_binary(body):
+        raise IngestError("binary file")
+    # UTF-8 first: strict GB18030 also "decodes" most UTF-8 Chinese bytes, into garbage.
+    text = _strict(body, "utf-8")
+    if text is not None:
+        return text
+    if hint and _plausible(hint, body):
+        text = _strict(body, hint)
+        if text is not None:
+            return text
+    label = _detect(body).get("encoding")
+    if not label:
+        raise IngestError("cannot recognise the text encoding")
+    if not _plausible(label, body):
+        raise IngestError("cannot recognise the text encoding (damaged or unsupported multi-byte text)")
+    text = _strict(body, label)
+    if text is None:
+        raise IngestError(f"text looks like {label} but contains bytes invalid in that encoding")
+    if _C1.search(text):
+        # C1 controls never occur in real text: the guessed single-byte code page is wrong.
+        raise IngestError("cannot recognise the text encoding")
+    return text
+
+
+def split_lines(text: str) -> list[str]:
+    """Split text into physical lines on CRLF, CR, LF and form feed, without a final empty line."""
+    lines = re.split(r"\r\n|\r|\n|\f", text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines

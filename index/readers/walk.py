@@ -1,0 +1,108 @@
+"""Walk the paths given to ingest and list the files to read, and those skipped and why."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from index.model import Skipped
+from index.readers.encoding import looks_binary, strip_bom
+from index.readers.formats import SUPPORTED_SUFFIXES, TEXT_FORMATS, UNSUPPORTED_ADVICE, format_of
+
+_SNIFF = 8192
+
+
+def is_sidecar(name: str) -> bool:
+    """Tell whether a file name is a metadata override file rather than a document."""
+    lower = name.lower()
+    return lower == "metadata.csv" or lower.endswith(".meta.toml")
+
+
+def _unsupported_reason(name: str) -> str:
+    dot = name.rfind(".")
+    if dot <= 0:
+        return "no file extension, so the file type is unknown"
+    suffix = name[dot:].lower()
+    return UNSUPPORTED_ADVICE.get(
+        suffix, f"unsupported file type {suffix} (supported: {', '.join(SUPPORTED_SUFFIXES)})"
+    )
+
+
+def _check_file(path: Path, seen: set[tuple[int, int]]) -> Iterator[Path | Skipped]:
+    name = path.name
+    # Word leaves "~$name.docx" owner files beside open documents: never documents.
+    if is_sidecar(name) or name.startswith("~$"):
+        return
+    fmt = format_of(name)
+    if fmt is None:
+        yield Skipped(str(path), _unsupported_reason(name))
+        return
+    try:
+        info = path.stat()
+        if (info.st_dev, info.st_ino) in seen:
+            return  # the same file reached twice, through a link or overlapping paths
+        seen.add((info.st_dev, info.st_ino))
+        if info.st_size == 0:
+            yield Skipped(str(path), "empty file")
+            return
+        if fmt in TEXT_FORMATS:
+            with path.open("rb") as handle:
+                head, bom = strip_bom(handle.read(_SNIFF))
+            if bom is None and looks_binary(head):
+                yield Skipped(str(path), "binary file, not text")
+                return
+    except OSError as exc:
+        yield Skipped(str(path), f"cannot read file ({exc.strerror or exc})")
+        return
+    yield path
+
+
+def _walk_folder(
+    folder: Path, folders: set[tuple[int, int]], seen: set[tuple[int, int]]
+) -> Iterator[Path | Skipped]:
+    try:
+        info = folder.stat()
+        key = (info.st_dev, info.st_ino)
+        if key in folders:
+            return  # a symlink loop, or a folder reached twice
+        folders.add(key)
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError as exc:
+        yield Skipped(str(folder), f"cannot open folder ({exc.strerror or exc})")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = folder / entry.name
+        try:
+            is_dir, is_file = entry.is_dir(), entry.is_file()
+        except OSError:
+            is_dir = is_file = False
+        if is_dir:
+            yield from _walk_folder(path, folders, seen)
+        elif is_file:
+            yield from _check_file(path, seen)
+        elif entry.is_symlink():
+            yield Skipped(str(path), "broken symbolic link")
+        else:
+            yield Skipped(str(path), "not a regular file")
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[Path | Skipped]:
+    """Yield the document files under the given files and folders, and Skipped for the rest."""
+    folders: set[tuple[int, int]] = set()
+    seen: set[tuple[int, int]] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from _walk_folder(path, folders, seen)
+        elif path.is_file():
+            yield from _check_file(path, seen)
+        elif path.is_symlink():
+            yield Skipped(str(path), "broken symbolic link")
+        elif path.exists():
+            yield Skipped(str(path), "not a regular file")
+        else:
+            yield Skipped(str(path), "no such file or folder")

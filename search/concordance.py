@@ -1,0 +1,58 @@
+"""Keyword-in-context lines for a concordance view, and their sorting."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.normalize import fold
+from search.highlight import occurrences
+
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+_WHITESPACE = re.compile(r"\s+")
+SORT_KEYS = ("left", "right")
+
+
+@dataclass(frozen=True)
+class KwicLine:
+    """One occurrence with its left and right context, as plain (unescaped) text."""
+
+    left: str
+    match: str
+    right: str
+    paragraph_id: str
+
+
+def _flat(text: str) -> str:
+    return _LINE_BREAKS.sub(" ", text)
+
+
+def kwic_lines(
+    text: str, paragraph_id: str, needle: str, context: int = 30, traditional: bool = False
+) -> list[KwicLine]:
+    """Return one line per non-overlapping occurrence of ``needle``, with ``context`` chars each side."""
+    context = max(0, context)
+    return [
+        KwicLine(
+            left=_flat(text[max(0, start - context) : start]),
+            match=_flat(text[start:end]),
+            right=_flat(text[end : end + context]),
+            paragraph_id=paragraph_id,
+        )
+        for start, end in occurrences(text, needle, traditional)
+    ]
+
+
+def _sort_form(text: str) -> str:
+    # Compare what matching compares: full-width and half-width, cases and spacing sort together.
+    return _WHITESPACE.sub("", fold(text))
+
+
+def sort_lines(lines: list[KwicLine], key: str) -> list[KwicLine]:
+    """Return ``lines`` sorted by ``key`` ("left": nearest word first, or "right"), stably."""
+    if key == "left":
+        # Reversed, so lines group by the characters right before the match, as concordancers do.
+        return sorted(lines, key=lambda line: (_sort_form(line.left)[::-1], line.paragraph_id))
+    if key == "right":
+        return sorted(lines, key=lambda line: (_sort_form(line.right), line.paragraph_id))
+    raise ValueError(f"unknown sort key {key!r}; expected one of {', '.join(SORT_KEYS)}")

@@ -1,0 +1,64 @@
+"""Concordance over an index: every occurrence of a phrase, with counts by province and year."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .concordance import SORT_KEYS, kwic_lines, sort_lines
+from .engine import SearchIndex
+from .errors import QueryError
+from .whoosh_query import literal_query
+
+MAX_LINES = 5000
+MAX_CONTEXT = 80
+
+
+def _counts(counter: Counter, newest_first: bool = False) -> list[dict]:
+    if newest_first:
+        items = sorted(counter.items(), key=lambda kv: -kv[0])
+    else:
+        items = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [{"value": value, "count": count} for value, count in items]
+
+
+def concordance(index: SearchIndex, phrase: str, sort: str = "right", context: int = 30,
+                limit: int = MAX_LINES) -> dict:
+    """Return every occurrence of ``phrase`` as left · match · right lines, sorted, with counts."""
+    phrase = phrase.strip().strip("\"“”「」")
+    if sort not in SORT_KEYS:
+        raise QueryError(f"unknown sort {sort!r}", hint="use left or right")
+    if not 1 <= context <= MAX_CONTEXT:
+        raise QueryError(f"context must be between 1 and {MAX_CONTEXT} characters", hint="try 30")
+    query = literal_query(phrase) if phrase else None
+    if query is None:
+        raise QueryError("the concordance needs a phrase", hint="for example: 职工书屋")
+    lines = []
+    by_province: Counter = Counter()
+    by_year: Counter = Counter()
+    paragraphs = 0
+    with index.searcher() as searcher:
+        for docnum in searcher.docs_for_query(query):
+            stored = searcher.stored_fields(docnum)
+            found = kwic_lines(stored.get("text", ""), stored["id"], phrase, context)
+            if not found:
+                continue
+            paragraphs += 1
+            by_province[stored.get("province") or "（未知）"] += len(found)
+            if stored.get("year"):
+                by_year[int(stored["year"])] += len(found)
+            meta = {"title": stored.get("title"), "province": stored.get("province"), "year": stored.get("year")}
+            lines.extend((line, meta) for line in found)
+    order = {id(line): meta for line, meta in lines}
+    ordered = sort_lines([line for line, _ in lines], sort)
+    return {
+        "query": phrase,
+        "sort": sort,
+        "total": len(ordered),
+        "paragraphs": paragraphs,
+        "lines": [
+            {"left": l.left, "match": l.match, "right": l.right, "paragraph_id": l.paragraph_id, **order[id(l)]}
+            for l in ordered[:limit]
+        ],
+        "by_province": _counts(by_province),
+        "by_year": _counts(by_year, newest_first=True),
+    }

@@ -1,0 +1,326 @@
+"""Parse the search box's text into terms, OR groups, exclusions and facet filters, never raising.
+
+Language: space-separated terms are ANDed; "quoted phrase" (also “…”, 「…」, 『…』); -term and
+-"phrase" exclude; OR or | between terms makes an OR group; field:value filters (省:河北,
+年:2019-2023, 级别:市 …, see FIELD_ALIASES) where repeating a field or a comma ORs values.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from search.query_fields import (
+    FACET_FIELDS,
+    FIELD_ALIASES,
+    FIELD_LABELS,
+    KIND_NAMES,
+    LEVEL_NAMES,
+    canonical_value,
+    field_for,
+    snippet,
+    split_values,
+    value_label,
+)
+
+__all__ = [
+    "FACET_FIELDS", "FIELD_ALIASES", "KIND_NAMES", "LEVEL_NAMES",
+    "ParsedQuery", "Term", "format_query", "parse_query",
+]
+
+# Chinese IMEs type “…”; writers pasting from Word get ”…” or mismatched pairs, so every quote
+# mark opens and closes alike, and quote marks are never part of a term.
+_QUOTES = '"“”「」『』＂'
+_DASHES = "-－"
+_PIPES = "|｜"
+_OR_WORDS = frozenset({"OR", "ＯＲ"})
+_COLON = re.compile("[:：]")
+_QUOTE = re.compile(f"[{_QUOTES}]")
+_WORD = re.compile(f"[^\\s{_QUOTES}{_PIPES}]+")
+_VALUE = re.compile(f"[^\\s{_QUOTES}]*")
+_SPACE = re.compile(r"\s*")
+_UNKNOWN_FIELD_MAX = 12
+
+_N_CONTROL = "已删除检索式中的不可见控制字符。"
+_N_UNPAIRED = "忽略了未配对的引号。"
+_N_EMPTY_QUOTES = "忽略了空的引号。"
+_N_MINUS = "忽略了后面没有检索词的减号“-”。"
+_N_OR = "忽略了位置不当的 OR（OR 只能写在两个要查找的词之间）。"
+_N_ONLY_EXCLUDED = "检索式只有排除词，没有要查找的内容。"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One literal to find, as typed."""
+
+    text: str
+    phrase: bool
+
+
+@dataclass
+class ParsedQuery:
+    """What the user asked for: ANDed OR-groups of terms, exclusions, facet filters, notices."""
+
+    groups: list[list[Term]] = field(default_factory=list)
+    excluded: list[Term] = field(default_factory=list)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        """Tell whether the query asks for nothing: no terms to find and no filters."""
+        return not self.groups and not self.filters
+
+    def literals(self) -> list[str]:
+        """Return every positive term's text, in order and de-duplicated, for highlighting."""
+        return list(dict.fromkeys(t.text for group in self.groups for t in group))
+
+
+def parse_query(text: str, max_length: int = 500) -> ParsedQuery:
+    """Parse the search box's text; anything malformed is dropped or taken literally, with a notice."""
+    return _Parser(text, max_length).parse()
+
+
+def format_query(parsed: ParsedQuery) -> str:
+    """Return the canonical query text, which parses back to the same groups, exclusions and filters."""
+    parts = [" OR ".join(_format_term(t) for t in group) for group in parsed.groups if group]
+    parts += ["-" + _format_term(t) for t in parsed.excluded]
+    for name in FACET_FIELDS:
+        values = [_unquote(value_label(name, v)) for v in parsed.filters.get(name, ())]
+        joined = ",".join(v for v in values if v.strip())
+        if joined:
+            quoted = any(c.isspace() for c in joined)
+            parts.append(f'{FIELD_LABELS[name]}:{_quote(joined) if quoted else joined}')
+    return " ".join(parts)
+
+
+class _Parser:
+    """One left-to-right pass over the cleaned text, building a ParsedQuery as it goes."""
+
+    def __init__(self, text: object, max_length: int) -> None:
+        self.result = ParsedQuery()
+        self.text = self._clean(text, max_length)
+        self.pos = 0
+        # OR state: the previous meaningful item, whether an OR waits for the next term, and the
+        # field an OR after a filter joins (省:河北 OR 省:河南 is what repeating means anyway).
+        self.last: str | None = None
+        self.or_pending = False
+        self.or_after_filter: str | None = None
+
+    def parse(self) -> ParsedQuery:
+        """Consume the text and return the result."""
+        text, size = self.text, len(self.text)
+        while True:
+            self.pos = _SPACE.match(text, self.pos).end()
+            if self.pos >= size:
+                break
+            char = text[self.pos]
+            if char in _QUOTES:
+                self._term(self._read_quoted(), phrase=True, negated=False)
+            elif char in _PIPES:
+                self.pos += 1
+                self._or()
+            elif char in _DASHES:
+                self._excluded()
+            else:
+                self._word(negated=False)
+        if self.or_pending or self.or_after_filter:
+            self._notice(_N_OR)
+        self._finish()
+        return self.result
+
+    def _clean(self, text: object, max_length: int) -> str:
+        """Strip control characters, cut to ``max_length`` and drop an unpaired quote."""
+        if not isinstance(text, str):
+            text = "" if text is None else str(text)
+        limit = max(0, max_length)
+        kept: list[str] = []
+        control = truncated = False
+        for char in text:
+            if unicodedata.category(char) in ("Cc", "Cf", "Cs"):
+                if not char.isspace():
+                    control = True
+                    continue
+                char = " "  # tabs and newlines still separate terms
+            if len(kept) == limit:
+                truncated = True
+                break
+            kept.append(char)
+        if control:
+            self._notice(_N_CONTROL)
+        if truncated:
+            self._notice(f"检索式过长，只使用了前 {limit} 个字符。")
+        cleaned = "".join(kept)
+        quotes = [m.start() for m in _QUOTE.finditer(cleaned)]
+        if len(quotes) % 2:
+            # Quotes pair from the left, so the unpaired one is the last; its text stays as words.
+            cleaned = cleaned[: quotes[-1]] + cleaned[quotes[-1] + 1:]
+            self._notice(_N_UNPAIRED)
+        return cleaned
+
+    def _read_quoted(self) -> str:
+        """Read from the quote mark at ``pos`` to the next one; return the text, spaces collapsed."""
+        start = self.pos + 1
+        match = _QUOTE.search(self.text, start)
+        end = match.start() if match else len(self.text)
+        self.pos = end + 1
+        return " ".join(self.text[start:end].split())
+
+    def _excluded(self) -> None:
+        """Read a -term, -"phrase" or a stray minus."""
+        text = self.text
+        while self.pos < len(text) and text[self.pos] in _DASHES:
+            self.pos += 1
+        if self.pos >= len(text) or text[self.pos].isspace() or text[self.pos] in _PIPES:
+            self._notice(_N_MINUS)
+        elif text[self.pos] in _QUOTES:
+            self._term(self._read_quoted(), phrase=True, negated=True)
+        else:
+            self._word(negated=True)
+
+    def _word(self, negated: bool) -> None:
+        """Read a bare word at ``pos``: OR, a field filter, or a term."""
+        match = _WORD.match(self.text, self.pos)
+        word = match.group()
+        colon = _COLON.search(word)
+        name = word[: colon.start()] if colon else ""
+        facet = field_for(name) if colon else None
+        if facet is not None:
+            self.pos += colon.end()
+            self._filter(facet, name, negated)
+            return
+        self.pos = match.end()
+        if word in _OR_WORDS and not negated:
+            self._or()
+            return
+        value = word[colon.end():] if colon else ""
+        if name.isalpha() and len(name) <= _UNKNOWN_FIELD_MAX and value and not value.startswith("//"):
+            self._notice(f"“{snippet(name)}”不是可用的筛选条件，已把“{snippet(word)}”当作普通文字查找。")
+        self._term(word, phrase=False, negated=negated)
+
+    def _filter(self, facet: str, name: str, negated: bool) -> None:
+        """Read the value after ``name:`` (``pos`` is just past the colon) and record the filter."""
+        raw = self._read_value()
+        if negated:
+            self._notice(f"不支持排除筛选条件，已忽略“-{snippet(name)}:{snippet(raw)}”。")
+            return
+        values: list[str] = []
+        complained = False
+        for alternative in split_values(raw):
+            value, notice = canonical_value(facet, alternative)
+            if notice:
+                self._notice(notice)
+                complained = True
+            if value is not None:
+                values.append(value)
+        if not values:
+            if not complained:
+                self._notice(f"筛选条件“{snippet(name)}:”没有填写内容，已忽略。")
+            return
+        if self.or_pending or (self.or_after_filter not in (None, facet)):
+            self._notice(_N_OR)
+        self.or_pending = False
+        self.or_after_filter = None
+        known = self.result.filters.setdefault(facet, [])
+        known.extend(v for v in dict.fromkeys(values) if v not in known)
+        self.last = "filter:" + facet
+
+    def _read_value(self) -> str:
+        """Return a filter's raw value: quoted, unquoted, or (省: 河北) the next word."""
+        text = self.text
+        if self.pos < len(text) and text[self.pos] in _QUOTES:
+            return self._read_quoted()
+        value = _VALUE.match(text, self.pos)
+        if value.group():
+            self.pos = value.end()
+            return value.group()
+        ahead = _SPACE.match(text, self.pos).end()
+        if ahead >= len(text) or text[ahead] in _DASHES + _PIPES:
+            return ""
+        if text[ahead] in _QUOTES:
+            self.pos = ahead
+            return self._read_quoted()
+        word = _WORD.match(text, ahead).group()
+        colon = _COLON.search(word)
+        if word in _OR_WORDS or (colon and field_for(word[: colon.start()])):
+            return ""
+        value = _VALUE.match(text, ahead)
+        self.pos = value.end()
+        return value.group()
+
+    def _or(self) -> None:
+        """Record an OR between the previous item and the next."""
+        if self.last == "term" and not self.or_pending:
+            self.or_pending = True
+        elif self.last and self.last.startswith("filter:") and not self.or_after_filter:
+            self.or_after_filter = self.last.removeprefix("filter:")
+        else:
+            self._notice(_N_OR)
+        self.last = "or"
+
+    def _term(self, text: str, phrase: bool, negated: bool) -> None:
+        """Record a term: into the current OR group, a new AND group, or the exclusions."""
+        if not text:
+            self._notice(_N_EMPTY_QUOTES)
+            return
+        if not any(c.isalnum() for c in text):
+            self._notice(f"忽略了只含标点符号的“{snippet(text)}”。")
+            return
+        term = Term(text, phrase)
+        if negated or self.or_after_filter:
+            if self.or_pending or self.or_after_filter:
+                self._notice(_N_OR)
+            self.or_pending = False
+            self.or_after_filter = None
+        if negated:
+            if term not in self.result.excluded:
+                self.result.excluded.append(term)
+            self.last = "excluded"
+            return
+        groups = self.result.groups
+        if self.or_pending:
+            if term not in groups[-1]:
+                groups[-1].append(term)
+        else:
+            groups.append([term])
+        self.or_pending = False
+        self.last = "term"
+
+    def _finish(self) -> None:
+        """Drop repeated AND groups and flag a query that only excludes."""
+        unique: list[list[Term]] = []
+        for group in self.result.groups:
+            if group not in unique:
+                unique.append(group)
+        self.result.groups = unique
+        if self.result.excluded and self.result.is_empty():
+            self._notice(_N_ONLY_EXCLUDED)
+
+    def _notice(self, message: str) -> None:
+        if message not in self.result.notices:
+            self.result.notices.append(message)
+
+
+def _format_term(term: Term) -> str:
+    """Write a term so it parses back the same; a bare term that would not is quoted."""
+    text = term.text
+    if term.phrase or not _is_bare(text):
+        return _quote(_unquote(text))
+    return text
+
+
+def _is_bare(text: str) -> bool:
+    """Tell whether ``text`` written unquoted reads back as exactly this one term."""
+    match = _WORD.fullmatch(text)
+    if match is None or text[0] in _DASHES or text in _OR_WORDS:
+        return False
+    colon = _COLON.search(text)
+    return not (colon and field_for(text[: colon.start()]))
+
+
+def _quote(text: str) -> str:
+    return f'"{text}"'
+
+
+def _unquote(text: str) -> str:
+    return " ".join(_QUOTE.sub(" ", text).split())

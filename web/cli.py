@@ -1,0 +1,212 @@
+"""The `unionsearch` command: one Click group; each subcommand parses, calls the library, prints."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from index.ingest import ingest
+from index.model import Article
+
+from .settings import default_index_dir
+
+
+def _dump(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def region_label(article: Article | dict) -> str:
+    """Return "省 市 县" for display, or a dash when the region is unknown."""
+    get = article.get if isinstance(article, dict) else lambda k: getattr(article, k)
+    parts = [get(k) for k in ("province", "city", "county") if get(k)]
+    return " ".join(parts) or (get("unit") or "—")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="unionsearch")
+def main() -> None:
+    """工会文稿检索 UnionSearch: index and search Chinese trade-union documents."""
+
+
+def index_option(func):
+    """Add the shared --index option (default: UNIONSEARCH_INDEX or the per-user data folder)."""
+    return click.option(
+        "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
+        default=None, help="Index folder [default: $UNIONSEARCH_INDEX or the per-user data folder].",
+    )(func)
+
+
+def resolve_index(index_dir: Path | None) -> Path:
+    """Return the index folder the user asked for, or the default one."""
+    return index_dir or default_index_dir()
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a summary.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def inspect(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Show what ingest extracts from files or folders, without indexing."""
+    result = ingest(paths)
+    if as_json:
+        _dump(result.to_dict())
+        return
+    for article in result.articles:
+        year = article.year or "—"
+        click.echo(f"{article.title} · {region_label(article)} · {year} · {len(article.paragraphs)} 段")
+    for notice in result.notices:
+        click.echo(f"注意: {notice}", err=True)
+    if result.skipped:
+        click.echo(f"\n跳过 {len(result.skipped)} 个文件:")
+        for skipped in result.skipped:
+            click.echo(f"  {skipped.path}: {skipped.reason}")
+    paragraphs = sum(len(a.paragraphs) for a in result.articles)
+    click.echo(f"\n{len(result.articles)} 篇文章, {paragraphs} 段")
+
+
+def _fail(error: Exception) -> None:
+    """Print a library error with its hint and exit non-zero."""
+    message = getattr(error, "message", str(error))
+    hint = getattr(error, "hint", None)
+    raise click.ClickException(f"{message}" + (f"\n提示: {hint}" if hint else ""))
+
+
+@main.command("index")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def index_command(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool, quiet: bool) -> None:
+    """Add, update and remove documents under PATHS in the index (incremental)."""
+    from index.writer import IndexBusy, IndexFormatError, update_index
+    from tqdm import tqdm
+
+    target = resolve_index(index_dir)
+    bar = tqdm(unit=" 文件", desc="索引", disable=quiet or as_json, file=sys.stderr)
+    try:
+        summary = update_index(target, paths, on_file=lambda _path: bar.update(1))
+    except (IndexBusy, IndexFormatError) as exc:
+        _fail(exc)
+    finally:
+        bar.close()
+    if as_json:
+        _dump(summary.to_dict())
+        return
+    for notice in summary.notices:
+        click.echo(f"注意: {notice}")
+    for skipped in summary.skipped:
+        click.echo(f"跳过 {skipped.path}: {skipped.reason}")
+    click.echo(
+        f"新增 {summary.added}，更新 {summary.updated}，删除 {summary.removed}，未变 {summary.unchanged}，"
+        f"跳过 {len(summary.skipped)} 个文件；索引共 {summary.articles} 篇文章 {summary.paragraphs} 段；"
+        f"用时 {summary.seconds} 秒 ({target})"
+    )
+
+
+def _open_index(index_dir: Path | None):
+    from search.engine import SearchIndex
+
+    return SearchIndex(resolve_index(index_dir))
+
+
+def parse_filter_options(options: tuple[str, ...]) -> dict[str, list[str]]:
+    """Turn repeated -f FIELD=VALUE options into a filter dict."""
+    filters: dict[str, list[str]] = {}
+    for option in options:
+        name, sep, value = option.partition("=")
+        if not sep or not value.strip():
+            raise click.BadParameter(f"{option!r} is not FIELD=VALUE", param_hint="-f")
+        filters.setdefault(name.strip(), []).append(value.strip())
+    return filters
+
+
+def _highlight_terminal(snippet_html: str, colour: bool) -> str:
+    import html as html_lib
+
+    text = snippet_html.replace("<mark>", "\x00").replace("</mark>", "\x01")
+    text = html_lib.unescape(text)
+    on, off = ("\x1b[1;33m", "\x1b[0m") if colour else ("【", "】")
+    return text.replace("\x00", on).replace("\x01", off)
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("-f", "--filter", "filters", multiple=True, metavar="FIELD=VALUE",
+              help="Filter by facet (province, city, county, year, theme, level, doc_type, kind); repeat for OR.")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
+@click.option("--page", type=click.IntRange(1, 100_000), default=1, show_default=True)
+@click.option("--per-page", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--no-synonyms", is_flag=True, help="Do not expand synonyms and abbreviations.")
+@click.argument("query", nargs=-1)
+def search(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters: tuple[str, ...],
+           sort: str, page: int, per_page: int, no_synonyms: bool) -> None:
+    """Search paragraphs; QUERY uses the query language (see README)."""
+    from search.engine import SearchRequest
+    from search.errors import SearchError
+
+    request = SearchRequest(q=" ".join(query), filters=parse_filter_options(filters), sort=sort,
+                            page=page, per_page=per_page, synonyms=not no_synonyms)
+    try:
+        result = _open_index(index_dir).search(request)
+    except SearchError as exc:
+        _fail(exc)
+    if as_json:
+        _dump(result)
+        return
+    colour = sys.stdout.isatty()
+    click.echo(f"共 {result['total']} 段（第 {page} 页）")
+    for notice in result["notices"]:
+        click.echo(f"注意: {notice}")
+    for n, hit in enumerate(result["hits"], start=(page - 1) * per_page + 1):
+        click.echo(f"\n{n}. 《{hit['title']}》 · {region_label(hit)} · {hit['year'] or '—'} · {hit['section'] or ''}")
+        click.echo("   " + _highlight_terminal(hit["snippet"], colour))
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+def docs(index_dir: Path | None, as_json: bool) -> None:
+    """List the indexed articles."""
+    from search.documents import list_articles
+    from search.errors import SearchError
+
+    try:
+        articles = list_articles(_open_index(index_dir))
+    except SearchError as exc:
+        _fail(exc)
+    if as_json:
+        _dump(articles)
+        return
+    for article in articles:
+        click.echo(f"{article['title']} · {region_label(article)} · {article['year'] or '—'} · "
+                   f"{article['paragraph_count']} 段")
+    click.echo(f"\n{len(articles)} 篇文章")
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the concordance as JSON.")
+@click.option("--sort", type=click.Choice(["left", "right"]), default="right", show_default=True)
+@click.option("--context", type=click.IntRange(1, 80), default=20, show_default=True,
+              help="Characters of context on each side.")
+@click.argument("phrase")
+def kwic(phrase: str, index_dir: Path | None, as_json: bool, sort: str, context: int) -> None:
+    """Show every occurrence of PHRASE with its left and right context."""
+    from search.errors import SearchError
+    from search.kwic import concordance
+
+    try:
+        result = concordance(_open_index(index_dir), phrase, sort=sort, context=context)
+    except SearchError as exc:
+        _fail(exc)
+    if as_json:
+        _dump(result)
+        return
+    colour = sys.stdout.isatty()
+    on, off = ("\x1b[1;33m", "\x1b[0m") if colour else ("【", "】")
+    for line in result["lines"]:
+        click.echo(f"{line['left']:>{context}}{on}{line['match']}{off}{line['right']}")
+    click.echo(f"\n共 {result['total']} 处，{result['paragraphs']} 段")

@@ -1,0 +1,67 @@
+"""Settings, declared once: name, default, help. The CLI, the app factory and the README use this list."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "unionsearch"
+SAMPLE_CORPUS = Path(__file__).resolve().parent.parent / "index" / "sample"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configuration value with its environment variable and help line."""
+
+    name: str
+    default: object
+    help: str
+
+    @property
+    def env(self) -> str:
+        """Return the environment variable that overrides this setting."""
+        return f"UNIONSEARCH_{self.name}"
+
+
+SETTINGS = (
+    Setting("INDEX", str(Path(platformdirs.user_data_dir(APP_NAME)) / "index"),
+            "Folder of the search index (created on first use)."),
+    Setting("SAMPLE_CORPUS", str(SAMPLE_CORPUS),
+            "Documents indexed when the page starts with no index yet."),
+    Setting("SYNONYMS", True, "Expand union-domain synonyms and abbreviations in queries."),
+    Setting("CITATION_FORMAT", "——摘自《{title}》，{organization}，{year}",
+            "Citation line appended when a paragraph is copied; fields: title, organization, year, source."),
+    Setting("EXPORT_LIMIT", 5000, "Most hits one CSV or Markdown export contains."),
+    Setting("MAX_QUERY_LENGTH", 500, "Longest query accepted, in characters."),
+    Setting("MAX_PER_PAGE", 100, "Most hits one page of results may show."),
+)
+
+
+def defaults() -> dict[str, object]:
+    """Return every setting's default value."""
+    return {s.name: s.default for s in SETTINGS}
+
+
+def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]:
+    """Return the settings that environment variables set, converted to their default's type."""
+    environ = os.environ if environ is None else environ
+    found: dict[str, object] = {}
+    for setting in SETTINGS:
+        raw = environ.get(setting.env)
+        if raw is None:
+            continue
+        if isinstance(setting.default, bool):
+            found[setting.name] = raw.strip().lower() not in ("0", "false", "no", "off", "")
+        elif isinstance(setting.default, int):
+            found[setting.name] = int(raw)
+        else:
+            found[setting.name] = raw
+    return found
+
+
+def default_index_dir() -> Path:
+    """Return the index folder: UNIONSEARCH_INDEX, else the per-user data folder."""
+    return Path(str(from_environment().get("INDEX", defaults()["INDEX"])))
