@@ -27,11 +27,15 @@ class ArticlePart:
     group: str | None = None
 
 
+def _repair(text: str) -> str:
+    """Map radicals back and undo fake bold, keeping the indentation that marks paragraph starts."""
+    body = text.lstrip()
+    return text[: len(text) - len(body)] + undo_fake_bold(display_clean(body))
+
+
 def clean_blocks(blocks: list[Block], rules: JunkRules) -> list[Block]:
     """Repair characters, undo fake bold and drop junk lines, keeping blank lines."""
-    repaired = [
-        Block(undo_fake_bold(display_clean(b.text)), b.heading_level, b.wrapped) for b in blocks
-    ]
+    repaired = [Block(_repair(b.text), b.heading_level, b.wrapped) for b in blocks]
     boilerplate = recurring_lines([b.text for b in repaired if b.text.strip()], rules, HEADING_LIKE)
     cleaned: list[Block] = []
     for block in repaired:

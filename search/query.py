@@ -84,7 +84,7 @@ def parse_query(text: str, max_length: int = 500) -> ParsedQuery:
 def format_query(parsed: ParsedQuery) -> str:
     """Return the canonical query text, which parses back to the same groups, exclusions and filters."""
     parts = [" OR ".join(_format_term(t) for t in group) for group in parsed.groups if group]
-    parts += ["-" + _format_term(t) for t in parsed.excluded]
+    parts += ["-" + _format_term(t, excluded=True) for t in parsed.excluded]
     for name in FACET_FIELDS:
         values = [_unquote(value_label(name, v)) for v in parsed.filters.get(name, ())]
         joined = ",".join(v for v in values if v.strip())
@@ -301,18 +301,18 @@ class _Parser:
             self.result.notices.append(message)
 
 
-def _format_term(term: Term) -> str:
+def _format_term(term: Term, excluded: bool = False) -> str:
     """Write a term so it parses back the same; a bare term that would not is quoted."""
     text = term.text
-    if term.phrase or not _is_bare(text):
+    if term.phrase or not _is_bare(text, excluded):
         return _quote(_unquote(text))
     return text
 
 
-def _is_bare(text: str) -> bool:
+def _is_bare(text: str, excluded: bool) -> bool:
     """Tell whether ``text`` written unquoted reads back as exactly this one term."""
     match = _WORD.fullmatch(text)
-    if match is None or text[0] in _DASHES or text in _OR_WORDS:
+    if match is None or text[0] in _DASHES or (text in _OR_WORDS and not excluded):
         return False
     colon = _COLON.search(text)
     return not (colon and field_for(text[: colon.start()]))

@@ -1,0 +1,61 @@
+"""The search page: a Flask app factory that reads settings and opens one SearchIndex per app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, Response, current_app
+
+from . import settings
+
+EXTENSION = "unionsearch"
+SECURITY_HEADERS = {
+    # No inline script or style anywhere: the JS and CSS are static files of this app.
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Return the app configured from defaults, then instance/config.py, then UNIONSEARCH_* variables, then ``config``."""
+    # Imported here so that `import web.cli` stays fast for commands that never serve the page.
+    from search.engine import SearchIndex
+    from search.export import check_citation_format
+
+    from .api import api
+    from .errors import register_error_handlers
+    from .views import views
+
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(settings.defaults())
+    # SAMPLE_INDEX is state, not a setting: `serve` sets it when the index holds only the bundled samples.
+    app.config["SAMPLE_INDEX"] = False
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(settings.from_environment())
+    app.config.update(config or {})
+    check_citation_format(str(app.config["CITATION_FORMAT"]))
+    app.json.ensure_ascii = False  # readable Chinese, as `unionsearch search --json` prints it
+    app.json.sort_keys = False
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.extensions[EXTENSION] = SearchIndex(Path(app.config["INDEX"]))
+    app.register_blueprint(views)
+    app.register_blueprint(api)
+    register_error_handlers(app)
+    app.after_request(add_security_headers)
+    return app
+
+
+def add_security_headers(response: Response) -> Response:
+    """Set the security headers on every response, error pages and static files included."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def get_index():
+    """Return the SearchIndex of the current app."""
+    return current_app.extensions[EXTENSION]

@@ -25,11 +25,13 @@ _PLAN_AFTER = ("远景", "目标", "前", "底前")
 _YEAR = re.compile(r"(?<![\d.])((?:19[5-9]|20\d)\d)\s*年(?!代)")
 _CN_YEAR = re.compile(r"([一二三四五六七八九〇○零]{4})年")
 _RANGE = re.compile(r"(?<![\d.])((?:19|20)\d\d)\s*年?\s*[-—–~～至到]\s*((?:19|20)\d\d)\s*年")
+_RANGE_END = re.compile(r"((?:19|20)\d\d)\s*年?\s*[-—–~～至到]\s*$")
 _SINCE = re.compile(r"(?<![\d.])((?:19[5-9]|20\d)\d)\s*年(?:以来|来|至今)")
 _SPAN = re.compile(r"(?<![\d年])(?:过去的?|近|这)?([一二三四五六七八九十两]|\d{1,2})年(?:以来|来|间|里)"
                    r"|过去的?([一二三四五六七八九十两]|\d{1,2})年")
 _CONGRESS = re.compile(r"(第?)(" + _CN_NUM + r")(次全国代表大会|大)(以来)?")
 _FIVE_YEAR_PLAN = re.compile(r"(十[一二三四五六七八九])五(?:规划)?(?:”)?(以来)?")
+_TITLE_PLAN = re.compile(r"计划|规划|要点|打算|展望|思路")
 _LOCAL_BEFORE = re.compile(r"(工会|工代会|团|妇联|妇|省|市|区|县|州|盟|旗)$")
 
 
@@ -53,10 +55,18 @@ def cn_number(text: str) -> int | None:
 
 
 def _is_plan(text: str, start: int, end: int) -> bool:
-    """Tell whether the year at ``start:end`` is a target date rather than an event."""
+    """Tell whether the year at ``start:end`` is a target date rather than an event.
+
+    Targets: "到2025年", "力争…2025年", "2035年远景目标", "2025年底前", "2022年，我们将…",
+    and the end of a span of four or more years ("2021—2025年" is a plan period).
+    """
     before = text[max(0, start - 4):start]
-    return before.endswith("到") or any(w in before for w in _PLAN_BEFORE) \
-        or text[end:end + 2].startswith(_PLAN_AFTER)
+    if before.endswith("到") or any(w in before for w in _PLAN_BEFORE):
+        return True
+    if text[end:end + 2].startswith(_PLAN_AFTER) or "将" in text[end:end + 6]:
+        return True
+    ranged = _RANGE_END.search(text[max(0, start - 8):start])
+    return bool(ranged) and int(text[start:start + 4]) - int(ranged.group(1)) >= 4
 
 
 def explicit_years(text: str) -> list[int]:
@@ -97,9 +107,13 @@ def _lower_bounds(text: str) -> list[int]:
     return found
 
 
-def span_starts(text: str, year: int) -> list[int]:
-    """Return the years the text says it counts from ("2018年以来", "五年来", "十九大以来")."""
-    starts = [int(m.group(1)) for m in _SINCE.finditer(text)]
+def span_starts(text: str, year: int, whole_article: bool = True) -> list[int]:
+    """Return the years the text says it counts from ("2018年以来", "五年来", "十九大以来").
+
+    With ``whole_article`` False (deep in a body) only cues that usually speak for the
+    whole article count ("五年来", "十九大以来"); "自2015年以来" there is about one programme.
+    """
+    starts = [int(m.group(1)) for m in _SINCE.finditer(text)] if whole_article else []
     starts.extend(y for m in _CONGRESS.finditer(text) if m.group(4) and (y := congress_year(text, m)))
     starts.extend(1966 + 5 * (cn_number(m.group(1)) - 3)
                   for m in _FIVE_YEAR_PLAN.finditer(text) if m.group(2))
@@ -107,19 +121,26 @@ def span_starts(text: str, year: int) -> list[int]:
         n = cn_number(m.group(1) or m.group(2))
         if n and n <= 10:
             starts.append(year - n)
-    if "今年以来" in text or "今年来" in text:
+    if whole_article and ("今年以来" in text or "今年来" in text):
         starts.append(year)
     return starts
 
 
 def title_year(title: str) -> int | None:
-    """Return a year the title states as the article's own (not one it counts from)."""
+    """Return the year a title states as the article's own (not one it counts from).
+
+    A plan ("2022年工作计划", "2021—2025年规划") is dated by its first year; a
+    summary of a range ("2018—2022年工作综述") by its last; "2018年以来" is a span start.
+    """
+    planned = _TITLE_PLAN.search(title) is not None
     ranged = _RANGE.search(title)
     if ranged:
-        return int(ranged.group(1))
+        return int(ranged.group(1 if planned else 2))
     years = [int(m.group(1)) for m in _YEAR.finditer(title)
              if not title[m.end():m.end() + 2].startswith(("以来", "来", "至今"))]
-    return max(years) if years else None
+    if not years:
+        return None
+    return min(years) if planned else max(years)
 
 
 def collection_year(collection_title: str | None) -> int | None:
@@ -151,10 +172,12 @@ def extract_years(title: str, body: list[str], file_year: int | None = None,
         year = max(found) if found else file_year
     if year is None:
         return None, None
-    for part in (title, "\n".join(body[:3]), "\n".join(body)):
-        starts = [s for s in span_starts(part, year) if year - 10 <= s <= year]
+    parts = ((title, True), ("\n".join(body[:3]), True), ("\n".join(body[3:]), False))
+    for part, whole in parts:
+        starts = [s for s in span_starts(part, year, whole) if year - 10 <= s <= year]
         if starts:
             return year, [min(starts), year]
         if stated and part is title:
-            return year, [year, year]  # "2019年…工作总结" is about that one year
+            ranged = _RANGE.search(title)  # "2020—2022年规划" spans its range
+            return year, [int(ranged.group(1)), int(ranged.group(2))] if ranged else [year, year]
     return year, None

@@ -26,6 +26,7 @@ _SECTOR = re.compile(
 _STOP = set("的了着在以将把为对与和及是等")
 # Leading noise before a title's subject: numbering ("24："), dates, "关于".
 _LEAD = re.compile(r"^(?:[\d一二三四五六七八九十]+[：:、.．]\s*)?(?:(?:19|20)\d\d年(?:度)?)?(?:关于)?")
+_CONGRESS_AFTER = re.compile(r"第?[一二三四五六七八九十]+(?:次|大)")
 _RELATIVE = {"province": ("我省", "全省", "省总工会", "省工会"),
              "city": ("我市", "全市", "市总工会", "市工会", "我州", "全州", "州总工会"),
              "district": ("我区", "我县", "全县", "区总工会", "县总工会")}
@@ -96,16 +97,27 @@ def _enterprise_at_start(text: str, full_text: str) -> OrgMatch | None:
         return None
     gaz = get_gazetteer()
     places = tuple(p for key, p in gaz.enterprises.items() if key in name)
+    mentions = find_places(name)
+    if not places and len(mentions) == 1:
+        places = mentions[0].places  # 国网沧州供电公司 is in 沧州
     return OrgMatch(start, "enterprise", name + "工会", name, places)
 
 
 def _national(text: str) -> OrgMatch | None:
-    """Read a national body (全总, 中国工会…, 中国海员建设工会)."""
+    """Read a national body (全总, 中国工会…, 中国海员建设工会).
+
+    "中国工会十八大" past the start of a title is the congress a local body studies,
+    not the speaker, and names no body.
+    """
     m = _NATIONAL.search(text)
     if not m:
         return None
     word = m.group(0)
     named = word if word.startswith("中国") and len(word) > 4 else NATIONAL_BODY
+    lead = _LEAD.match(text)
+    congress = word == "中国工会" and _CONGRESS_AFTER.match(text, m.end())
+    if congress and m.start() > (lead.end() if lead else 0):
+        return None
     return OrgMatch(m.start(), "national", named)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from index.metadata.gazetteer import FULL, WEAK, Entry, Gazetteer, Place, get_gazetteer
 
@@ -26,12 +27,15 @@ class Mention:
     places: tuple[Place, ...]
 
 
+@lru_cache(maxsize=4)
+def _friend_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Compile the false-friend words into one alternation."""
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)")
+
+
 def _false_friend_spans(text: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
     """Return the spans of words that contain a place's short form but are not places."""
-    spans = []
-    for word in words:
-        spans.extend((m.start(), m.end()) for m in re.finditer(re.escape(word), text))
-    return spans
+    return [(m.start(), m.end()) for m in _friend_pattern(words).finditer(text)]
 
 
 def _accepts(entry: Entry, text: str, end: int, strict: bool, after_parent: bool) -> bool:

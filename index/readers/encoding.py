@@ -46,6 +46,7 @@ _CANDIDATES = [
 # Western text has its accented letters one at a time; long runs of high bytes are
 # double-byte text that no candidate could decode.
 _HIGH_RUN = re.compile(rb"[\x80-\xff]{4,}")
+_MARKUP = re.compile(rb"<[!?/a-zA-Z][^<>]{0,2000}>")
 
 # Servers often declare a Western single-byte charset by default; any byte string decodes in
 # those, so such a declaration is only believed when detection does not see Chinese.
@@ -95,7 +96,10 @@ def _strict(data: bytes, label: str) -> str | None:
 
 
 def _detect(data: bytes) -> dict:
-    return chardet.detect(data, include_encodings=_CANDIDATES)
+    # chardet believes a page's own <meta charset>, which is exactly what may be wrong; the
+    # markup is ASCII anyway, so detection looks at the text between tags only.
+    sample = _MARKUP.sub(b" ", data)
+    return chardet.detect(sample, include_encodings=_CANDIDATES)
 
 
 def _plausible(label: str, body: bytes) -> bool:

@@ -47,6 +47,7 @@ _JUNK_LINE = re.compile(
     r"技术支持[:：]|^首页\s*[>＞»›/]|^(广告|推广)[:：\s]",
     re.I,
 )
+_SENTENCE_END = re.compile(r"[。！？]")
 _WIDGETS = re.compile(
     r"[【\[]?\s*字[体号]\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*"
     r"[【\[]?\s*小\s*[】\]]?\s*[】\]]?"
@@ -153,7 +154,8 @@ def _drop_furniture(blocks: list[Block]) -> list[Block]:
     for block in blocks:
         text = block.text
         if len(text) <= _SHORT_LINE:
-            if _JUNK_LINE.search(text):
+            # Furniture lines are labels, never sentences: a full stop marks prose to keep.
+            if _JUNK_LINE.search(text) and not _SENTENCE_END.search(text):
                 continue
             text = _WIDGETS.sub("", text).strip(_EDGES)
             if not text:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import frontmatter
 import yaml
@@ -14,6 +15,7 @@ from index.model import Block
 from index.readers.encoding import decode_bytes, split_lines
 
 _MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+_INDENT = re.compile(r"^[ \t>]*(\u3000+)")
 _LEAVES = ("paragraph_open", "heading_open", "fence", "code_block", "html_block", "hr", "table_open")
 
 
@@ -82,8 +84,22 @@ def _html_lines(content: str) -> list[str]:
     return [line.strip() for line in split_lines(text) if line.strip()]
 
 
+def _restore_indent(lines: list[str], token: Token, source: list[str]) -> list[str]:
+    """Put back full-width indentation that markdown strips: it marks paragraph starts."""
+    if token.map is None:
+        return lines
+    start = token.map[0]
+    restored = []
+    for offset, line in enumerate(lines):
+        raw = source[start + offset] if start + offset < len(source) else ""
+        match = _INDENT.match(raw)
+        restored.append(match.group(1) + line if match and not line.startswith("\u3000") else line)
+    return restored
+
+
 def _body_blocks(body: str) -> list[Block]:
     tokens = _MD.parse(body)
+    source = split_lines(body)
     blocks: list[Block] = []
     item_prefix = ""  # "3." for the first paragraph of an ordered list item
     i = 0
@@ -102,7 +118,7 @@ def _body_blocks(body: str) -> list[Block]:
                 blocks.extend(Block(line, wrapped=True) for line in lines)
             i += 2
         elif tok.type == "paragraph_open":
-            lines = _inline_lines(tokens[i + 1])
+            lines = _restore_indent(_inline_lines(tokens[i + 1]), tok, source)
             lines[0] = item_prefix + lines[0]
             item_prefix = ""
             blocks.extend(Block(line, wrapped=True) for line in lines)

@@ -1,0 +1,50 @@
+"""JSON routes under /api/: the same shapes the command line prints with --json."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from search.documents import MAX_CONTEXT, list_articles, paragraph_context, similar_paragraphs
+from search.errors import QueryError
+from search.kwic import concordance
+
+from . import get_index
+from .params import int_param, kwic_request, query_param, search_request
+
+api = Blueprint("api", __name__, url_prefix="/api")
+
+
+@api.get("/search")
+def search() -> Response:
+    """Search paragraphs: the `unionsearch search --json` shape."""
+    return jsonify(get_index().search(search_request(request.args, current_app.config)))
+
+
+@api.get("/articles")
+def articles() -> Response:
+    """List the indexed articles: the `unionsearch docs --json` shape."""
+    return jsonify(list_articles(get_index()))
+
+
+@api.get("/paragraphs/<paragraph_id>")
+def paragraph(paragraph_id: str) -> Response:
+    """Return a paragraph with ``before``/``after`` paragraphs of its article (2 each unless asked)."""
+    before = int_param(request.args, "before", 2, 0, MAX_CONTEXT)
+    after = int_param(request.args, "after", 2, 0, MAX_CONTEXT)
+    return jsonify(paragraph_context(get_index(), paragraph_id, before=before, after=after))
+
+
+@api.get("/similar/<paragraph_id>")
+def similar(paragraph_id: str) -> Response:
+    """Return the paragraphs of other articles most similar to one paragraph."""
+    return jsonify(similar_paragraphs(get_index(), paragraph_id))
+
+
+@api.get("/kwic")
+def kwic() -> Response:
+    """Return the concordance of ``q``: the `unionsearch kwic --json` shape."""
+    phrase = query_param(request.args, int(current_app.config["MAX_QUERY_LENGTH"]))
+    if not phrase:
+        raise QueryError("参数 q 不能为空：索引行需要一个要查找的短语", hint="例如 /api/kwic?q=职工书屋")
+    options = kwic_request(request.args, sort_name="sort")
+    return jsonify(concordance(get_index(), phrase, sort=options.sort, context=options.context))

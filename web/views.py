@@ -1,0 +1,241 @@
+"""Page routes: the search page (results or concordance), an article, similar paragraphs, exports."""
+
+from __future__ import annotations
+
+import math
+from pathlib import PurePath
+
+import numpy as np
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from search.documents import article, list_articles, paragraph_context, similar_paragraphs
+from search.engine import SearchIndex, SearchRequest
+from search.export import export_hits, organization_of, to_csv, to_markdown, with_citation
+from search.facets import FACET_BY_NAME
+from search.kwic import concordance
+from search.query import KIND_NAMES, LEVEL_NAMES, parse_query
+
+from . import get_index
+from .charts import bar_chart, column_chart
+from .params import (FILTER_NAMES, SORT_LABELS, VIEWS, choice_param, filter_params, kwic_request, query_param,
+                     search_request, state_url)
+
+views = Blueprint("views", __name__)
+
+KWIC_SHOWN = 500  # rows drawn in the page; the counts and charts cover every occurrence
+PAGE_WINDOW = 2  # page links shown either side of the current page
+SIDEBAR_FACETS = ("province", "year", "theme", "level", "doc_type", "kind")
+UNKNOWN_PROVINCE = "（其他）"
+
+
+def value_label(name: str, value: object) -> str:
+    """Return how a facet value reads in the page: level and kind codes in Chinese."""
+    if name == "level":
+        return LEVEL_NAMES.get(str(value), str(value))
+    if name == "kind":
+        return KIND_NAMES.get(str(value), str(value))
+    return str(value)
+
+
+def region_of(record: dict) -> str:
+    """Return "省 市 县" of a hit or article, or an empty string."""
+    return " ".join(record[k] for k in ("province", "city", "county") if record.get(k))
+
+
+@views.app_template_global()
+def keep_state(path: str, **changes: object) -> str:
+    """Return ``path`` with the current search state, changed (page resets unless given)."""
+    return state_url(path, request.args, **changes)
+
+
+def _city_provinces(index: SearchIndex) -> dict[str, str]:
+    """Return the province each indexed city belongs to, from the paragraphs' own metadata."""
+    with index.searcher() as searcher:
+        table = index.facet_table(searcher)
+    cache = current_app.extensions.setdefault("unionsearch_cities", {})
+    if cache.get("table") is not table:  # one mapping per index generation
+        cities, provinces = table.codes["city"], table.codes["province"]
+        pairs = np.unique(cities.astype(np.int64) * len(table.values["province"]) + provinces)
+        mapping: dict[str, str] = {}
+        for pair in pairs.tolist():
+            city, province = divmod(pair, len(table.values["province"]))
+            if city and province:
+                mapping.setdefault(table.values["city"][city], table.values["province"][province])
+        cache.update(table=table, mapping=mapping)
+    return cache["mapping"]
+
+
+def _facet_values(name: str, counts: list[dict], selected: list[str]) -> list[dict]:
+    values = [{"value": str(c["value"]), "label": value_label(name, c["value"]), "count": c["count"]} for c in counts]
+    # A checked value that matches nothing must stay visible, or it could not be unchecked.
+    listed = {v["value"] for v in values}
+    values += [{"value": s, "label": value_label(name, s), "count": 0} for s in selected if s not in listed]
+    for i, v in enumerate(values, start=1):
+        v.update(id=f"f-{name}-{i}", checked=v["value"] in selected, children=[])
+    return values
+
+
+def facet_groups(result: dict, args: MultiDict, index: SearchIndex) -> list[dict]:
+    """Return the sidebar: each facet's values with counts and checked state, cities under provinces."""
+    selected = filter_params(args)
+    groups = []
+    for name in SIDEBAR_FACETS:
+        values = _facet_values(name, result["facets"].get(name, []), selected.get(name, []))
+        groups.append({"name": name, "label": FACET_BY_NAME[name].label, "values": values})
+    cities = _facet_values("city", result["facets"].get("city", []), selected.get("city", []))
+    if cities:
+        provinces = {v["value"]: v for v in groups[0]["values"]}
+        home = _city_provinces(index)
+        orphans = []
+        for city in cities:
+            parent = provinces.get(home.get(city["value"], ""))
+            (parent["children"] if parent else orphans).append(city)
+        if orphans:
+            groups[0]["values"].append({"value": "", "label": UNKNOWN_PROVINCE, "count": None,
+                                        "checked": False, "children": orphans})
+    return groups
+
+
+def active_filters(args: MultiDict) -> list[dict]:
+    """Return a chip per filter value in the URL, each with the link that removes it."""
+    chips = []
+    for name, values in filter_params(args).items():
+        for value in values:
+            chips.append({"name": name, "value": value, "label": f"{FACET_BY_NAME[name].label}：{value_label(name, value)}",
+                          "remove": state_url(url_for("views.search_page"), args, remove=(name, value))})
+    return chips
+
+
+def pagination(total: int, page: int, per_page: int) -> dict:
+    """Return the page links to draw: previous, a window of numbers with gaps, next."""
+    pages = max(1, math.ceil(total / per_page))
+    shown = sorted({1, pages, *range(max(1, page - PAGE_WINDOW), min(pages, page + PAGE_WINDOW) + 1)})
+    items: list[int | None] = []
+    for number in shown:
+        if items and number - (items[-1] or 0) > 1:
+            items.append(None)  # a gap
+        items.append(number)
+    return {"pages": pages, "items": items, "prev": page - 1 if page > 1 else None,
+            "next": page + 1 if page < pages else None}
+
+
+def decorate(hit: dict, q: str) -> dict:
+    """Add what the page shows and links to around a hit or paragraph record."""
+    fmt = str(current_app.config["CITATION_FORMAT"])
+    return {
+        **hit,
+        "organization": organization_of(hit),
+        "region": region_of(hit),
+        "file": PurePath(hit.get("source") or "").name,
+        "copy": with_citation(hit, fmt),
+        "article_url": url_for("views.article_page", article_id=hit["article_id"], q=q or None,
+                               _anchor=f"p-{hit['id']}"),
+        "similar_url": url_for("views.similar_page", paragraph_id=hit["id"]),
+        "context_url": url_for("api.paragraph", paragraph_id=hit["id"]),
+    }
+
+
+def kwic_phrase(q: str) -> str:
+    """Return the phrase the concordance shows: the query's first literal term, filters left out."""
+    literals = parse_query(q).literals()
+    return literals[0] if literals else ""
+
+
+@views.get("/")
+def search_page() -> str:
+    """Render the search page: results (or the concordance with view=kwic) with facets and charts."""
+    args = request.args
+    config = current_app.config
+    search = search_request(args, config)
+    view = choice_param(args, "view", VIEWS, "results")
+    kwic_options = kwic_request(args)
+    index = get_index()
+    result = index.search(search)
+    kwic = None
+    if view == "kwic" and kwic_phrase(search.q):
+        kwic = concordance(index, kwic_phrase(search.q), sort=kwic_options.sort, context=kwic_options.context,
+                           limit=KWIC_SHOWN)
+        kwic["year_chart"] = column_chart(kwic["by_year"], f"“{kwic['query']}”各年出现次数")
+        kwic["province_chart"] = bar_chart(kwic["by_province"], f"“{kwic['query']}”各省出现次数")
+    idle = not search.q and not search.filters
+    return render_template(
+        "search.html",
+        search=search, result=result, view=view, kwic=kwic, kwic_options=kwic_options, idle=idle,
+        hits=[decorate(hit, search.q) for hit in result["hits"]],
+        articles=list_articles(index) if idle else [],
+        facets=facet_groups(result, args, index), chips=active_filters(args),
+        pages=pagination(result["total"], search.page, search.per_page),
+        year_chart=column_chart(result["facets"].get("year", []), "命中段落按年份分布"),
+        sort_labels=SORT_LABELS, first=(search.page - 1) * search.per_page + 1,
+        clear_filters={name: None for name in FILTER_NAMES},
+    )
+
+
+def _literals(index: SearchIndex, q: str) -> list[str]:
+    """Return what a query highlights (its terms and their synonyms), validating it like a search."""
+    if not q:
+        return []
+    request_ = SearchRequest(q=q, per_page=1, synonyms=bool(current_app.config["SYNONYMS"]))
+    return index.search(request_)["literals"]
+
+
+@views.get("/article/<article_id>")
+def article_page(article_id: str) -> str:
+    """Render a whole article, the matches of ``q`` marked; #p-<id> scrolls to a paragraph."""
+    q = query_param(request.args, int(current_app.config["MAX_QUERY_LENGTH"]))
+    index = get_index()
+    record = article(index, article_id, highlight=_literals(index, q))
+    record["paragraphs"] = [decorate(p, q) for p in record["paragraphs"]]
+    return render_template("article.html", article=record, q=q, region=region_of(record),
+                           organization=organization_of(record))
+
+
+@views.get("/paragraph/<paragraph_id>")
+def paragraph_page(paragraph_id: str) -> Response:
+    """Redirect to a paragraph in its article (concordance lines link here)."""
+    found = paragraph_context(get_index(), paragraph_id, before=0, after=0)
+    q = query_param(request.args, int(current_app.config["MAX_QUERY_LENGTH"]))
+    return redirect(url_for("views.article_page", article_id=found["article_id"], q=q or None,
+                            _anchor=f"p-{found['id']}"))
+
+
+@views.get("/similar/<paragraph_id>")
+def similar_page(paragraph_id: str) -> str:
+    """Render the paragraphs of other articles most similar to one paragraph."""
+    found = similar_paragraphs(get_index(), paragraph_id)
+    return render_template("similar.html", paragraph=decorate(found["paragraph"], ""),
+                           similar=[decorate(p, "") for p in found["similar"]])
+
+
+def _export(args: MultiDict) -> dict:
+    search = search_request(args, current_app.config)
+    return export_hits(get_index(), search, int(current_app.config["EXPORT_LIMIT"]))
+
+
+def _describe_filters(args: MultiDict) -> str:
+    return "；".join(f"{FACET_BY_NAME[n].label} {'、'.join(value_label(n, v) for v in vs)}"
+                    for n, vs in filter_params(args).items())
+
+
+@views.get("/export.csv")
+def export_csv() -> Response:
+    """Download every hit of the current search (up to EXPORT_LIMIT) as CSV for Excel."""
+    result = _export(request.args)
+    body = to_csv(result["hits"], str(current_app.config["CITATION_FORMAT"]))
+    return Response(body, mimetype="text/csv", headers=_attachment("csv"))
+
+
+@views.get("/export.md")
+def export_markdown() -> Response:
+    """Download every hit of the current search (up to EXPORT_LIMIT) as Markdown with citations."""
+    result = _export(request.args)
+    body = to_markdown(result, str(current_app.config["CITATION_FORMAT"]), _describe_filters(request.args))
+    return Response(body, mimetype="text/markdown", headers=_attachment("md"))
+
+
+def _attachment(extension: str) -> dict[str, str]:
+    # An ASCII name plus the RFC 5987 form, so every browser saves it with a sensible name.
+    return {"Content-Disposition": f"attachment; filename=unionsearch.{extension}; "
+                                   f"filename*=UTF-8''%E6%A3%80%E7%B4%A2%E7%BB%93%E6%9E%9C.{extension}"}
+
