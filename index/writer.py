@@ -114,6 +114,8 @@ def update_index(index_dir: Path, paths: Iterable[Path],
         for item in iter_ingest(paths, known=known, on_file=on_file):
             if isinstance(item, Skipped):
                 summary.skipped.append(item)
+                # A file that became unreadable keeps its last good version in the index.
+                seen.add(source_key(Path(item.path)))
                 continue
             source = source_key(item.path)
             seen.add(source)

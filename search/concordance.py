@@ -29,7 +29,7 @@ def _flat(text: str) -> str:
 def kwic_lines(
     text: str, paragraph_id: str, needle: str, context: int = 30, traditional: bool = False
 ) -> list[KwicLine]:
-    """Return one line per non-overlapping occurrence of ``needle``, with ``context`` chars each side."""
+    """Return one line per non-overlapping occurrence of ``needle`` with its context."""
     context = max(0, context)
     flat = _flat if _LINE_BREAKS.search(text) else str
     return [

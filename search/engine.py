@@ -162,7 +162,10 @@ class SearchIndex:
             hit = {name: stored.get(name) for name in HIT_FIELDS}
             hit["themes"] = [t for t in (stored.get("themes") or "").split(",") if t]
             hit["text"] = stored.get("text", "")
-            hit["score"] = round(float(results[rank].score or 0.0), 4)
+            score = results[rank].score
+            if isinstance(score, tuple):  # sorted hits carry their sort key; ScoreFacet's part is -score
+                score = -score[-1]
+            hit["score"] = round(float(score or 0.0), 4)
             hits.append(hit)
         return hits
 

@@ -81,7 +81,7 @@ def occurrences(text: str, needle: str, traditional: bool = False) -> list[Span]
 
 
 def find_spans(text: str, needles: Iterable[str], traditional: bool = False) -> list[Span]:
-    """Return every match of every needle in ``text`` as sorted, merged original (start, end) spans."""
+    """Return every match of every needle in ``text`` as sorted, merged (start, end) spans."""
     patterns = {p for p in (_prepare(n, traditional) for n in needles) if p}
     if not patterns or not text:
         return []
@@ -104,7 +104,7 @@ def find_spans(text: str, needles: Iterable[str], traditional: bool = False) -> 
 
 
 def count_occurrences(text: str, needle: str, traditional: bool = False) -> int:
-    """Return how many non-overlapping times ``needle`` occurs in ``text`` under literal matching."""
+    """Return how many non-overlapping times ``needle`` literally occurs in ``text``."""
     pattern = _prepare(needle, traditional)
     if not pattern:
         return 0
@@ -142,7 +142,7 @@ def _mark_range(text: str, spans: list[Span], low: int, high: int) -> str:
 
 
 def mark(text: str, spans: list[Span]) -> str:
-    """Return ``text`` HTML-escaped with each span wrapped in ``<mark>``; the result is ``Markup``."""
+    """Return ``text`` HTML-escaped with each span wrapped in ``<mark>``, as ``Markup``."""
     return Markup(_mark_range(text, _clean_spans(spans, len(text)), 0, len(text)))
 
 

@@ -77,12 +77,12 @@ class ParsedQuery:
 
 
 def parse_query(text: str, max_length: int = 500) -> ParsedQuery:
-    """Parse the search box's text; anything malformed is dropped or taken literally, with a notice."""
+    """Parse the search box's text; anything malformed is dropped or read literally, with a notice."""
     return _Parser(text, max_length).parse()
 
 
 def format_query(parsed: ParsedQuery) -> str:
-    """Return the canonical query text, which parses back to the same groups, exclusions and filters."""
+    """Return canonical query text that parses back to the same groups, exclusions and filters."""
     parts = [" OR ".join(_format_term(t) for t in group) for group in parsed.groups if group]
     parts += ["-" + _format_term(t, excluded=True) for t in parsed.excluded]
     for name in FACET_FIELDS:
@@ -106,6 +106,9 @@ class _Parser:
         self.last: str | None = None
         self.or_pending = False
         self.or_after_filter: str | None = None
+        # Sets beside the lists keep de-duplication linear on long pasted queries.
+        self.excluded_seen: set[Term] = set()
+        self.group_seen: set[Term] = set()
 
     def parse(self) -> ParsedQuery:
         """Consume the text and return the result."""
@@ -194,6 +197,7 @@ class _Parser:
             self._or()
             return
         value = word[colon.end():] if colon else ""
+        # Only a word-like name reads as a field attempt: 10:30 and http://… are plain text.
         if name.isalpha() and len(name) <= _UNKNOWN_FIELD_MAX and value and not value.startswith("//"):
             self._notice(f"“{snippet(name)}”不是可用的筛选条件，已把“{snippet(word)}”当作普通文字查找。")
         self._term(word, phrase=False, negated=negated)
@@ -204,15 +208,15 @@ class _Parser:
         if negated:
             self._notice(f"不支持排除筛选条件，已忽略“-{snippet(name)}:{snippet(raw)}”。")
             return
-        values: list[str] = []
+        values: dict[str, list[str]] = {}
         complained = False
         for alternative in split_values(raw):
-            value, notice = canonical_value(facet, alternative)
+            target, value, notice = _route(facet, alternative)
             if notice:
                 self._notice(notice)
                 complained = True
             if value is not None:
-                values.append(value)
+                values.setdefault(target, []).append(value)
         if not values:
             if not complained:
                 self._notice(f"筛选条件“{snippet(name)}:”没有填写内容，已忽略。")
@@ -221,8 +225,9 @@ class _Parser:
             self._notice(_N_OR)
         self.or_pending = False
         self.or_after_filter = None
-        known = self.result.filters.setdefault(facet, [])
-        known.extend(v for v in dict.fromkeys(values) if v not in known)
+        for target, found in values.items():
+            known = self.result.filters.setdefault(target, [])
+            known.extend(v for v in dict.fromkeys(found) if v not in known)
         self.last = "filter:" + facet
 
     def _read_value(self) -> str:
@@ -273,32 +278,41 @@ class _Parser:
             self.or_pending = False
             self.or_after_filter = None
         if negated:
-            if term not in self.result.excluded:
+            if term not in self.excluded_seen:
+                self.excluded_seen.add(term)
                 self.result.excluded.append(term)
             self.last = "excluded"
             return
         groups = self.result.groups
-        if self.or_pending:
-            if term not in groups[-1]:
-                groups[-1].append(term)
-        else:
-            groups.append([term])
+        if not self.or_pending:
+            groups.append([])
+            self.group_seen = set()
+        if term not in self.group_seen:
+            self.group_seen.add(term)
+            groups[-1].append(term)
         self.or_pending = False
         self.last = "term"
 
     def _finish(self) -> None:
         """Drop repeated AND groups and flag a query that only excludes."""
-        unique: list[list[Term]] = []
-        for group in self.result.groups:
-            if group not in unique:
-                unique.append(group)
-        self.result.groups = unique
+        self.result.groups = [list(g) for g in dict.fromkeys(map(tuple, self.result.groups))]
         if self.result.excluded and self.result.is_empty():
             self._notice(_N_ONLY_EXCLUDED)
 
     def _notice(self, message: str) -> None:
         if message not in self.result.notices:
             self.result.notices.append(message)
+
+
+def _route(facet: str, value: str) -> tuple[str, str | None, str | None]:
+    """Canonicalise one filter value; 类型:经验材料 means the document type, not the paragraph kind."""
+    canonical, notice = canonical_value(facet, value)
+    if facet == "kind" and canonical is None and notice:
+        doc_type, _ = canonical_value("doc_type", value)
+        if doc_type is not None:
+            label = FIELD_LABELS["doc_type"]
+            return "doc_type", doc_type, f"“{snippet(value)}”是文种，已按“{label}:{doc_type}”筛选。"
+    return facet, canonical, notice
 
 
 def _format_term(term: Term, excluded: bool = False) -> str:

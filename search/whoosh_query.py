@@ -79,7 +79,8 @@ def _term_queries(term: Term, synonyms: Synonyms | None, built: BuiltQuery) -> t
         match.append(wq.ConstantScoreQuery(exact, EXACT_MATCH_SCORE))
         rank.extend(_rank_query(term.text, 1.0))
         built.literals.append(term.text)
-    alternatives = synonyms.expand(term.text) if synonyms is not None else []
+    # A quoted phrase means exactly these characters: it is never expanded.
+    alternatives = synonyms.expand(term.text) if synonyms is not None and not term.phrase else []
     used = []
     for alternative in alternatives:
         query = literal_query(alternative)

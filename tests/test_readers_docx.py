@@ -81,6 +81,30 @@ class TestContent:
             Block("版式表格中的第二段。"),
         ]
 
+    def test_vertical_merge_and_nested_table(self, tmp_path):
+        document = docx.Document()
+        table = document.add_table(rows=3, cols=3)
+        for col, text in enumerate(["年度", "指标", "数值"]):
+            table.cell(0, col).text = text
+        table.cell(1, 0).merge(table.cell(2, 0)).text = "2022年"
+        table.cell(1, 1).text, table.cell(1, 2).text = "会员", "620万"
+        table.cell(2, 1).text, table.cell(2, 2).text = "工会", "3万个"
+        layout = document.add_table(rows=1, cols=2)
+        layout.cell(0, 0).paragraphs[0].text = "左栏第一段"
+        layout.cell(0, 0).add_paragraph("左栏第二段")
+        inner = layout.cell(0, 1).add_table(rows=1, cols=2)
+        inner.cell(0, 0).text, inner.cell(0, 1).text = "内表A", "内表B"
+        buffer = io.BytesIO()
+        document.save(buffer)
+        assert _read(tmp_path, buffer.getvalue()).blocks == [
+            Block("年度　指标　数值"),
+            Block("2022年　会员　620万"),
+            Block("工会　3万个"),  # the merged cell's text is not repeated
+            Block("左栏第一段"),
+            Block("左栏第二段"),
+            Block("内表A　内表B"),
+        ]
+
     def test_core_properties(self, tmp_path):
         assert _read(tmp_path, _build()).metadata == {
             "docx_title": "沧州市总工会2022年工作总结",

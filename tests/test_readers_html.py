@@ -196,7 +196,7 @@ class TestArticleExtraction:
             "<table><tr><td>地址：某县人民路1号 电话：1234567</td></tr></table></body></html>"
         )
         assert _read(tmp_path, page.encode("gbk")).blocks == [
-            Block("某县总工会2023年工作综述"),
+            Block("某县总工会2023年工作综述", heading_level=1),  # class="bt" (标题) marks it
             Block(long),
             Block("第二段：" + long),
         ]
@@ -213,6 +213,42 @@ class TestArticleExtraction:
             Block("全市工会会员统计如下，数据截至年底，仅供参考。"),
             Block("指标　2021年　2022年"),
             Block("会员　人数　600万"),
+        ]
+
+    def test_wechat_article_hidden_until_script_runs(self, tmp_path):
+        page = """<html><head><title>职工书屋建设经验分享</title></head><body>
+<div id="js_article"><h1 class="rich_media_title">
+    职工书屋建设经验分享
+</h1>
+<div id="meta_content"><span>某市总工会</span> <em>2023-04-23</em></div>
+<div class="rich_media_content" id="js_content" style="visibility: hidden;">
+<section><span style="font-size:15px">近年来，</span><span>我市职工书屋建设</span>取得了显著成效。</section>
+<p><br></p><section><strong>一是</strong>加强阵地建设，推动书屋进车间、进班组。</section>
+<p style="text-align:center"><span>扫描二维码 关注我们</span></p></div>
+<div class="rich_media_tool"><a>阅读原文</a></div></div>
+<div class="qr_code_pc"><p>微信扫一扫<br>关注该公众号</p></div></body></html>"""
+        assert _read(tmp_path, page.encode("utf-8")).blocks == [
+            Block("职工书屋建设经验分享", heading_level=1),
+            Block("某市总工会 2023-04-23"),
+            Block("近年来，我市职工书屋建设取得了显著成效。"),
+            Block("一是加强阵地建设，推动书屋进车间、进班组。"),
+        ]
+
+    def test_title_by_class_and_comments_dropped(self, tmp_path):
+        page = """<html><head><title>关于做好送温暖工作的通知-某省总工会</title></head><body>
+<div class="wrap"><div class="bt">关于做好送温暖工作的通知</div>
+<div class="fbsj">发布时间：2023-01-10　来源：办公室　【打印本页】【关闭窗口】</div>
+<div class="TRS_Editor"><p><font face="仿宋">各市州总工会：</font></p>
+<p><font face="仿宋">　　为做好元旦春节期间送温暖工作，现就有关事项通知如下。</font></p>
+<p><font>　　一、高度重视，加强领导。</font></p></div>
+<div class="comment"><h3>网友评论</h3><p>写得很好，我们单位会认真落实这个通知的精神，把温暖送到每一位困难职工的心坎上。</p></div>
+</div></body></html>"""
+        assert _read(tmp_path, page.encode("gb18030")).blocks == [
+            Block("关于做好送温暖工作的通知", heading_level=1),
+            Block("发布时间：2023-01-10　来源：办公室"),
+            Block("各市州总工会："),
+            Block("为做好元旦春节期间送温暖工作，现就有关事项通知如下。"),
+            Block("一、高度重视，加强领导。"),
         ]
 
     def test_page_with_only_navigation_has_no_text(self, tmp_path):

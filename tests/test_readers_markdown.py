@@ -96,8 +96,13 @@ class TestBody:
         assert _read(tmp_path, text).blocks == [Block("指标　2022年"), Block("会员　620万")]
 
     def test_escapes_entities_code_and_html(self, tmp_path):
-        text = "职工\\*号 &amp; `代码`\n\n<div align=\"center\">居中文字</div>\n"
-        assert _read(tmp_path, text).blocks == [_line("职工*号 & 代码"), BLANK, _line("居中文字")]
+        text = "职工\\*号 &amp; `代码`<span>内联</span><br>换行\n\n<div align=\"center\">居中文字</div>\n"
+        assert _read(tmp_path, text).blocks == [
+            _line("职工*号 & 代码内联"),
+            _line("换行"),
+            BLANK,
+            _line("居中文字"),
+        ]
 
     def test_chinese_numbering_stays_text(self, tmp_path):
         text = "（一）加强组织建设\n1．全角编号不是列表\n"

@@ -19,7 +19,7 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(config: dict | None = None) -> Flask:
+def create_app(config: dict | None = None, instance_path: str | None = None) -> Flask:
     """Return the app configured from defaults, then instance/config.py, then UNIONSEARCH_* variables, then ``config``."""
     # Imported here so that `import web.cli` stays fast for commands that never serve the page.
     from search.engine import SearchIndex
@@ -29,7 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .errors import register_error_handlers
     from .views import views
 
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.from_mapping(settings.defaults())
     # SAMPLE_INDEX is state, not a setting: `serve` sets it when the index holds only the bundled samples.
     app.config["SAMPLE_INDEX"] = False

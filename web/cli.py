@@ -210,3 +210,22 @@ def kwic(phrase: str, index_dir: Path | None, as_json: bool, sort: str, context:
     for line in result["lines"]:
         click.echo(f"{line['left']:>{context}}{on}{line['match']}{off}{line['right']}")
     click.echo(f"\n共 {result['total']} 处，{result['paragraphs']} 段")
+
+
+@main.command()
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but 127.0.0.1/localhost exposes the page to the network.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="Port to listen on.")
+def serve(index_dir: Path | None, host: str, port: int) -> None:
+    """Open the search page (waitress); with no index yet, index the bundled samples first."""
+    from index.writer import IndexBusy, IndexFormatError
+
+    from .serve import run
+
+    try:
+        run(resolve_index(index_dir), host=host, port=port)
+    except (IndexBusy, IndexFormatError) as exc:
+        _fail(exc)
+    except OSError as exc:  # port in use, no permission to bind
+        raise click.ClickException(f"无法在 {host}:{port} 启动服务：{exc.strerror or exc}") from None

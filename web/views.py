@@ -128,7 +128,7 @@ def decorate(hit: dict, q: str) -> dict:
         "organization": organization_of(hit),
         "region": region_of(hit),
         "file": PurePath(hit.get("source") or "").name,
-        "copy": with_citation(hit, fmt),
+        "copy_text": with_citation(hit, fmt),
         "article_url": url_for("views.article_page", article_id=hit["article_id"], q=q or None,
                                _anchor=f"p-{hit['id']}"),
         "similar_url": url_for("views.similar_page", paragraph_id=hit["id"]),
@@ -188,7 +188,7 @@ def article_page(article_id: str) -> str:
     record = article(index, article_id, highlight=_literals(index, q))
     record["paragraphs"] = [decorate(p, q) for p in record["paragraphs"]]
     return render_template("article.html", article=record, q=q, region=region_of(record),
-                           organization=organization_of(record))
+                           organization=organization_of(record), file=PurePath(record.get("source") or "").name)
 
 
 @views.get("/paragraph/<paragraph_id>")

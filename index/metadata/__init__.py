@@ -55,14 +55,21 @@ def _subtitle(body: list[str]) -> str:
     return ""
 
 
-def _pick(candidates: tuple[Place, ...], hints: list[Place]) -> Place | None:
-    """Choose among a name's meanings with the help of other places; None if still unsure."""
-    if len(candidates) == 1:
-        return candidates[0]
+def _pick(candidates: tuple[Place, ...], hints: list[Place], body: list[str]) -> Place | None:
+    """Choose among a name's meanings with the help of other places; None if still unsure.
+
+    Places in the title and context decide first; then whichever meaning the body's
+    places support most often, if one leads.
+    """
     fitting = [c for c in candidates if any(compatible(c, h) for h in hints)]
     if len(fitting) == 1:
         return fitting[0]
     pool = fitting or list(candidates)
+    mentioned = [p for text in body for p in places_in(text, strict=True)]
+    support = sorted(((sum(compatible(c, m) for m in mentioned), i) for i, c in enumerate(pool)),
+                     reverse=True)
+    if support[0][0] > 0 and (len(support) == 1 or support[0][0] > support[1][0]):
+        return pool[support[0][1]]
     if len({c.province for c in pool}) == 1:
         return Place(pool[0].province, "province", pool[0].province)
     return None
@@ -116,8 +123,7 @@ def _locate(org: OrgMatch | None, headline: str, body: list[str],
     if org and org.places:
         if len(org.places) == 1:
             return org.places[0]
-        hints = title_places + [p for p in (_context_places(ctx), dominant_place(body)) if p]
-        return _pick(org.places, hints)
+        return _pick(org.places, title_places + [p for p in (_context_places(ctx),) if p], body)
     if title_places and not (org and org.level == "enterprise"):
         return combine(title_places)
     return _context_places(ctx) or dominant_place(body)
@@ -144,7 +150,9 @@ def extract_metadata(title: str, body: list[str], byline: str | None = None,
     ctx = context or ArticleContext()
     title = title or ""
     headline = (title + " " + _subtitle(body)).strip()
-    full_text = "\n".join([headline, byline or ""] + body)
+    # The compilation title and file name count as text the body's name may appear in.
+    full_text = "\n".join([headline, byline or "", ctx.collection_title or "",
+                           ctx.source_name or ""] + body)
     org = find_org(headline, full_text) or (find_org(byline, full_text) if byline else None)
     place = _locate(org, headline, body, ctx)
     level = org.level if org else None

@@ -16,11 +16,15 @@ _ANNIVERSARY = re.compile(
 _FOUNDED = {"建党": 1921, "中国共产党成立": 1921, "新中国成立": 1949, "中华人民共和国成立": 1949,
             "建国": 1949, "改革开放": 1978, "五四运动": 1919, "中华全国总工会成立": 1925,
             "建军": 1927}
+_AHEAD = re.compile(r"迎接|喜迎|筹备|即将|将")  # an anniversary still to come dates nothing
 _CENTENARY = re.compile(r"建党百年|党的百年|党成立一百周年")
 
 # A year right after these words is a target, not something that has happened.
 _PLAN_BEFORE = ("力争", "预计", "争取", "目标", "展望", "远景", "规划", "迈向")
-_PLAN_AFTER = ("远景", "目标", "前", "底前")
+_PLAN_AFTER = ("远景", "目标", "前", "底前", "及以后", "以后")
+# These make every later year in the same sentence a target ("力争2023年…，2024年…").
+_PLAN_SENTENCE = re.compile(r"力争|预计|争取|计划到|到(?:19|20)\d\d年")
+_SENTENCE_END = re.compile(r"[。！？；\n]")
 
 _YEAR = re.compile(r"(?<![\d.])((?:19[5-9]|20\d)\d)\s*年(?!代)")
 _CN_YEAR = re.compile(r"([一二三四五六七八九〇○零]{4})年")
@@ -58,12 +62,16 @@ def _is_plan(text: str, start: int, end: int) -> bool:
     """Tell whether the year at ``start:end`` is a target date rather than an event.
 
     Targets: "到2025年", "力争…2025年", "2035年远景目标", "2025年底前", "2022年，我们将…",
-    and the end of a span of four or more years ("2021—2025年" is a plan period).
+    a later year in a sentence that set a target, and the end of a span of four or more
+    years ("2021—2025年" is a plan period).
     """
     before = text[max(0, start - 4):start]
     if before.endswith("到") or any(w in before for w in _PLAN_BEFORE):
         return True
-    if text[end:end + 2].startswith(_PLAN_AFTER) or "将" in text[end:end + 6]:
+    if text[end:end + 3].startswith(_PLAN_AFTER) or "将" in text[end:end + 6]:
+        return True
+    sentence = _SENTENCE_END.split(text[max(0, start - 40):start])[-1]
+    if _PLAN_SENTENCE.search(sentence):
         return True
     ranged = _RANGE_END.search(text[max(0, start - 8):start])
     return bool(ranged) and int(text[start:start + 4]) - int(ranged.group(1)) >= 4
@@ -93,18 +101,23 @@ def congress_year(text: str, m: re.Match) -> int | None:
     return None
 
 
-def _lower_bounds(text: str) -> list[int]:
-    """Return years the text proves it was written in or after."""
-    found = explicit_years(text)
-    found.extend(_FOUNDED[m.group(1)] + (cn_number(m.group(2)) or 0)
-                 for m in _ANNIVERSARY.finditer(text))
+def _lower_bounds(text: str) -> tuple[list[int], list[int]]:
+    """Return (dated events, congress and plan references): years the text was written in or after.
+
+    Dated events (2021年, 建党100周年) usually fall in the year of writing; a congress
+    or "十三五以来" is talked about for years after, so it only bounds the year below.
+    """
+    events = explicit_years(text)
+    events.extend(_FOUNDED[m.group(1)] + (cn_number(m.group(2)) or 0)
+                  for m in _ANNIVERSARY.finditer(text)
+                  if not _AHEAD.search(text[max(0, m.start() - 6):m.start()]))
     if _CENTENARY.search(text):
-        found.append(2021)
-    found.extend(y for m in _CONGRESS.finditer(text) if (y := congress_year(text, m)))
-    # A five-year plan is talked about from the year before it starts.
-    found.extend(1966 + 5 * (cn_number(m.group(1)) - 3) - (0 if m.group(2) else 1)
-                 for m in _FIVE_YEAR_PLAN.finditer(text))
-    return found
+        events.append(2021)
+    references = [y for m in _CONGRESS.finditer(text) if (y := congress_year(text, m))]
+    # A plan is talked about years before it starts: only "十三五以来" dates the text.
+    references.extend(1966 + 5 * (cn_number(m.group(1)) - 3)
+                      for m in _FIVE_YEAR_PLAN.finditer(text) if m.group(2))
+    return events, references
 
 
 def span_starts(text: str, year: int, whole_article: bool = True) -> list[int]:
@@ -154,8 +167,9 @@ def extract_years(title: str, body: list[str], file_year: int | None = None,
     """Return (year written, [first, last] year covered) for one article.
 
     Order of trust: a year in the title; the compilation's year; the latest dated event
-    in the text (plan targets like 2035年 excluded, so is anything after the file's date);
-    the file's own date.  A span needs a start cue ("2018年以来", "五年来" = five years
+    in the text (plan targets like 2035年 excluded, so is anything after the file's date)
+    unless a congress or plan reference is later; the file's own date; the latest
+    congress or plan reference ("十九大" → 2017).  A span needs a start cue ("2018年以来", "五年来" = five years
     back from the year written, "十九大以来", "十三五以来"); cues in the title win over
     the first paragraphs, which win over the rest (within ten years of the year written);
     a title that states its year without such a cue covers just that year.
@@ -168,8 +182,13 @@ def extract_years(title: str, body: list[str], file_year: int | None = None,
     stated = title_year(title)
     year = stated or in_collection
     if year is None:
-        found = [y for y in _lower_bounds(title + "\n" + "\n".join(body)) if y <= ceiling]
-        year = max(found) if found else file_year
+        events, references = (
+            [y for y in found if y <= ceiling]
+            for found in _lower_bounds(title + "\n" + "\n".join(body)))
+        if events and max(events) >= max(references, default=0):
+            year = max(events)
+        else:
+            year = file_year or max(references, default=None)
     if year is None:
         return None, None
     parts = ((title, True), ("\n".join(body[:3]), True), ("\n".join(body[3:]), False))

@@ -16,11 +16,12 @@ ALIAS_FILE = Path(__file__).resolve().parent.parent / "data" / "gazetteer_aliase
 # bare prefecture short form (沧州, 来宾) that is also an ordinary word often enough to need
 # context in running text.  WEAK: an official name whose stem is one character (献县, 城区),
 # which turns up inside ordinary phrases (市和县级工会) and needs an organisation after it.
-FULL, SHORT, WEAK = "full", "short", "weak"
+# STEM: a county's name without 县/市/旗 (正定, 讷河); so often an ordinary word (富裕, 友谊)
+# that it counts only right before 总工会/工会/委/政府.
+FULL, SHORT, WEAK, STEM = "full", "short", "weak", "stem"
 
 _PROVINCE_SUFFIXES = ("特别行政区", "自治区", "省", "市")
 _CITY_SUFFIXES = ("地区", "市", "盟")
-_AUTONOMOUS = ("自治州", "自治县", "自治旗")
 
 
 @dataclass(frozen=True)
@@ -93,14 +94,17 @@ def _city_shorts(name: str, groups: tuple[str, ...]) -> list[tuple[str, str]]:
     return []
 
 
-def _county_entries(name: str, place: Place, groups: tuple[str, ...]) -> list[tuple[str, Entry]]:
-    """Return the names of a county-level place: its full name and 长阳县 for 长阳土家族自治县."""
+def _county_entries(name: str, kind: str, place: Place,
+                    groups: tuple[str, ...]) -> list[tuple[str, Entry]]:
+    """Return the names of a county-level place: full name, 长阳县 for 长阳土家族自治县, stem."""
     strength = WEAK if len(name) <= 2 else FULL
     out = [(name, Entry(place, strength))]
     if name.endswith(("自治县", "自治旗")):
         stem = _strip_ethnic(name[:-3], groups)
         if len(stem) >= 2:
             out.append((stem + name[-1], Entry(place, FULL)))
+    elif kind in ("县", "县级市", "旗") and len(name) >= 3:
+        out.append((name[:-1], Entry(place, STEM)))
     return out
 
 
@@ -121,7 +125,7 @@ def _official_entries(groups: tuple[str, ...]) -> list[tuple[str, Entry]]:
             if municipal or (not grandchildren and child["type"] in ("县", "自治县")):
                 # Districts of 北京市 etc. and Hainan's province-run counties.
                 cplace = Place(cname, "district", pname, pname if municipal else None, cname)
-                out.extend(_county_entries(cname, cplace, groups))
+                out.extend(_county_entries(cname, child["type"], cplace, groups))
                 continue
             cplace = Place(cname, "city", pname, cname)
             out.append((cname, Entry(cplace, FULL)))
@@ -129,7 +133,7 @@ def _official_entries(groups: tuple[str, ...]) -> list[tuple[str, Entry]]:
                 out.extend((s, Entry(cplace, st)) for s, st in _city_shorts(cname, groups))
             for dist in grandchildren or []:
                 dplace = Place(dist["name"], "district", pname, cname, dist["name"])
-                out.extend(_county_entries(dist["name"], dplace, groups))
+                out.extend(_county_entries(dist["name"], dist["type"], dplace, groups))
     return out
 
 
@@ -145,7 +149,7 @@ def _alias_entries(data: dict) -> list[tuple[str, Entry]]:
 
 def _prune(raw: dict[str, list[Entry]]) -> dict[str, tuple[Entry, ...]]:
     """Keep, for each name, only its strongest meanings; a province beats a city's short form."""
-    rank = {FULL: 0, WEAK: 1, SHORT: 2}
+    rank = {FULL: 0, WEAK: 1, SHORT: 2, STEM: 3}
     out = {}
     for name, entries in raw.items():
         best = min(rank[e.strength] for e in entries)

@@ -9,7 +9,7 @@ from index.metadata.gazetteer import Place, get_gazetteer
 from index.metadata.region import Mention, find_places
 
 NATIONAL_BODY = "中华全国总工会"
-_NATIONAL = re.compile(r"中华全国总工会|全国总工会|全总(?![结体部])|中国工会(?!法)"
+_NATIONAL = re.compile(r"中华全国总工会|全国总工会|(?<![安健完齐])全总(?![结体])|中国工会(?!法)"
                        r"|中国(?!特色)[\u4e00-\u9fff]{2,8}?(?:总工会|工会)")
 _UNION = re.compile(r"总工会|工会")
 # Words that close the name of an institution whose union speaks (讷河市财政局 → 局).
@@ -27,9 +27,10 @@ _STOP = set("的了着在以将把为对与和及是等")
 # Leading noise before a title's subject: numbering ("24："), dates, "关于".
 _LEAD = re.compile(r"^(?:[\d一二三四五六七八九十]+[：:、.．]\s*)?(?:(?:19|20)\d\d年(?:度)?)?(?:关于)?")
 _CONGRESS_AFTER = re.compile(r"第?[一二三四五六七八九十]+(?:次|大)")
-_RELATIVE = {"province": ("我省", "全省", "省总工会", "省工会"),
-             "city": ("我市", "全市", "市总工会", "市工会", "我州", "全州", "州总工会"),
-             "district": ("我区", "我县", "全县", "区总工会", "县总工会")}
+# How a text names its own body without a place name, most local level first.
+_RELATIVE = (("district", ("我区工会", "我县工会", "全县工会", "区总工会", "县总工会", "县工会")),
+             ("city", ("我市工会", "全市工会", "市总工会", "市工会", "我州工会", "州总工会", "州工会")),
+             ("province", ("我省工会", "全省工会", "省总工会", "省工会")))
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,10 @@ def _national(text: str) -> OrgMatch | None:
     if not m:
         return None
     word = m.group(0)
-    named = word if word.startswith("中国") and len(word) > 4 else NATIONAL_BODY
+    industrial = word.startswith("中国") and len(word) > 4
+    if industrial and (find_places(word[2:]) or _INSTITUTION.search(word)):
+        return None  # 中国石油大庆油田工会 is an enterprise's union, not a national one
+    named = word if industrial else NATIONAL_BODY
     lead = _LEAD.match(text)
     congress = word == "中国工会" and _CONGRESS_AFTER.match(text, m.end())
     if congress and m.start() > (lead.end() if lead else 0):
@@ -137,8 +141,4 @@ def find_org(text: str, full_text: str = "") -> OrgMatch | None:
 
 def relative_level(text: str) -> str | None:
     """Return the level a text's own-body words point at (我市工会 → city), if any."""
-    for level in ("district", "city", "province"):
-        if any(word + "工会" in text or word.endswith("工会") and word in text
-               for word in _RELATIVE[level]):
-            return level
-    return None
+    return next((level for level, words in _RELATIVE if any(w in text for w in words)), None)

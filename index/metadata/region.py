@@ -7,13 +7,14 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from index.metadata.gazetteer import FULL, WEAK, Entry, Gazetteer, Place, get_gazetteer
+from index.metadata.gazetteer import FULL, STEM, WEAK, Entry, Gazetteer, Place, get_gazetteer
 
 # In running text a bare short form (沧州, 来宾) counts only when what follows shows it is
 # the place: these are the words union documents put after their own place's name.
 _SHORT_ANCHORS = ("总工会", "工会", "职工", "市委", "市政府", "全市", "各级", "工运", "劳模",
                   "大工匠", "工匠", "高质量", "籍", "州委", "地委", "盟委")
-# A one-character-stem name (献县, 城区) counts only as the name of an organisation.
+# A one-character-stem name (献县, 城区) or a bare county stem (正定) counts only as the
+# name of an organisation, or right after the province or city that holds it.
 _WEAK_ANCHORS = ("总工会", "工会", "委", "政府", "人民", "人大", "政协")
 
 
@@ -43,7 +44,7 @@ def _accepts(entry: Entry, text: str, end: int, strict: bool, after_parent: bool
     if entry.strength == FULL:
         return True
     follows = text[end:end + 3]
-    if entry.strength == WEAK:
+    if entry.strength in (WEAK, STEM):
         return after_parent or follows.startswith(_WEAK_ANCHORS)
     return not strict or after_parent or follows.startswith(_SHORT_ANCHORS)
 
@@ -52,6 +53,13 @@ def _is_parent(parent: tuple[Place, ...], child: Entry) -> bool:
     """Tell whether a mention just before names the province or city that holds ``child``."""
     return any(p.level in ("province", "city") and p.province == child.place.province
                and (p.level == "province" or p.city == child.place.city) for p in parent)
+
+
+def _under_parent(out: list[Mention], start: int, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+    """Keep the meanings that sit inside a place named right before (晋城市城区 → 晋城's)."""
+    if not out or out[-1].end != start:
+        return ()
+    return tuple(e for e in entries if _is_parent(out[-1].places, e))
 
 
 def find_places(text: str, strict: bool = False, gaz: Gazetteer | None = None) -> list[Mention]:
@@ -75,7 +83,9 @@ def find_places(text: str, strict: bool = False, gaz: Gazetteer | None = None) -
             continue
         length, entries = found
         end = i + length
-        after_parent = bool(out) and out[-1].end == i and _is_parent(out[-1].places, entries[0])
+        inside = _under_parent(out, i, entries)
+        after_parent = bool(inside)
+        entries = inside or entries
         inside_friend = any(s <= i and end <= e for s, e in friends)
         kept = tuple(e.place for e in entries
                      if not (inside_friend and e.strength != FULL)

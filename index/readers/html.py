@@ -21,7 +21,7 @@ _SNIFF = 4096
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _BLOCK_TAGS = frozenset(
     """p div section article main header footer li ul ol dl dt dd blockquote figure figcaption
-    center address hr form fieldset caption details summary tr thead tbody tfoot""".split()
+    center address hr form fieldset caption details summary tr thead tbody tfoot td th""".split()
 )
 _CELL_BLOCKS = ["p", "div", "table", "ul", "ol", "li", *_HEADINGS]
 
@@ -53,7 +53,8 @@ _WIDGETS = re.compile(
     r"[【\[]?\s*小\s*[】\]]?\s*[】\]]?"
     r"|[【\[]\s*(打印(本页|此页)?|关闭(窗口|本页)?|收藏|返回顶部|加入收藏)\s*[】\]]"
     r"|打印本页|关闭窗口"
-    r"|(浏览|阅读|点击|访问)(次数|量|数)?\s*[:：]\s*\d*\s*次?"
+    r"|(浏览|阅读|点击|访问)(次数|量|数)\s*[:：]\s*\d*\s*次?"
+    r"|(浏览|阅读|点击|访问)\s*[:：]\s*\d+\s*次?"
 )
 
 
@@ -86,9 +87,10 @@ def _inline_text(node: Tag) -> str:
 class _Walker:
     """Turn elements into blocks; block-level tags and <br> end a paragraph."""
 
-    def __init__(self) -> None:
+    def __init__(self, title: Tag | None = None) -> None:
         self.blocks: list[Block] = []
         self.buffer: list[str] = []
+        self.title = title  # the article title when the page marks it by class, not <h1>
 
     def flush(self) -> None:
         text = clean_inline("".join(self.buffer))
@@ -110,11 +112,12 @@ class _Walker:
         name = child.name
         if name == "br":
             self.flush()
-        elif name in _HEADINGS:
+        elif name in _HEADINGS or child is self.title:
             self.flush()
             text = clean_inline(_inline_text(child).replace("\n", " "))
             if text:
-                self.blocks.append(Block(text, heading_level=int(name[1])))
+                level = int(name[1]) if name in _HEADINGS else 1
+                self.blocks.append(Block(text, heading_level=level))
         elif name == "table":
             self.flush()
             self.table(child)
@@ -141,7 +144,7 @@ class _Walker:
             if len(cells) == 1 or any(cell.find(_CELL_BLOCKS) for cell in cells):
                 # A layout table: its cells hold paragraphs, not values.
                 for cell in cells:
-                    self.walk(cell)
+                    self.visit(cell)
                     self.flush()
                 continue
             texts = [clean_inline(_inline_text(c).replace("\n", "　")) for c in cells]
@@ -190,8 +193,9 @@ def read_html(data: bytes) -> tuple[list[Block], dict]:
     body = soup.body or soup
     prune(body)
     title_hint = meta.get("html_article_title") or meta.get("html_title", "")
-    walker = _Walker()
-    for node in article_nodes(body, title_hint):
+    nodes, title = article_nodes(body, title_hint)
+    walker = _Walker(title)
+    for node in nodes:
         walker.visit(node)
         walker.flush()
     return _drop_furniture(walker.blocks), meta

@@ -3,7 +3,7 @@
 Why not trafilatura or readability-lxml: evaluated on Chinese union-site pages built for the
 tests, trafilatura dropped an ``<h1>`` title sitting outside the content ``<div>``, dropped
 the byline and figure caption, kept "上一篇/下一篇", flattened short pages into one paragraph
-unless reconfigured, and pulls in ~70 MB (dateparser, babel, regex…); readability-lxml lost
+unless reconfigured, and pulls in tens of MB (dateparser, babel, regex…); readability-lxml lost
 the same title, dropped short lists and tables, kept a ``<footer>``, and pins chardet<6,
 below this project's chardet. Both still needed a Chinese boilerplate filter afterwards.
 Pruning by tag/role/class and then descending along the heaviest non-link text is short,
@@ -30,15 +30,17 @@ _NOISE_ROLES = {
 # (xgwz 相关文章, dqwz 当前位置, yqlj 友情链接, ewm 二维码…) are common on Chinese sites.
 _NOISE_WORDS = frozenset(
     """nav navbar navigation menu menubar submenu breadcrumb breadcrumbs crumb crumbs bread
-    location position dqwz mianbaoxie footer foot copyright banquan share sharebox bdshare
+    dqwz mianbaoxie footer foot copyright banquan share sharebox bdshare
     bdsharebuttonbox social ad ads advert advertisement guanggao banner sidebar sidenav login
-    search searchbox pagination pager prevnext sxp print toolbar tools comment comments pinglun
+    search searchbox pagination pager prevnext sxp print tool toolbar tools comment comments pinglun
     related relate xgwz xgxw xgyd recommend tuijian hot hotnews rank paihang friendlink yqlj
     links qrcode ewm erweima wechat subscribe""".split()
 )
-# Words that mark the page header only when they are the whole class/id ("article-header"
-# holds the title and must stay).
-_FRAME_WORDS = frozenset({"header", "head", "top", "topbar", "logo", "masthead"})
+# Words that mark furniture only when they are the whole class/id: "article-header" holds the
+# title, and CSS utility classes such as "position-relative" sit on anything.
+_FRAME_WORDS = frozenset(
+    {"header", "head", "top", "topbar", "logo", "masthead", "position", "location", "weizhi"}
+)
 _TITLE_WORDS = frozenset({"title", "tit", "bt", "biaoti", "headline", "articletitle"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WORD = re.compile(r"[a-z0-9]+")
@@ -172,12 +174,14 @@ def _starts_with_title(main: Tag, page_title: str) -> bool:
     return False
 
 
-def article_nodes(body: Tag, page_title: str = "") -> list[Tag]:
-    """Return the elements that make up the article, in order (title first when found apart)."""
+def article_nodes(body: Tag, page_title: str = "") -> tuple[list[Tag], Tag | None]:
+    """Return the elements that make up the article in order, and its title element if found."""
     main = _main_node(body)
     page_title = _squash(page_title)
-    if main is body or _starts_with_title(main, page_title):
-        return [main]
+    if main is body:
+        return [main], None
+    if _starts_with_title(main, page_title):
+        return [main], _find_title(main, page_title)
     carried: list[Tag] = []  # elements between the title and main, in document order
     gap = 0
     node = main
@@ -189,14 +193,14 @@ def article_nodes(body: Tag, page_title: str = "") -> list[Tag]:
             size = _text_len(sibling)
             title = _find_title(sibling, page_title)
             if title is not None and size - _text_len(title) <= _TITLE_GAP_CHARS:
-                return [sibling, *reversed(between), *carried, main]
+                return [sibling, *reversed(between), *carried, main], title
             between.append(sibling)
             gap += size
             if gap > _TITLE_GAP_CHARS:
-                return [main]
+                return [main], None
         carried = [*reversed(between), *carried]
         node = node.parent
-    return [main]
+    return [main], None
 
 
 def parse_html(text: str) -> BeautifulSoup:

@@ -15,6 +15,7 @@ from index.model import Block
 from index.readers.encoding import decode_bytes, split_lines
 
 _MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+_BR = re.compile(r"<br\s*/?>$", re.I)
 _INDENT = re.compile(r"^[ \t>]*(\u3000+)")
 _LEAVES = ("paragraph_open", "heading_open", "fence", "code_block", "html_block", "hr", "table_open")
 
@@ -53,10 +54,12 @@ def _inline_lines(token: Token) -> list[str]:
     """Render an inline token as plain text lines: markup removed, images dropped."""
     lines = [""]
     for child in token.children or []:
-        # An image token holds its alt text as its own children, so skipping it drops the alt.
-        if child.type in ("softbreak", "hardbreak"):
+        if child.type in ("softbreak", "hardbreak") or (
+            child.type == "html_inline" and _BR.match(child.content)
+        ):
             lines.append("")
         elif child.type in ("text", "code_inline"):
+            # Only these carry words: an image keeps its alt text inside its own children.
             lines[-1] += child.content
     return lines
 
@@ -113,7 +116,8 @@ def _body_blocks(body: str) -> list[Block]:
         elif tok.type == "heading_open":
             lines = _inline_lines(tokens[i + 1])
             if len(lines) == 1:
-                blocks.append(Block(lines[0].strip(), heading_level=int(tok.tag[1])))
+                if lines[0].strip():
+                    blocks.append(Block(lines[0].strip(), heading_level=int(tok.tag[1])))
             else:  # a multi-line setext "heading" is a paragraph underlined by accident
                 blocks.extend(Block(line, wrapped=True) for line in lines)
             i += 2

@@ -1,0 +1,78 @@
+"""Start the search page under waitress, building a sample index first when there is none."""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+THREADS = 8
+LOCAL_NAMES = ("localhost",)
+
+
+def is_local(host: str) -> bool:
+    """Return whether ``host`` only accepts connections from this computer."""
+    if host.lower() in LOCAL_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def page_url(host: str, port: int) -> str:
+    """Return the address to open in a browser for a server bound to ``host``."""
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}/"
+
+
+def holds_only(articles: list[dict], folder: Path) -> bool:
+    """Return whether every article's source file lies under ``folder``."""
+    root = Path(folder).resolve()
+    return bool(articles) and all(Path(a.get("source") or "").resolve().is_relative_to(root) for a in articles)
+
+
+def prepare_index(index_dir: Path, sample_dir: Path, echo: Callable[[str], None] = click.echo) -> bool:
+    """Build an index of the sample corpus when ``index_dir`` has none; return whether it holds only samples."""
+    from search.documents import list_articles
+    from search.engine import SearchIndex
+    from search.errors import IndexMissing
+
+    try:
+        return holds_only(list_articles(SearchIndex(index_dir)), sample_dir)
+    except IndexMissing:
+        pass
+    from index.writer import update_index
+    from tqdm import tqdm
+
+    echo(f"{index_dir} 还没有索引：先用内置示例文档（{sample_dir}）建立一个……")
+    with tqdm(unit=" 文件", desc="索引示例文档", file=sys.stderr) as bar:
+        summary = update_index(index_dir, [sample_dir], on_file=lambda _path: bar.update(1))
+    echo(f"示例索引已建立：{summary.articles} 篇文章，{summary.paragraphs} 段，用时 {summary.seconds} 秒。")
+    return True
+
+
+def run(index_dir: Path, host: str = "127.0.0.1", port: int = 8080, sample_dir: Path | None = None,
+        echo: Callable[[str], None] = click.echo) -> None:
+    """Serve the page for ``index_dir`` on host:port until interrupted."""
+    import waitress
+
+    from . import create_app
+
+    app = create_app({"INDEX": str(index_dir)})
+    sample_dir = Path(sample_dir or app.config["SAMPLE_CORPUS"])
+    sample_only = prepare_index(Path(index_dir), sample_dir, echo)
+    app.config["SAMPLE_INDEX"] = sample_only
+    if not is_local(host):
+        echo(f"警告：--host {host} 让本机以外的电脑也能访问检索页面和索引中的全部文档；"
+             "只在可信的网络中这样做。")
+    if sample_only:
+        echo("当前为内置示例文档。用 `unionsearch index 文件夹` 索引您自己的文稿。")
+    echo(f"在浏览器中打开 {page_url(host, port)}  （按 Ctrl+C 停止）")
+    waitress.serve(app, host=host, port=port, threads=THREADS)
