@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_JUNK_FILE = Path(__file__).parent / "data" / "junk.toml"
+JUNK_LINE_MAX_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,9 @@ def clean_line(line: str, rules: JunkRules) -> str | None:
     stripped = line.strip()
     if not stripped:
         return line
-    if rules.line is not None and rules.line.search(stripped):
+    # A whole-line pattern only judges lines of line length: a paragraph that merely
+    # contains an ad phrase is text (its inline junk is still cut below).
+    if rules.line is not None and len(stripped) <= JUNK_LINE_MAX_CHARS and rules.line.search(stripped):
         return None
     if rules.inline is not None:
         cut = rules.inline.sub("", line)

@@ -14,11 +14,8 @@ from whoosh import query as wq
 from whoosh.index import EmptyIndexError, exists_in, open_dir
 from whoosh.scoring import BM25F
 
-from index.model import LEVELS, PARAGRAPH_KINDS
-from index.themes import THEMES
-
 from .errors import IndexMissing, QueryError
-from .facets import FACET_BY_NAME, FacetCache, FacetTable, facet_counts
+from .facets import FACET_BY_NAME, FacetCache, FacetTable, facet_counts, resolve_filters
 from .highlight import find_spans, snippet
 from .query import ParsedQuery, parse_query
 from .synonyms import Synonyms, load_synonyms
@@ -26,8 +23,10 @@ from .whoosh_query import build_query
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
+MAX_PAGE = 100_000
 MAX_QUERY_LENGTH = 500
 RECENCY_WEIGHT = 0.02  # per year newer than the oldest: a preference, not an override
+RECENCY_CAP = 0.1  # so a wide span of years never outweighs a better match
 HIT_FIELDS = ("id", "article_id", "title", "source", "province", "city", "county", "unit",
               "level", "year", "doc_type", "kind", "section")
 
@@ -45,7 +44,7 @@ class SearchRequest:
 
 
 class RecencyBM25F(BM25F):
-    """BM25F with a small preference for newer documents."""
+    """BM25F with a small, capped preference for newer documents (global docnums only)."""
 
     use_final = True
 
@@ -59,17 +58,48 @@ class RecencyBM25F(BM25F):
         """Scale the score up a little for each year after the oldest in the index."""
         if self._years is None or docnum >= len(self._years) or not self._years[docnum]:
             return score
-        return score * (1.0 + RECENCY_WEIGHT * (int(self._years[docnum]) - self._oldest))
+        return score * (1.0 + min(RECENCY_CAP, RECENCY_WEIGHT * (int(self._years[docnum]) - self._oldest)))
+
+
+class _KeyFacet(sorting.FacetType):
+    """Sort by a precomputed key per global document number (whoosh sorts per segment)."""
+
+    def __init__(self, keys: np.ndarray) -> None:
+        self.keys = keys
+
+    def categorizer(self, global_searcher):
+        """Return the categorizer that reads the key array."""
+        return _KeyCategorizer(self.keys)
+
+
+class _KeyCategorizer(sorting.Categorizer):
+    def __init__(self, keys: np.ndarray) -> None:
+        self.keys = keys
+        self.offset = 0
+
+    def set_searcher(self, segment_searcher, docoffset: int) -> None:
+        self.offset = docoffset
+
+    def key_for(self, matcher, segment_docnum: int) -> int:
+        return int(self.keys[self.offset + segment_docnum])
+
+
+def year_keys(years: np.ndarray, newest: bool, inexact: np.ndarray | None) -> np.ndarray:
+    """Return sort keys: by year (newest or oldest first), undated last, synonym-only after exact."""
+    keys = np.where(years > 0, -years if newest else years, 1 << 20).astype(np.int64) * 2
+    if inexact is not None:
+        keys += inexact
+    return keys
 
 
 def validate(request: SearchRequest, max_per_page: int = MAX_PER_PAGE) -> None:
     """Raise QueryError for a request that cannot be answered, saying what to change."""
     if request.sort not in SORTS:
         raise QueryError(f"unknown sort {request.sort!r}", hint=f"use one of: {', '.join(SORTS)}")
-    if not 1 <= request.per_page <= max_per_page:
+    if not isinstance(request.per_page, int) or not 1 <= request.per_page <= max_per_page:
         raise QueryError(f"per_page must be between 1 and {max_per_page}", hint="try per_page=10")
-    if request.page < 1 or request.page > 100_000:
-        raise QueryError("page must be a positive number", hint="pages start at 1")
+    if not isinstance(request.page, int) or not 1 <= request.page <= MAX_PAGE:
+        raise QueryError(f"page must be between 1 and {MAX_PAGE}", hint="pages start at 1")
     for name in request.filters:
         if name not in FACET_BY_NAME:
             raise QueryError(f"unknown filter {name!r}", hint=f"filters: {', '.join(FACET_BY_NAME)}")
@@ -117,15 +147,16 @@ class SearchIndex:
             notices.append(f"“{term}”同时检索了同义词：{'、'.join(used)}")
         with self.searcher() as searcher:
             table = self.facet_table(searcher)
-            masks, resolved, filter_notices = _filter_masks(table, filters)
+            masks, resolved, filter_notices = resolve_filters(table, filters)
             notices.extend(filter_notices)
-            matched = np.zeros(searcher.doc_count_all(), dtype=bool)
-            matched[list(searcher.docs_for_query(built.matcher))] = True
+            matched = _mask(searcher, built.matcher)
             selected = matched.copy()
             for mask in masks.values():
                 selected &= mask
+            # Paragraphs found only through a synonym rank after every exact one.
+            exact = selected & _mask(searcher, built.exact) if built.exact is not None else None
             total = int(np.count_nonzero(selected))
-            hits = self._page(searcher, table, built.ranked, selected, request, total)
+            hits = self._page(searcher, table, built.ranked, selected, exact, request)
             for hit in hits:
                 hit["snippet"] = snippet(hit["text"], find_spans(hit["text"], built.literals))
             result = {
@@ -143,89 +174,65 @@ class SearchIndex:
         return result
 
     def _page(self, searcher, table: FacetTable, ranked: wq.Query, selected: np.ndarray,
-              request: SearchRequest, total: int) -> list[dict]:
+              exact: np.ndarray | None, request: SearchRequest) -> list[dict]:
+        """Return the hits of the requested page, best first (or by year); exact matches lead."""
         start = (request.page - 1) * request.per_page
-        if start >= total:
-            return []
-        allowed = set(np.flatnonzero(selected).tolist())
-        # The recency preference needs the year column, which the searcher only now knows.
+        end = start + request.per_page
+        if request.sort != "relevance":
+            inexact = (selected & ~exact).astype(np.int64) if exact is not None else None
+            keys = year_keys(table.codes["year"], request.sort == "newest", inexact)
+            # Plain BM25F: whoosh hands the score facet segment-relative docnums.
+            searcher.weighting = BM25F()
+            found = _ranked(searcher, ranked, selected, end, [_KeyFacet(keys), sorting.ScoreFacet()])
+            return [_hit(searcher, docnum, score) for docnum, score in found[start:end]]
         searcher.weighting = RecencyBM25F(table.codes["year"])
-        if request.sort == "relevance":
-            sortedby = None
-        else:
-            sortedby = [sorting.FieldFacet("year", reverse=request.sort == "newest"), sorting.ScoreFacet()]
-        results = searcher.search(ranked, filter=allowed, limit=start + request.per_page,
-                                         sortedby=sortedby)
-        hits = []
-        for rank in range(start, min(len(results), start + request.per_page)):
-            stored = results[rank].fields()
-            hit = {name: stored.get(name) for name in HIT_FIELDS}
-            hit["themes"] = [t for t in (stored.get("themes") or "").split(",") if t]
-            hit["text"] = stored.get("text", "")
-            score = results[rank].score
-            if isinstance(score, tuple):  # sorted hits carry their sort key; ScoreFacet's part is -score
-                score = -score[-1]
-            hit["score"] = round(float(score or 0.0), 4)
-            hits.append(hit)
+        hits: list[dict] = []
+        offset = 0
+        for tier in ((exact, selected & ~exact) if exact is not None else (selected,)):
+            size = int(np.count_nonzero(tier))
+            if size and start < offset + size and end > offset:
+                found = _ranked(searcher, ranked, tier, end - offset, None)
+                hits.extend(_hit(searcher, d, s) for d, s in found[max(0, start - offset):end - offset])
+            offset += size
         return hits
 
 
+def _mask(searcher, query: wq.Query) -> np.ndarray:
+    """Return a boolean array over docnums flagging the live paragraphs ``query`` matches."""
+    flags = np.zeros(searcher.doc_count_all(), dtype=bool)
+    flags[np.fromiter(searcher.docs_for_query(query), dtype=np.int64)] = True
+    return flags
+
+
+def _ranked(searcher, query: wq.Query, allowed: np.ndarray, limit: int, sortedby) -> list[tuple[int, float]]:
+    """Return up to ``limit`` (docnum, score) pairs of the allowed paragraphs, in ranked order."""
+    results = searcher.search(query, filter=set(np.flatnonzero(allowed).tolist()), limit=limit,
+                              sortedby=sortedby)
+    found = []
+    for score, docnum in results.top_n:
+        if isinstance(score, tuple):  # sorted hits carry their sort key; ScoreFacet's part is -score
+            score = -score[-1]
+        found.append((docnum, float(score or 0.0)))
+    return found
+
+
+def _hit(searcher, docnum: int, score: float) -> dict:
+    """Return one hit's public fields."""
+    stored = searcher.stored_fields(docnum)
+    hit = {name: stored.get(name) for name in HIT_FIELDS}
+    hit["themes"] = [t for t in (stored.get("themes") or "").split(",") if t]
+    hit["text"] = stored.get("text", "")
+    hit["score"] = round(score, 4)
+    return hit
+
+
 def _merge_filters(parsed: ParsedQuery, extra: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Return the query's own filters with the request's added (both OR within a facet)."""
     merged = {name: list(values) for name, values in parsed.filters.items()}
     for name, values in extra.items():
-        merged.setdefault(name, []).extend(v for v in values if v not in merged[name])
+        known = merged.setdefault(name, [])
+        known.extend(v for v in dict.fromkeys(values) if v not in known)
     return merged
-
-
-def parse_years(values: list[str]) -> list[tuple[int, int]]:
-    """Return (from, to) pairs for year filter values "2021" or "2019-2023"."""
-    pairs = []
-    for value in values:
-        low, _, high = str(value).partition("-")
-        try:
-            first, last = int(low), int(high or low)
-        except ValueError:
-            raise QueryError(f"year filter {value!r} is not a year", hint="use 2021 or 2019-2023") from None
-        pairs.append((min(first, last), max(first, last)))
-    return pairs
-
-
-def _filter_masks(table: FacetTable, filters: dict[str, list[str]]) -> tuple[dict, dict, list[str]]:
-    """Resolve filter values against the index (河北 → 河北省) and build their masks."""
-    masks: dict[str, np.ndarray] = {}
-    resolved: dict[str, list] = {}
-    notices: list[str] = []
-    for name, values in filters.items():
-        if not values:
-            continue
-        if name == "year":
-            pairs = parse_years(values)
-            masks[name] = table.mask("year", pairs)
-            resolved[name] = [v for v in values]
-            continue
-        chosen: list[str] = []
-        known = table.values.get(name, [])
-        for value in values:
-            if name in ("level", "kind"):
-                allowed = LEVELS if name == "level" else PARAGRAPH_KINDS
-                if value not in allowed:
-                    raise QueryError(f"unknown {name} {value!r}", hint=f"use one of: {', '.join(allowed)}")
-                chosen.append(value)
-                continue
-            if name == "theme":
-                themes = [t for t in THEMES if value == t or value in t]
-                if not themes:
-                    notices.append(f"没有“{value}”这一主题")
-                chosen.extend(t for t in themes if t not in chosen)
-                continue
-            matches = [v for v in known if v and (v == value or v.startswith(value))]
-            if not matches:
-                notices.append(f"索引中没有“{value}”这一{FACET_BY_NAME[name].label}")
-                chosen.append(value)
-            chosen.extend(m for m in matches if m not in chosen)
-        masks[name] = table.mask(name, chosen)
-        resolved[name] = chosen
-    return masks, resolved, notices
 
 
 def read_article_record(stored: dict) -> dict:

@@ -1,6 +1,7 @@
 """Facets: one small object per facet, and counts over a whole result set with numpy.
 
-Each facet's counts ignore that facet's own selection (so a writer can widen a choice) and honour
+Filter values are resolved against the values the index holds (河北 → 河北省, 昌吉州 →
+昌吉回族自治州, 市 → city). Each facet's counts ignore that facet's own selection (so a writer can widen a choice) and honour
 every other facet's selection. Counting works on per-paragraph code arrays read once per index
 generation, so a count costs a numpy pass, not a Python loop over hits.
 """
@@ -12,7 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.model import LEVELS, PARAGRAPH_KINDS
 from index.themes import THEMES
+
+from .errors import QueryError
+from .query_fields import canonical_value
 
 
 @dataclass(frozen=True)
@@ -132,3 +137,94 @@ def facet_counts(table: FacetTable, matched: np.ndarray, masks: dict[str, np.nda
                 rows &= mask
         result[name] = table.count(name, rows)
     return result
+
+
+# What may follow a short place name in its full name: 河北 → 河北省, 广西 → 广西壮族自治区.
+_PLACE_SUFFIXES = ("省", "市", "县", "区", "旗", "盟", "地区", "林区", "特区", "特别行政区")
+_AUTONOMOUS = ("自治区", "自治州", "自治县", "自治旗")
+_PLACE_LEVELS = {"province": ("province",), "city": ("city", "province"), "county": ("district",)}
+_CLOSED = {"level": LEVELS, "kind": PARAGRAPH_KINDS}
+
+
+def _is_short_form(short: str, full: str) -> bool:
+    """Tell whether ``full`` is ``short`` plus an administrative suffix (not 河 → 河北省)."""
+    if len(short) < 2 or not full.startswith(short) or full == short:
+        return False
+    rest = full[len(short):]
+    return rest in _PLACE_SUFFIXES or rest.endswith(_AUTONOMOUS)
+
+
+def place_values(facet: str, value: str, known: list[str]) -> list[str]:
+    """Return the index's values of a place facet that ``value`` names, short forms included."""
+    if value in known:
+        return [value]
+    from index.metadata.gazetteer import get_gazetteer  # deferred: built on first place filter
+
+    found = []
+    for entry in get_gazetteer().lookup(value):
+        full = getattr(entry.place, facet, None)
+        if full in known and entry.place.level in _PLACE_LEVELS[facet]:
+            found.append(full)
+    found.extend(v for v in known if v and _is_short_form(value, v))
+    return list(dict.fromkeys(found))
+
+
+def theme_values(value: str) -> list[str]:
+    """Return the themes ``value`` names: the one it equals, or every theme containing it."""
+    exact = [t for t in THEMES if value == t or value in t.split("/")]
+    return exact or [t for t in THEMES if value in t]
+
+
+def _closed_value(name: str, value: str, known: list[str]) -> str:
+    """Return the code of a level, kind or doc_type value, or raise QueryError listing the choices."""
+    if value in _CLOSED.get(name, ()) or value in known:
+        return value
+    canonical, notice = canonical_value(name, value)
+    if canonical is None:
+        choices = _CLOSED.get(name) or [v for v in known if v]
+        raise QueryError(notice or f"unknown {name} {value!r}", hint=f"use one of: {', '.join(choices)}")
+    return canonical
+
+
+def year_ranges(values: list[str]) -> list[tuple[int, int]]:
+    """Return (from, to) pairs for year filter values such as "2021" or "2019-2023"."""
+    pairs = []
+    for value in values:
+        canonical, notice = canonical_value("year", str(value))
+        if canonical is None:
+            raise QueryError(notice or f"year filter {value!r} is not a year", hint="use 2021 or 2019-2023")
+        low, _, high = canonical.partition("-")
+        pairs.append((int(low), int(high or low)))
+    return pairs
+
+
+def resolve_filters(table: FacetTable, filters: dict[str, list[str]]) -> tuple[dict, dict, list[str]]:
+    """Return (masks, resolved values, notices) for the filters; a value nothing can match is noticed."""
+    masks: dict[str, np.ndarray] = {}
+    resolved: dict[str, list] = {}
+    notices: list[str] = []
+    for name, values in filters.items():
+        if name not in FACET_BY_NAME:
+            raise QueryError(f"unknown filter {name!r}", hint=f"filters: {', '.join(FACET_BY_NAME)}")
+        values = [str(v).strip() for v in values if str(v).strip()]
+        if not values:
+            continue
+        if name == "year":
+            masks[name] = table.mask("year", year_ranges(values))
+            resolved[name] = values
+            continue
+        known = table.values.get(name, [])
+        chosen: list[str] = []
+        for value in values:
+            if name == "theme":
+                found = theme_values(value)
+            elif name in ("province", "city", "county"):
+                found = place_values(name, value, known)
+            else:
+                found = [_closed_value(name, value, known)]
+            if not found or (name != "theme" and not set(found) & set(known)):
+                notices.append(f"索引中没有“{value}”这一{FACET_BY_NAME[name].label}")
+            chosen.extend(found or [value])
+        resolved[name] = list(dict.fromkeys(chosen))
+        masks[name] = table.mask(name, resolved[name])
+    return masks, resolved, notices

@@ -22,6 +22,8 @@ EXACT_MATCH_SCORE = 1.0
 TITLE_BOOST = 2.0
 SECTION_BOOST = 1.5
 PHRASE_BOOST = 2.0
+ADJACENT_SCORE = 2.0  # the typed terms side by side, as one phrase (职工 书屋 → 职工书屋)
+NEAR_SLOP = 5  # words apart that still count as near one another
 SYNONYM_RANK_BOOST = 0.4
 
 _CHARS = char_analyzer()
@@ -35,6 +37,7 @@ class BuiltQuery:
     ranked: wq.Query  # the same set, with ranking signals
     literals: list[str]  # every literal that can match, for highlighting
     expansions: dict[str, list[str]] = field(default_factory=dict)
+    exact: wq.Query | None = None  # the paragraphs matching without synonyms, when synonyms were added
 
 
 def char_tokens(text: str) -> list[str]:
@@ -95,8 +98,30 @@ def _term_queries(term: Term, synonyms: Synonyms | None, built: BuiltQuery) -> t
     return match, rank
 
 
+def _together_queries(parsed: ParsedQuery) -> list[wq.Query]:
+    """Return signals for the typed terms appearing together: side by side, or a few words apart."""
+    texts = [group[0].text for group in parsed.groups if len(group) == 1]
+    if len(texts) < 2:
+        return []
+    signals: list[wq.Query] = []
+    adjacent = literal_query("".join(texts))
+    if adjacent is not None:
+        signals.append(wq.ConstantScoreQuery(adjacent, ADJACENT_SCORE))
+    words = [w for text in texts for w in segment(text) if w.strip()]
+    if len(words) > 1:
+        signals.append(wq.Phrase("text", words, slop=NEAR_SLOP, boost=PHRASE_BOOST))
+    return signals
+
+
 def build_query(parsed: ParsedQuery, synonyms: Synonyms | None = None) -> BuiltQuery:
     """Return the Whoosh queries for a parsed query; synonyms None turns expansion off."""
+    built = _build(parsed, synonyms)
+    if built.expansions:
+        built.exact = _build(parsed, None).matcher
+    return built
+
+
+def _build(parsed: ParsedQuery, synonyms: Synonyms | None) -> BuiltQuery:
     built = BuiltQuery(matcher=wq.Every(), ranked=wq.Every(), literals=[])
     required, ranking = [], []
     for group in parsed.groups:
@@ -107,6 +132,7 @@ def build_query(parsed: ParsedQuery, synonyms: Synonyms | None = None) -> BuiltQ
             ranking.extend(rank)
         if alternatives:
             required.append(wq.Or(alternatives) if len(alternatives) > 1 else alternatives[0])
+    ranking.extend(_together_queries(parsed))
     excluded = [q for q in (literal_query(t.text) for t in parsed.excluded) if q is not None]
     matcher: wq.Query = wq.And(required) if len(required) > 1 else (required[0] if required else wq.Every())
     if excluded:

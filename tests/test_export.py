@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from search.documents import list_articles
 from search.engine import SearchRequest
 from search.export import (
     CSV_COLUMNS, check_citation_format, citation, escape_markdown, export_hits, to_csv, to_markdown, with_citation,
@@ -20,6 +21,12 @@ HIT = {
     "section": "一、思想政治引领", "themes": ["思想政治引领", "职工文化"],
     "text": "全省建成职工书屋示范点120个。", "snippet": "全省建成<mark>职工书屋</mark>示范点120个。", "score": 3.2,
 }
+
+
+def with_organizations(search_index, hits: list[dict]) -> list[dict]:
+    """Return search hits with their article's organization, as the exports write them."""
+    organizations = {a["id"]: a["organization"] for a in list_articles(search_index)}
+    return [{**h, "organization": organizations[h["article_id"]]} for h in hits]
 
 
 def read_csv(body: bytes) -> list[list[str]]:
@@ -168,8 +175,9 @@ def test_csv_route_downloads_every_hit_with_citations(client, search_index):
     rows = read_csv(response.data)
     assert len(rows) == expected["total"] + 1
     by_id = {row[1]: dict(zip(rows[0], row)) for row in rows[1:]}
-    for hit in expected["hits"]:
+    for hit in with_organizations(search_index, expected["hits"]):
         assert by_id[hit["id"]]["正文"] == hit["text"]
+        assert by_id[hit["id"]]["单位"] == hit["organization"]
         assert by_id[hit["id"]]["引用"] == citation(hit, DEFAULT_FORMAT)
 
 
@@ -188,7 +196,7 @@ def test_markdown_route_downloads_hits_with_citations(client, search_index):
     text = response.get_data(as_text=True)
     assert text.startswith(f"# 检索结果：职工书屋\n\n共 {expected['total']} 段，导出 {expected['total']} 段。")
     assert text.count("\n## ") == expected["total"]
-    for hit in expected["hits"]:
+    for hit in with_organizations(search_index, expected["hits"]):
         assert escape_markdown(citation(hit, DEFAULT_FORMAT)) in text
 
 

@@ -49,21 +49,37 @@ def keep_state(path: str, **changes: object) -> str:
     return state_url(path, request.args, **changes)
 
 
-def _city_provinces(index: SearchIndex) -> dict[str, str]:
-    """Return the province each indexed city belongs to, from the paragraphs' own metadata."""
+def _per_generation(index: SearchIndex, name: str, build) -> object:
+    """Return ``build(table)``, computed once per index generation (each commit makes a new facet table)."""
     with index.searcher() as searcher:
         table = index.facet_table(searcher)
-    cache = current_app.extensions.setdefault("unionsearch_cities", {})
-    if cache.get("table") is not table:  # one mapping per index generation
-        cities, provinces = table.codes["city"], table.codes["province"]
-        pairs = np.unique(cities.astype(np.int64) * len(table.values["province"]) + provinces)
+    cache = current_app.extensions.setdefault("unionsearch_cache", {})
+    entry = cache.get(name)
+    if entry is None or entry[0] is not table:
+        entry = cache[name] = (table, build(table))
+    return entry[1]
+
+
+def _city_provinces(index: SearchIndex) -> dict[str, str]:
+    """Return the province each indexed city belongs to, from the paragraphs' own metadata."""
+    def build(table) -> dict[str, str]:
+        size = len(table.values["province"])
+        pairs = np.unique(table.codes["city"].astype(np.int64) * size + table.codes["province"])
         mapping: dict[str, str] = {}
         for pair in pairs.tolist():
-            city, province = divmod(pair, len(table.values["province"]))
+            city, province = divmod(pair, size)
             if city and province:
                 mapping.setdefault(table.values["city"][city], table.values["province"][province])
-        cache.update(table=table, mapping=mapping)
-    return cache["mapping"]
+        return mapping
+
+    return _per_generation(index, "cities", build)
+
+
+def with_organizations(index: SearchIndex, hits: list[dict]) -> list[dict]:
+    """Return the hits with their article's organization, which search hits do not carry."""
+    organizations = _per_generation(
+        index, "organizations", lambda _table: {a["id"]: a.get("organization") for a in list_articles(index)})
+    return [{**hit, "organization": hit.get("organization") or organizations.get(hit["article_id"])} for hit in hits]
 
 
 def _facet_values(name: str, counts: list[dict], selected: list[str]) -> list[dict]:
@@ -162,7 +178,7 @@ def search_page() -> str:
     return render_template(
         "search.html",
         search=search, result=result, view=view, kwic=kwic, kwic_options=kwic_options, idle=idle,
-        hits=[decorate(hit, search.q) for hit in result["hits"]],
+        hits=[decorate(hit, search.q) for hit in with_organizations(index, result["hits"])],
         articles=list_articles(index) if idle else [],
         facets=facet_groups(result, args, index), chips=active_filters(args),
         pages=pagination(result["total"], search.page, search.per_page),
@@ -209,8 +225,9 @@ def similar_page(paragraph_id: str) -> str:
 
 
 def _export(args: MultiDict) -> dict:
-    search = search_request(args, current_app.config)
-    return export_hits(get_index(), search, int(current_app.config["EXPORT_LIMIT"]))
+    index = get_index()
+    result = export_hits(index, search_request(args, current_app.config), int(current_app.config["EXPORT_LIMIT"]))
+    return {**result, "hits": with_organizations(index, result["hits"])}
 
 
 def _describe_filters(args: MultiDict) -> str:
