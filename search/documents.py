@@ -11,7 +11,7 @@ from .engine import HIT_FIELDS, SearchIndex
 from .errors import DocumentNotFound, QueryError
 from .highlight import find_spans, mark
 
-ID_PATTERN = re.compile(r"^[0-9a-f]{16}(-\d{4})?$")
+ID_PATTERN = re.compile(r"^[0-9a-f]{16}(-\d{4,6})?$")
 MAX_CONTEXT = 20
 SIMILAR_LIMIT = 10
 
@@ -36,14 +36,12 @@ def list_articles(index: SearchIndex) -> list[dict]:
     with index.searcher() as searcher:
         firsts = searcher.search(wq.NumericRange("position", 0, 0),
                                  limit=None, sortedby=["source", "article_id"])
-        counts: dict[str, int] = {}
-        for article_id in searcher.lexicon("article_id"):
-            key = article_id.decode() if isinstance(article_id, bytes) else article_id
-            counts[key] = searcher.doc_frequency("article_id", article_id)
         articles = []
         for hit in firsts:
             record = json.loads(hit["article"])
-            record["paragraph_count"] = counts.get(record["id"], record.get("paragraph_count", 0))
+            # Live paragraphs only: doc_frequency would also count those an update deleted.
+            live = searcher.docs_for_query(wq.Term("article_id", record["id"]))
+            record["paragraph_count"] = sum(1 for _ in live)
             articles.append(record)
     return articles
 

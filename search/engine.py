@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from whoosh import sorting
 from whoosh import query as wq
 from whoosh.index import EmptyIndexError, exists_in, open_dir
 from whoosh.scoring import BM25F
@@ -59,37 +58,6 @@ class RecencyBM25F(BM25F):
         if self._years is None or docnum >= len(self._years) or not self._years[docnum]:
             return score
         return score * (1.0 + min(RECENCY_CAP, RECENCY_WEIGHT * (int(self._years[docnum]) - self._oldest)))
-
-
-class _KeyFacet(sorting.FacetType):
-    """Sort by a precomputed key per global document number (whoosh sorts per segment)."""
-
-    def __init__(self, keys: np.ndarray) -> None:
-        self.keys = keys
-
-    def categorizer(self, global_searcher):
-        """Return the categorizer that reads the key array."""
-        return _KeyCategorizer(self.keys)
-
-
-class _KeyCategorizer(sorting.Categorizer):
-    def __init__(self, keys: np.ndarray) -> None:
-        self.keys = keys
-        self.offset = 0
-
-    def set_searcher(self, segment_searcher, docoffset: int) -> None:
-        self.offset = docoffset
-
-    def key_for(self, matcher, segment_docnum: int) -> int:
-        return int(self.keys[self.offset + segment_docnum])
-
-
-def year_keys(years: np.ndarray, newest: bool, inexact: np.ndarray | None) -> np.ndarray:
-    """Return sort keys: by year (newest or oldest first), undated last, synonym-only after exact."""
-    keys = np.where(years > 0, -years if newest else years, 1 << 20).astype(np.int64) * 2
-    if inexact is not None:
-        keys += inexact
-    return keys
 
 
 def validate(request: SearchRequest, max_per_page: int = MAX_PER_PAGE) -> None:
@@ -175,26 +143,36 @@ class SearchIndex:
 
     def _page(self, searcher, table: FacetTable, ranked: wq.Query, selected: np.ndarray,
               exact: np.ndarray | None, request: SearchRequest) -> list[dict]:
-        """Return the hits of the requested page, best first (or by year); exact matches lead."""
+        """Return the hits of the requested page: by relevance or year, exact matches first."""
         start = (request.page - 1) * request.per_page
         end = start + request.per_page
-        if request.sort != "relevance":
-            inexact = (selected & ~exact).astype(np.int64) if exact is not None else None
-            keys = year_keys(table.codes["year"], request.sort == "newest", inexact)
-            # Plain BM25F: whoosh hands the score facet segment-relative docnums.
-            searcher.weighting = BM25F()
-            found = _ranked(searcher, ranked, selected, end, [_KeyFacet(keys), sorting.ScoreFacet()])
-            return [_hit(searcher, docnum, score) for docnum, score in found[start:end]]
         searcher.weighting = RecencyBM25F(table.codes["year"])
+        inexact = selected & ~exact if exact is not None else None
+        if request.sort == "relevance":
+            groups = [g for g in (exact, inexact) if g is not None] or [selected]
+        else:
+            groups = year_groups(table.codes["year"], selected, request.sort == "newest", inexact)
         hits: list[dict] = []
         offset = 0
-        for tier in ((exact, selected & ~exact) if exact is not None else (selected,)):
-            size = int(np.count_nonzero(tier))
+        # Each group is ranked on its own, and only the groups the page overlaps are searched.
+        for group in groups:
+            size = int(np.count_nonzero(group))
             if size and start < offset + size and end > offset:
-                found = _ranked(searcher, ranked, tier, end - offset, None)
+                found = _ranked(searcher, ranked, group, end - offset)
                 hits.extend(_hit(searcher, d, s) for d, s in found[max(0, start - offset):end - offset])
             offset += size
+            if offset >= end:
+                break
         return hits
+
+
+def year_groups(years: np.ndarray, selected: np.ndarray, newest: bool,
+                inexact: np.ndarray | None) -> list[np.ndarray]:
+    """Split the selection into masks by year (newest or oldest first, undated last), exact first."""
+    keys = np.where(years > 0, -years if newest else years, 1 << 20).astype(np.int64) * 2
+    if inexact is not None:
+        keys += inexact
+    return [selected & (keys == key) for key in np.unique(keys[selected]).tolist()]
 
 
 def _mask(searcher, query: wq.Query) -> np.ndarray:
@@ -204,16 +182,10 @@ def _mask(searcher, query: wq.Query) -> np.ndarray:
     return flags
 
 
-def _ranked(searcher, query: wq.Query, allowed: np.ndarray, limit: int, sortedby) -> list[tuple[int, float]]:
-    """Return up to ``limit`` (docnum, score) pairs of the allowed paragraphs, in ranked order."""
-    results = searcher.search(query, filter=set(np.flatnonzero(allowed).tolist()), limit=limit,
-                              sortedby=sortedby)
-    found = []
-    for score, docnum in results.top_n:
-        if isinstance(score, tuple):  # sorted hits carry their sort key; ScoreFacet's part is -score
-            score = -score[-1]
-        found.append((docnum, float(score or 0.0)))
-    return found
+def _ranked(searcher, query: wq.Query, allowed: np.ndarray, limit: int) -> list[tuple[int, float]]:
+    """Return up to ``limit`` (docnum, score) pairs of the allowed paragraphs, best first."""
+    results = searcher.search(query, filter=set(np.flatnonzero(allowed).tolist()), limit=limit)
+    return [(docnum, float(score or 0.0)) for score, docnum in results.top_n]
 
 
 def _hit(searcher, docnum: int, score: float) -> dict:

@@ -42,6 +42,7 @@ FACETS = (
 )
 FACET_BY_NAME = {f.name: f for f in FACETS}
 COUNTED = tuple(f.name for f in FACETS if f.counted)
+YEAR_MAX = 9999
 
 
 @dataclass
@@ -85,6 +86,18 @@ class FacetTable:
         return [{"value": v, "count": n} for v, n in pairs]
 
 
+def _numeric_codes(raw: list, name: str) -> np.ndarray:
+    """Return a numeric column as codes, 0 where the paragraph has no value.
+
+    Whoosh fills a missing NUMERIC value with the type's maximum (2147483647 for an undated
+    article), which must read as "no year", not as the newest year of all.
+    """
+    codes = np.array([int(v or 0) for v in raw], dtype=np.int64)
+    limit = YEAR_MAX if name == "year" else (1 << len(THEMES)) - 1
+    codes[(codes < 0) | (codes > limit)] = 0
+    return codes
+
+
 def build_facet_table(reader) -> FacetTable:
     """Read the facet columns of an index reader into code arrays."""
     codes: dict[str, np.ndarray] = {}
@@ -94,7 +107,7 @@ def build_facet_table(reader) -> FacetTable:
         column = reader.column_reader(facet.column) if reader.has_column(facet.column) else None
         raw = list(column) if column is not None else [None] * size
         if facet.name in ("year", "theme"):
-            codes[facet.name] = np.array([int(v or 0) for v in raw], dtype=np.int64)
+            codes[facet.name] = _numeric_codes(raw, facet.name)
             values[facet.name] = []
             continue
         table: dict[str, int] = {"": 0}

@@ -10,6 +10,7 @@ from .errors import QueryError
 from .whoosh_query import literal_query
 
 MAX_LINES = 5000
+QUOTES = "\"“”「」『』＂"  # a phrase may come quoted from the search box
 MAX_CONTEXT = 80
 
 
@@ -23,8 +24,12 @@ def _counts(counter: Counter, newest_first: bool = False) -> list[dict]:
 
 def concordance(index: SearchIndex, phrase: str, sort: str = "right", context: int = 30,
                 limit: int = MAX_LINES) -> dict:
-    """Return every occurrence of ``phrase`` as left · match · right lines, sorted, with counts."""
-    phrase = phrase.strip().strip("\"“”「」")
+    """Return every occurrence of ``phrase`` as left · match · right lines, sorted, with counts.
+
+    Counts by province (unknown ones as “（未知）”) sum to ``total``; counts by year plus
+    ``undated`` do too.
+    """
+    phrase = phrase.strip().strip(QUOTES).strip()
     if sort not in SORT_KEYS:
         raise QueryError(f"unknown sort {sort!r}", hint="use left or right")
     if not 1 <= context <= MAX_CONTEXT:
@@ -35,6 +40,7 @@ def concordance(index: SearchIndex, phrase: str, sort: str = "right", context: i
     lines = []
     by_province: Counter = Counter()
     by_year: Counter = Counter()
+    undated = 0
     paragraphs = 0
     with index.searcher() as searcher:
         for docnum in searcher.docs_for_query(query):
@@ -46,6 +52,8 @@ def concordance(index: SearchIndex, phrase: str, sort: str = "right", context: i
             by_province[stored.get("province") or "（未知）"] += len(found)
             if stored.get("year"):
                 by_year[int(stored["year"])] += len(found)
+            else:
+                undated += len(found)
             meta = {"title": stored.get("title"), "province": stored.get("province"), "year": stored.get("year")}
             lines.extend((line, meta) for line in found)
     order = {id(line): meta for line, meta in lines}
@@ -61,4 +69,5 @@ def concordance(index: SearchIndex, phrase: str, sort: str = "right", context: i
         ],
         "by_province": _counts(by_province),
         "by_year": _counts(by_year, newest_first=True),
+        "undated": undated,  # occurrences in articles without a year: by_year plus this is total
     }

@@ -23,7 +23,6 @@ TITLE_BOOST = 2.0
 SECTION_BOOST = 1.5
 PHRASE_BOOST = 2.0
 ADJACENT_SCORE = 2.0  # the typed terms side by side, as one phrase (职工 书屋 → 职工书屋)
-NEAR_SLOP = 5  # words apart that still count as near one another
 SYNONYM_RANK_BOOST = 0.4
 
 _CHARS = char_analyzer()
@@ -99,17 +98,21 @@ def _term_queries(term: Term, synonyms: Synonyms | None, built: BuiltQuery) -> t
 
 
 def _together_queries(parsed: ParsedQuery) -> list[wq.Query]:
-    """Return signals for the typed terms appearing together: side by side, or a few words apart."""
+    """Return signals for the typed terms standing side by side, as one phrase (职工 书屋 → 职工书屋)."""
     texts = [group[0].text for group in parsed.groups if len(group) == 1]
     if len(texts) < 2:
         return []
+    joined = "".join(texts)
     signals: list[wq.Query] = []
-    adjacent = literal_query("".join(texts))
+    adjacent = literal_query(joined)
     if adjacent is not None:
         signals.append(wq.ConstantScoreQuery(adjacent, ADJACENT_SCORE))
-    words = [w for text in texts for w in segment(text) if w.strip()]
-    if len(words) > 1:
-        signals.append(wq.Phrase("text", words, slop=NEAR_SLOP, boost=PHRASE_BOOST))
+    # The joined text segmented afresh (职工书屋 is one word), so BM25 weighs the phrase too.
+    words = [w for w in segment(joined) if w.strip()]
+    if len(words) == 1:
+        signals.append(wq.Term("text", words[0], boost=PHRASE_BOOST))
+    elif words:
+        signals.append(wq.Phrase("text", words, boost=PHRASE_BOOST))
     return signals
 
 

@@ -49,8 +49,8 @@ def test_search_returns_what_the_library_returns(client, search_index, query_str
 def test_search_filters_repeat_and_combine(client, search_index):
     provinces = search_index.search(SearchRequest(q="工会"))["facets"]["province"][:2]
     values = [p["value"] for p in provinces]
-    body = client.get(f"/api/search?q=工会&province={values[0]}&province={values[1]}&year=2000-2100").get_json()
-    expected = search_index.search(SearchRequest(q="工会", filters={"province": values, "year": ["2000-2100"]}))
+    body = client.get(f"/api/search?q=工会&province={values[0]}&province={values[1]}&year=2000-2099").get_json()
+    expected = search_index.search(SearchRequest(q="工会", filters={"province": values, "year": ["2000-2099"]}))
     assert without_timing(body) == without_timing(plain(expected))
     assert body["total"] == sum(p["count"] for p in provinces)
 
@@ -123,8 +123,8 @@ def test_kwic_returns_the_concordance(client, search_index, query_string, sort, 
     ("/api/search?q=工会&sort=random", "sort"),
     ("/api/search?q=" + "工" * 501, "501"),
     ("/api/search?q=工会&synonyms=maybe", "synonyms"),
-    ("/api/search?q=工会&level=galaxy", "level"),
-    ("/api/search?q=工会&year=recent", "year"),
+    ("/api/search?q=工会&level=galaxy", "galaxy"),  # the library's message quotes the bad value
+    ("/api/search?q=工会&year=recent", "recent"),
     ("/api/paragraphs/0123456789abcdef-0001?before=-1", "before"),
     ("/api/paragraphs/0123456789abcdef-0001?after=99", "after"),
     ("/api/kwic", "q"),

@@ -127,7 +127,7 @@ def test_search_text_output_marks_matches(runner, folder, tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["search", "-f", "nonsense", "x"], "is not FIELD=VALUE"),
     (["search", "-f", "colour=red", "x"], "unknown filter 'colour'"),
-    (["search", "-f", "year=abc", "x"], "is not a year"),
+    (["search", "-f", "year=abc", "x"], "“abc”"),
     (["search", "--per-page", "0", "x"], "0 is not in the range"),
     (["search", "--sort", "best", "x"], "'best' is not one of"),
 ])

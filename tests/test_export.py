@@ -10,7 +10,14 @@ import pytest
 from search.documents import list_articles
 from search.engine import SearchRequest
 from search.export import (
-    CSV_COLUMNS, check_citation_format, citation, escape_markdown, export_hits, to_csv, to_markdown, with_citation,
+    CSV_COLUMNS,
+    check_citation_format,
+    citation,
+    escape_markdown,
+    export_hits,
+    to_csv,
+    to_markdown,
+    with_citation,
 )
 
 DEFAULT_FORMAT = "——摘自《{title}》，{organization}，{year}"

@@ -204,8 +204,22 @@ def test_pagination_shows_the_second_page(client, search_index):
     assert nav.select_one("a[rel=next]")["href"] == f"/?q={_url('劳模')}&page=3"
 
 
+@pytest.mark.parametrize("total, current, expected", [
+    (95, 5, {"pages": 10, "items": [1, None, 3, 4, 5, 6, 7, None, 10], "prev": 4, "next": 6}),
+    (30, 1, {"pages": 3, "items": [1, 2, 3], "prev": None, "next": 2}),
+    (0, 1, {"pages": 1, "items": [1], "prev": None, "next": None}),
+    (30, 50, {"pages": 3, "items": [1, None, 3], "prev": 3, "next": None}),
+])
+def test_pagination_window(total, current, expected):
+    from web.views import pagination
+
+    assert pagination(total, current, 10) == expected
+
+
 def test_a_page_past_the_end_says_so(client):
-    assert "超出了结果范围" in page(client, "/?q=劳模&page=999").select_one("#no-results").get_text()
+    doc = page(client, "/?q=劳模&page=999")
+    assert "超出了结果范围" in doc.select_one("#no-results").get_text()
+    assert doc.select_one("#first-page")["href"] == f"/?q={_url('劳模')}"
 
 
 def test_links_keep_the_whole_search_state(client):
@@ -281,6 +295,17 @@ def test_article_page_anchors_every_paragraph_and_marks_the_query(client, search
     target = doc.select_one(f"#p-{hit['id']}")
     assert Q in [m.get_text() for m in target.select("mark")]
     assert doc.select_one(f"#p-{hit['id']} p").get_text() == hit["text"]
+
+
+def test_article_page_marks_synonyms_unless_switched_off(client, search_index):
+    hits = search_index.search(SearchRequest(q="劳动模范 -劳模", per_page=1))["hits"]
+    assert hits, "the sample says 劳动模范 somewhere without 劳模"
+    hit = hits[0]
+    url = f"/article/{hit['article_id']}?q=劳模"
+    assert "劳动模范" in [m.get_text() for m in page(client, url).select(f"#p-{hit['id']} mark")]
+    assert page(client, url + "&synonyms=0").select(f"#p-{hit['id']} mark") == []
+    card = page(client, "/?q=劳模&synonyms=0").select_one("article.hit")
+    assert card.select_one("a.open-article")["href"].split("#")[0].endswith("&synonyms=0")
 
 
 def test_article_page_without_query_marks_nothing(client, search_index):

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from search.documents import MAX_CONTEXT, list_articles, paragraph_context, similar_paragraphs
+from search.documents import (
+    MAX_CONTEXT,
+    list_articles,
+    paragraph_context,
+    similar_paragraphs,
+)
 from search.errors import QueryError
 from search.kwic import concordance
 

@@ -48,8 +48,9 @@ def prepare_index(index_dir: Path, sample_dir: Path, echo: Callable[[str], None]
         return holds_only(list_articles(SearchIndex(index_dir)), sample_dir)
     except IndexMissing:
         pass
-    from index.writer import update_index
     from tqdm import tqdm
+
+    from index.writer import update_index
 
     echo(f"{index_dir} 还没有索引：先用内置示例文档（{sample_dir}）建立一个……")
     with tqdm(unit=" 文件", desc="索引示例文档", file=sys.stderr) as bar:

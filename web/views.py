@@ -6,24 +6,55 @@ import math
 from pathlib import PurePath
 
 import numpy as np
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.datastructures import MultiDict
 
-from search.documents import article, list_articles, paragraph_context, similar_paragraphs
+from search.documents import (
+    article,
+    list_articles,
+    paragraph_context,
+    similar_paragraphs,
+)
 from search.engine import SearchIndex, SearchRequest
-from search.export import export_hits, organization_of, to_csv, to_markdown, with_citation
+from search.export import (
+    export_hits,
+    organization_of,
+    to_csv,
+    to_markdown,
+    with_citation,
+)
 from search.facets import FACET_BY_NAME
 from search.kwic import concordance
-from search.query import KIND_NAMES, LEVEL_NAMES, parse_query
+from search.query import parse_query
+from search.query_fields import value_label as facet_value_label
 
 from . import get_index
 from .charts import bar_chart, column_chart
-from .params import (FILTER_NAMES, SORT_LABELS, VIEWS, choice_param, filter_params, kwic_request, query_param,
-                     search_request, state_url)
+from .params import (
+    FILTER_NAMES,
+    SORT_LABELS,
+    VIEWS,
+    choice_param,
+    filter_params,
+    kwic_request,
+    query_param,
+    search_request,
+    state_url,
+    synonyms_param,
+)
 
 views = Blueprint("views", __name__)
 
 KWIC_SHOWN = 500  # rows drawn in the page; the counts and charts cover every occurrence
+ARTICLES_SHOWN = 200  # articles listed on the start page
 PAGE_WINDOW = 2  # page links shown either side of the current page
 SIDEBAR_FACETS = ("province", "year", "theme", "level", "doc_type", "kind")
 UNKNOWN_PROVINCE = "（其他）"
@@ -31,11 +62,7 @@ UNKNOWN_PROVINCE = "（其他）"
 
 def value_label(name: str, value: object) -> str:
     """Return how a facet value reads in the page: level and kind codes in Chinese."""
-    if name == "level":
-        return LEVEL_NAMES.get(str(value), str(value))
-    if name == "kind":
-        return KIND_NAMES.get(str(value), str(value))
-    return str(value)
+    return facet_value_label(name, str(value))
 
 
 def region_of(record: dict) -> str:
@@ -132,11 +159,11 @@ def pagination(total: int, page: int, per_page: int) -> dict:
         if items and number - (items[-1] or 0) > 1:
             items.append(None)  # a gap
         items.append(number)
-    return {"pages": pages, "items": items, "prev": page - 1 if page > 1 else None,
+    return {"pages": pages, "items": items, "prev": min(page - 1, pages) if page > 1 else None,
             "next": page + 1 if page < pages else None}
 
 
-def decorate(hit: dict, q: str) -> dict:
+def decorate(hit: dict, q: str, synonyms: bool = True) -> dict:
     """Add what the page shows and links to around a hit or paragraph record."""
     fmt = str(current_app.config["CITATION_FORMAT"])
     return {
@@ -146,7 +173,7 @@ def decorate(hit: dict, q: str) -> dict:
         "file": PurePath(hit.get("source") or "").name,
         "copy_text": with_citation(hit, fmt),
         "article_url": url_for("views.article_page", article_id=hit["article_id"], q=q or None,
-                               _anchor=f"p-{hit['id']}"),
+                               synonyms=None if synonyms or not q else "0", _anchor=f"p-{hit['id']}"),
         "similar_url": url_for("views.similar_page", paragraph_id=hit["id"]),
         "context_url": url_for("api.paragraph", paragraph_id=hit["id"]),
     }
@@ -169,17 +196,17 @@ def search_page() -> str:
     index = get_index()
     result = index.search(search)
     kwic = None
-    if view == "kwic" and kwic_phrase(search.q):
-        kwic = concordance(index, kwic_phrase(search.q), sort=kwic_options.sort, context=kwic_options.context,
-                           limit=KWIC_SHOWN)
+    phrase = kwic_phrase(search.q) if view == "kwic" else ""
+    if phrase:
+        kwic = concordance(index, phrase, sort=kwic_options.sort, context=kwic_options.context, limit=KWIC_SHOWN)
         kwic["year_chart"] = column_chart(kwic["by_year"], f"“{kwic['query']}”各年出现次数")
         kwic["province_chart"] = bar_chart(kwic["by_province"], f"“{kwic['query']}”各省出现次数")
     idle = not search.q and not search.filters
     return render_template(
         "search.html",
         search=search, result=result, view=view, kwic=kwic, kwic_options=kwic_options, idle=idle,
-        hits=[decorate(hit, search.q) for hit in with_organizations(index, result["hits"])],
-        articles=list_articles(index) if idle else [],
+        hits=[decorate(hit, search.q, search.synonyms) for hit in with_organizations(index, result["hits"])],
+        articles=list_articles(index) if idle else [], articles_shown=ARTICLES_SHOWN,
         facets=facet_groups(result, args, index), chips=active_filters(args),
         pages=pagination(result["total"], search.page, search.per_page),
         year_chart=column_chart(result["facets"].get("year", []), "命中段落按年份分布"),
@@ -188,21 +215,21 @@ def search_page() -> str:
     )
 
 
-def _literals(index: SearchIndex, q: str) -> list[str]:
+def _literals(index: SearchIndex, q: str, synonyms: bool) -> list[str]:
     """Return what a query highlights (its terms and their synonyms), validating it like a search."""
     if not q:
         return []
-    request_ = SearchRequest(q=q, per_page=1, synonyms=bool(current_app.config["SYNONYMS"]))
-    return index.search(request_)["literals"]
+    return index.search(SearchRequest(q=q, per_page=1, synonyms=synonyms))["literals"]
 
 
 @views.get("/article/<article_id>")
 def article_page(article_id: str) -> str:
     """Render a whole article, the matches of ``q`` marked; #p-<id> scrolls to a paragraph."""
     q = query_param(request.args, int(current_app.config["MAX_QUERY_LENGTH"]))
+    synonyms = synonyms_param(request.args, bool(current_app.config["SYNONYMS"]))
     index = get_index()
-    record = article(index, article_id, highlight=_literals(index, q))
-    record["paragraphs"] = [decorate(p, q) for p in record["paragraphs"]]
+    record = article(index, article_id, highlight=_literals(index, q, synonyms))
+    record["paragraphs"] = [decorate(p, q, synonyms) for p in record["paragraphs"]]
     return render_template("article.html", article=record, q=q, region=region_of(record),
                            organization=organization_of(record), file=PurePath(record.get("source") or "").name)
 
