@@ -515,6 +515,8 @@ def test_serve_builds_the_sample_index_first_then_serves(tmp_path, tiny_corpus, 
     client = served["app"].test_client()
     assert page(client, "/").select_one("#sample-banner") is not None
     assert total_of(page(client, "/?q=示范点")) == 1
+    # The samples live beside the user's index, never inside it.
+    assert (tmp_path / "index-sample" / "unionsearch.json").exists() and not (tmp_path / "index").exists()
 
     said.clear()
     run(tmp_path / "index", port=8124, sample_dir=tiny_corpus, echo=said.append)  # index exists: no rebuild

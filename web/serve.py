@@ -38,25 +38,40 @@ def holds_only(articles: list[dict], folder: Path) -> bool:
     return bool(articles) and all(Path(a.get("source") or "").resolve().is_relative_to(root) for a in articles)
 
 
-def prepare_index(index_dir: Path, sample_dir: Path, echo: Callable[[str], None] = click.echo) -> bool:
-    """Build an index of the sample corpus when ``index_dir`` has none; return whether it holds only samples."""
+def sample_index_dir(index_dir: Path) -> Path:
+    """Return where the sample corpus is indexed: beside the user's index, never inside it."""
+    index_dir = Path(index_dir)
+    return index_dir.with_name(index_dir.name + "-sample")
+
+
+def prepare_index(index_dir: Path, sample_dir: Path,
+                  echo: Callable[[str], None] = click.echo) -> tuple[Path, bool]:
+    """Return the index to serve and whether it holds only the samples.
+
+    The user's own index is served when it exists. Otherwise the bundled samples are served
+    from a separate index (built on first use), so that indexing one's own documents later
+    does not mix them with the samples.
+    """
     from search.documents import list_articles
     from search.engine import SearchIndex
     from search.errors import IndexMissing
 
-    try:
-        return holds_only(list_articles(SearchIndex(index_dir)), sample_dir)
-    except IndexMissing:
-        pass
+    index_dir = Path(index_dir)
+    for candidate in (index_dir, sample_index_dir(index_dir)):
+        try:
+            return candidate, holds_only(list_articles(SearchIndex(candidate)), sample_dir)
+        except IndexMissing:
+            continue
     from tqdm import tqdm
 
     from index.writer import update_index
 
-    echo(f"{index_dir} 还没有索引：先用内置示例文档（{sample_dir}）建立一个……")
+    target = sample_index_dir(index_dir)
+    echo(f"{index_dir} 还没有索引：先用内置示例文档（{sample_dir}）在 {target} 建立一个示例索引……")
     with tqdm(unit=" 文件", desc="索引示例文档", file=sys.stderr) as bar:
-        summary = update_index(index_dir, [sample_dir], on_file=lambda _path: bar.update(1))
+        summary = update_index(target, [sample_dir], on_file=lambda _path: bar.update(1))
     echo(f"示例索引已建立：{summary.articles} 篇文章，{summary.paragraphs} 段，用时 {summary.seconds} 秒。")
-    return True
+    return target, True
 
 
 def run(index_dir: Path, host: str = "127.0.0.1", port: int = 8080, sample_dir: Path | None = None,
@@ -66,14 +81,15 @@ def run(index_dir: Path, host: str = "127.0.0.1", port: int = 8080, sample_dir: 
 
     from . import create_app
 
-    app = create_app({"INDEX": str(index_dir)})
-    sample_dir = Path(sample_dir or app.config["SAMPLE_CORPUS"])
-    sample_only = prepare_index(Path(index_dir), sample_dir, echo)
-    app.config["SAMPLE_INDEX"] = sample_only
+    settings = create_app({"INDEX": str(index_dir)}).config
+    sample_dir = Path(sample_dir or settings["SAMPLE_CORPUS"])
+    served_dir, sample_only = prepare_index(Path(index_dir), sample_dir, echo)
+    app = create_app({"INDEX": str(served_dir), "SAMPLE_INDEX": sample_only})
     if not is_local(host):
         echo(f"警告：--host {host} 让本机以外的电脑也能访问检索页面和索引中的全部文档；"
              "只在可信的网络中这样做。")
     if sample_only:
-        echo("当前为内置示例文档。用 `unionsearch index 文件夹` 索引您自己的文稿。")
+        echo(f"当前为内置示例文档。用 `unionsearch index 文件夹` 把您自己的文稿索引到 {index_dir}，"
+             "之后的检索页面就只显示您的文稿。")
     echo(f"在浏览器中打开 {page_url(host, port)}  （按 Ctrl+C 停止）")
     waitress.serve(app, host=host, port=port, threads=THREADS)
