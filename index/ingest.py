@@ -13,6 +13,7 @@ from .metadata import ArticleContext, extract_metadata
 from .model import Article, IngestError, IngestResult, Paragraph, RawDocument, Skipped
 from .overrides import load_overrides, overrides_from_front_matter
 from .readers import iter_files, read_document
+from .readers.walk import display_path
 from .themes import ThemeRules, classify, load_theme_rules
 
 FIRST_SENTENCE = re.compile(r"^(.{4,40}?)[。！？；，,]")
@@ -111,8 +112,8 @@ def file_hash(path: Path) -> str:
 
 
 def source_key(path: Path) -> str:
-    """Return how a file is named in the index: its absolute path."""
-    return str(path.absolute())
+    """Return how a file is named in the index: its absolute path, undecodable bytes as \\xNN."""
+    return display_path(path.absolute())
 
 
 def iter_ingest(paths: Iterable[Path], known: dict[str, str] | None = None,
@@ -126,12 +127,13 @@ def iter_ingest(paths: Iterable[Path], known: dict[str, str] | None = None,
             continue
         if on_file:
             on_file(item)
+        name = display_path(item)
         try:
             digest = file_hash(item)
             if digest in seen:
-                yield Skipped(str(item), f"same content as {seen[digest]}")
+                yield Skipped(name, f"same content as {seen[digest]}")
                 continue
-            seen[digest] = str(item)
+            seen[digest] = name
             if known is not None and known.get(source_key(item)) == digest:
                 yield Unchanged(item)
                 continue
@@ -139,16 +141,16 @@ def iter_ingest(paths: Iterable[Path], known: dict[str, str] | None = None,
             doc.source = source_key(item)
             articles, notices = build_articles(doc, load_overrides(item), rules)
         except IngestError as exc:
-            yield Skipped(str(item), str(exc))
+            yield Skipped(name, str(exc))
             continue
         except OSError as exc:
-            yield Skipped(str(item), f"could not be read ({exc.strerror or exc})")
+            yield Skipped(name, f"could not be read ({exc.strerror or exc})")
             continue
         except Exception as exc:  # noqa: BLE001 - one bad file must never stop the others
-            yield Skipped(str(item), f"could not be processed ({type(exc).__name__}: {exc})")
+            yield Skipped(name, f"could not be processed ({type(exc).__name__}: {exc})")
             continue
         if not any(a.paragraphs for a in articles):
-            yield Skipped(str(item), "no text found")
+            yield Skipped(name, "no text found")
             continue
         yield Ingested(item, doc, articles, notices)
 

@@ -20,7 +20,12 @@ def _ms(value: float | None) -> str:
 
 
 def _ratio(value: float) -> str:
-    return f"{value:.1f}×" if value >= 1 else f"{value:.2f}×"
+    return f"{value:.1f}×" if value >= 1 else f"{value:.2g}×"
+
+
+def _versus(value: float | None, ours: float) -> str:
+    """Return a baseline's time with its ratio to UnionSearch's: 16.8 (0.06×)."""
+    return "–" if value is None else f"{_ms(value)} ({_ratio(value / ours)})"
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -62,8 +67,8 @@ def _class_rows(sizes: dict, queries: list[BenchQuery]) -> list[list[str]]:
                 label, cls, f"{min(hits):,}–{max(hits):,}",
                 f"{_ms(stats['p50'])} / {_ms(stats['p95'])} / {_ms(stats['max'])}",
                 f"{_ms(brute['p50'])} / {_ms(brute['p95'])}", _ratio(brute["p50"] / stats["p50"]),
-                _ms(_p50(r, "whoosh", "top10", cls)), _ms(_p50(r, "whoosh", "full", cls)),
-                _ms(_p50(r, "tantivy", "full", cls)),
+                *(_versus(_p50(r, engine, kind, cls), stats["p50"])
+                  for engine, kind in (("whoosh", "top10"), ("whoosh", "full"), ("tantivy", "full"))),
             ])
     return rows
 
@@ -160,8 +165,8 @@ def render_markdown(report: dict) -> str:
                 "concordance 职工", "concordance 劳模"], _summary_rows(sizes)),
         "", "#### Warm full-search latency per query class (ms)",
         _table(["size", "class", "hits", "UnionSearch p50 / p95 / max", "brute force p50 / p95",
-                "brute ÷ UnionSearch (p50)", "stock Whoosh top 10 p50", "stock Whoosh + facets p50",
-                "tantivy + facets p50"], _class_rows(sizes, queries)),
+                "brute ÷ UnionSearch (p50)", "stock Whoosh top 10 p50 (÷ UnionSearch)",
+                "stock Whoosh + facets p50 (÷)", "tantivy + facets p50 (÷)"], _class_rows(sizes, queries)),
         "", "#### Exactness against the brute-force scan",
         _table(["size", "engine", "exact counts", "paragraphs found", "facet counts equal", "differs on"],
                _exact_rows(sizes, queries)),

@@ -11,13 +11,13 @@ from .engine import HIT_FIELDS, SearchIndex
 from .errors import DocumentNotFound, QueryError
 from .highlight import find_spans, mark
 
-ID_PATTERN = re.compile(r"^[0-9a-f]{16}(-\d{4,6})?$")
+ID_PATTERN = re.compile(r"[0-9a-f]{16}(-\d{4,6})?")
 MAX_CONTEXT = 20
 SIMILAR_LIMIT = 10
 
 
 def _check_id(value: str, what: str) -> None:
-    if not ID_PATTERN.match(value or ""):
+    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
         raise DocumentNotFound(f"no {what} with id {value!r}", hint="ids look like 0123456789abcdef-0003")
 
 
@@ -34,8 +34,9 @@ def paragraph_record(stored: dict) -> dict:
 def list_articles(index: SearchIndex) -> list[dict]:
     """Return every indexed article (the `docs --json` shape), in source and position order."""
     with index.searcher() as searcher:
-        firsts = searcher.search(wq.NumericRange("position", 0, 0),
-                                 limit=None, sortedby=["source", "article_id"])
+        # Ties on source keep docnum order, which is the order the articles stand in their file
+        # (a file's articles are written together, and merges keep the order of documents).
+        firsts = searcher.search(wq.NumericRange("position", 0, 0), limit=None, sortedby="source")
         articles = []
         for hit in firsts:
             record = json.loads(hit["article"])
@@ -93,16 +94,22 @@ def similar_paragraphs(index: SearchIndex, paragraph_id: str, limit: int = SIMIL
         if docnum is None:
             raise DocumentNotFound(f"no paragraph with id {paragraph_id!r}")
         stored = searcher.stored_fields(docnum)
-        similar = []
-        results = searcher.more_like(docnum, "text", text=stored["text"], top=limit * 3, numterms=25,
-                                     normalize=True)
-        for hit in results:
-            fields = hit.fields()
-            if fields["article_id"] == stored["article_id"] or fields.get("kind") == "title":
-                continue
-            record = paragraph_record(fields)
-            record["score"] = round(float(hit.score or 0.0), 4)
-            similar.append(record)
-            if len(similar) >= limit:
+        similar: list[dict] = []
+        top = limit * 3
+        # Paragraphs of the same article and titles are skipped, so widen the search until
+        # enough others are found or there is nothing more to find.
+        while True:
+            results = searcher.more_like(docnum, "text", text=stored["text"], top=top, numterms=25,
+                                         normalize=True)
+            similar = [_similar_record(hit) for hit in results
+                       if hit["article_id"] != stored["article_id"] and hit.get("kind") != "title"][:limit]
+            if len(similar) >= limit or len(results.top_n) < top:
                 break
+            top *= 4
     return {"paragraph": paragraph_record(stored), "similar": similar}
+
+
+def _similar_record(hit) -> dict:
+    record = paragraph_record(hit.fields())
+    record["score"] = round(float(hit.score or 0.0), 4)
+    return record

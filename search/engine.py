@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,27 +153,41 @@ class SearchIndex:
             groups = [g for g in (exact, inexact) if g is not None] or [selected]
         else:
             groups = year_groups(table.codes["year"], selected, request.sort == "newest", inexact)
-        hits: list[dict] = []
+        # Only the groups the page overlaps are ranked: one group with a top-k search, several
+        # with one search over their union, ordered by group, then score, then docnum (whoosh's
+        # own tie order, so a page never disagrees with its neighbours).
+        overlapping: list[np.ndarray] = []
+        first = None
         offset = 0
-        # Each group is ranked on its own, and only the groups the page overlaps are searched.
         for group in groups:
             size = int(np.count_nonzero(group))
             if size and start < offset + size and end > offset:
-                found = _ranked(searcher, ranked, group, end - offset)
-                hits.extend(_hit(searcher, d, s) for d, s in found[max(0, start - offset):end - offset])
+                first = offset if first is None else first
+                overlapping.append(group)
             offset += size
             if offset >= end:
                 break
-        return hits
+        if not overlapping:
+            return []
+        if len(overlapping) == 1:
+            found = _ranked(searcher, ranked, overlapping[0], end - first)
+        else:
+            rank = np.zeros(len(selected), dtype=np.int64)
+            for number, group in enumerate(overlapping):
+                rank[group] = number
+            union = np.logical_or.reduce(overlapping)
+            found = sorted(_ranked(searcher, ranked, union, None), key=lambda p: (rank[p[0]], -p[1], p[0]))
+        return [_hit(searcher, docnum, score) for docnum, score in found[start - first:end - first]]
 
 
 def year_groups(years: np.ndarray, selected: np.ndarray, newest: bool,
-                inexact: np.ndarray | None) -> list[np.ndarray]:
-    """Split the selection into masks by year (newest or oldest first, undated last), exact first."""
+                inexact: np.ndarray | None) -> Iterator[np.ndarray]:
+    """Yield the selection split by year (newest or oldest first, undated last), exact first."""
     keys = np.where(years > 0, -years if newest else years, 1 << 20).astype(np.int64) * 2
     if inexact is not None:
         keys += inexact
-    return [selected & (keys == key) for key in np.unique(keys[selected]).tolist()]
+    for key in np.unique(keys[selected]).tolist():
+        yield selected & (keys == key)
 
 
 def _mask(searcher, query: wq.Query) -> np.ndarray:
@@ -182,8 +197,8 @@ def _mask(searcher, query: wq.Query) -> np.ndarray:
     return flags
 
 
-def _ranked(searcher, query: wq.Query, allowed: np.ndarray, limit: int) -> list[tuple[int, float]]:
-    """Return up to ``limit`` (docnum, score) pairs of the allowed paragraphs, best first."""
+def _ranked(searcher, query: wq.Query, allowed: np.ndarray, limit: int | None) -> list[tuple[int, float]]:
+    """Return up to ``limit`` (all when None) (docnum, score) pairs of the allowed paragraphs, best first."""
     results = searcher.search(query, filter=set(np.flatnonzero(allowed).tolist()), limit=limit)
     return [(docnum, float(score or 0.0)) for score, docnum in results.top_n]
 

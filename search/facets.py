@@ -1,9 +1,9 @@
-"""Facets: one small object per facet, and counts over a whole result set with numpy.
+"""Facets: one small object per facet, counts over a whole result set with numpy, and filters.
 
-Filter values are resolved against the values the index holds (河北 → 河北省, 昌吉州 →
-昌吉回族自治州, 市 → city). Each facet's counts ignore that facet's own selection (so a writer can widen a choice) and honour
+Each facet's counts ignore that facet's own selection (so a writer can widen a choice) and honour
 every other facet's selection. Counting works on per-paragraph code arrays read once per index
-generation, so a count costs a numpy pass, not a Python loop over hits.
+generation, so a count costs a numpy pass, not a Python loop over hits. Filter values are
+resolved against the values the index holds (河北 → 河北省, 昌吉州 → 昌吉回族自治州, 市 → city).
 """
 
 from __future__ import annotations

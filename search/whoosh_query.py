@@ -3,7 +3,8 @@
 Matching and ranking are separate on purpose. A paragraph matches a term when its text contains
 the term literally: that is a phrase over the character field, exact by construction. Ranking
 comes from BM25F over jieba words in the text, the article title and the section headings,
-with a boost for the whole phrase; synonym matches count less than exact ones.
+with a boost for the whole phrase and for the typed terms standing side by side; synonym matches
+count less than exact ones, and ``exact`` lets the engine rank every exact match first.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Fixtures for the browser tests: Debian's Chromium driven by Playwright, the app on a real local server.
 
-Import the fixtures by name into a test module (``from tests.browser_fixtures import web_page``);
-pytest then finds them there. They build on conftest's session-scoped ``app`` (the sample index).
+Load this module as a plugin from a test module (``pytest_plugins = ("tests.browser_fixtures",)``) and
+do not import from it: as a plugin its session fixtures exist once, however many modules use them (names
+imported into two modules would give two browsers and two servers). They build on conftest's ``app``.
 Without /usr/bin/chromium the tests skip, except under CI, where they fail: CI must run them.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,7 +84,15 @@ class WebPage:
         """Type ``q`` in the search box, press Enter and wait for the results page."""
         self.page.fill("#q", q)
         self.page.press("#q", "Enter")
-        self.page.wait_for_url(lambda url: query_of(url).get("q") == [q])
+        self.wait_for_params(lambda params: params.get("q") == [q])
+
+    def params(self) -> dict[str, list[str]]:
+        """Return the query parameters of the page's URL."""
+        return query_of(self.page.url)
+
+    def wait_for_params(self, check: Callable[[dict[str, list[str]]], bool]) -> None:
+        """Wait until the page's URL has query parameters that pass ``check``, and its load."""
+        self.page.wait_for_url(lambda url: check(query_of(url)))
 
     def total(self) -> int:
         """Return the total the result summary shows."""
@@ -105,7 +114,7 @@ def _new_web_page(browser, base_url: str) -> WebPage:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def chromium_browser():
     """Return Debian's Chromium, launched headless once for the session."""
     if not CHROMIUM.exists():
         unavailable(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)")
@@ -160,12 +169,12 @@ def _page_fixture(browser, base_url: str) -> Iterator[WebPage]:
 
 
 @pytest.fixture
-def web_page(browser, live_url: str) -> Iterator[WebPage]:
+def web_page(chromium_browser, live_url: str) -> Iterator[WebPage]:
     """Return a fresh tab on the sample app; the test fails on any console error or uncaught exception."""
-    yield from _page_fixture(browser, live_url)
+    yield from _page_fixture(chromium_browser, live_url)
 
 
 @pytest.fixture
-def markup_page(browser, markup_url: str) -> Iterator[WebPage]:
+def markup_page(chromium_browser, markup_url: str) -> Iterator[WebPage]:
     """Return a fresh tab on the markup app; the test fails on any console error or uncaught exception."""
-    yield from _page_fixture(browser, markup_url)
+    yield from _page_fixture(chromium_browser, markup_url)

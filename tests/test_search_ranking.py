@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 import search.whoosh_query
 from index.writer import update_index
 from search.engine import SearchIndex, SearchRequest
-from tests.search_fixtures import all_hits, synonyms_of, write_markdown
+from tests.search_fixtures import all_hits, engine, synonyms_of, write_markdown  # noqa: F401
 
 NEUTRAL = "开展读书月活动，丰富职工文化生活。"
 
@@ -20,7 +21,7 @@ def ranking(tmp_path_factory) -> SearchIndex:
     root = tmp_path_factory.mktemp("ranking")
     docs = root / "docs"
     docs.mkdir()
-    w = lambda name, title, body, **meta: write_markdown(docs, name, title, body, province="河北省", **meta)  # noqa: E731
+    w = functools.partial(write_markdown, docs, province="河北省")
     # Exact against synonym-only: the synonym article is newer, repeats the word and has it in its title.
     w("exact_old.md", "甲市年度工作回顾", ["全年召开职代会一次，审议通过多项制度，职工群众参与热情较高，会议取得圆满成功。"], year=2000)
     w("synonym_new.md", "职工代表大会专题报道", ["职工代表大会职工代表大会召开，职工代表大会审议通过。"], year=2024)
@@ -161,3 +162,17 @@ def test_result_shape(ranking):
                                       "level", "year", "doc_type", "kind", "section", "themes", "text", "snippet",
                                       "score"}
     assert Path(result["hits"][0]["source"]).name == "exact_old.md"
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_small_pages_agree_with_one_long_page_on_the_sample(engine, sort):
+    # 全总 has exact and synonym-only matches in two years: pages cross tier and year borders.
+    whole = [h["id"] for h in _hits(engine, "全总", sort=sort)]
+    assert len(whole) == 36
+    paged = []
+    for page in range(1, 7):
+        paged += [h["id"] for h in engine.search(SearchRequest(q="全总", sort=sort, per_page=7, page=page))["hits"]]
+    assert paged == whole
+    exact = ["全总" in h["text"] for h in _hits(engine, "全总", sort=sort)]
+    if sort == "relevance":
+        assert exact == sorted(exact, reverse=True)

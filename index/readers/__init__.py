@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,12 +30,18 @@ _MB = 1024 * 1024
 
 def _read_bytes(path: Path) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise IngestError(
-                f"file is too large ({size / _MB:.1f} MB; the limit is {MAX_FILE_BYTES // _MB} MB)"
-            )
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                raise IngestError(
+                    f"file is too large ({size / _MB:.1f} MB; the limit is {MAX_FILE_BYTES // _MB} MB)"
+                )
+            # Never more than the limit: a file can grow after the size check, and some
+            # (/proc, network mounts) report a size of 0 whatever they hold.
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise IngestError(f"file is too large (over the {MAX_FILE_BYTES // _MB} MB limit when read)")
+        return data
     except FileNotFoundError as exc:
         raise IngestError("file not found") from exc
     except IsADirectoryError as exc:

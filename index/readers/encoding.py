@@ -57,6 +57,9 @@ _SINGLE_BYTE = re.compile(r"^(iso-?8859|latin|l1$|cp125|windows-125|cp437|us-asc
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x19\x1c-\x1f]")
 _SNIFF = 8192
 _C1 = re.compile("[\x80-\x9f]")
+# UTF-8 with at most one invalid byte run per this many valid non-ASCII characters is damaged
+# UTF-8, not another encoding.
+_DAMAGE_RATIO = 50
 
 
 def strip_bom(data: bytes) -> tuple[bytes, str | None]:
@@ -106,6 +109,32 @@ def _plausible(label: str, body: bytes) -> bool:
     return not (_SINGLE_BYTE.match(label.strip().lower()) and _HIGH_RUN.search(body))
 
 
+def _damaged_utf8(body: bytes) -> str | None:
+    """Return UTF-8 text with a few invalid bytes (a cut-off last character, a stray byte) as U+FFFD."""
+    text = body.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - body.count("\ufffd".encode("utf-8"))
+    wide = len(text) - len(text.encode("ascii", "ignore")) - bad
+    # Western code pages and GBK fail on nearly every non-ASCII character, damage on very few.
+    return text if wide >= _DAMAGE_RATIO * bad else None
+
+
+def _mixed_lines(body: bytes) -> str | None:
+    """Return text whose lines are partly UTF-8 and partly one Chinese legacy encoding, each decoded."""
+    lines = body.splitlines(keepends=True)
+    decoded = [_strict(line, "utf-8") for line in lines]
+    foreign = [i for i, text in enumerate(decoded) if text is None]
+    if not foreign or all(text is None or text.isascii() for text in decoded):
+        return None
+    label = _detect(b"".join(lines[i] for i in foreign)).get("encoding") or ""
+    if not label or _SINGLE_BYTE.match(label.lower()):
+        return None
+    for i in foreign:
+        decoded[i] = _strict(lines[i], label)
+        if decoded[i] is None:
+            return None
+    return "".join(decoded)
+
+
 def decode_bytes(data: bytes, hint: str | None = None) -> str:
     """Decode text bytes: BOM, strict UTF-8, a declared charset if it decodes, then detection."""
     body, bom_codec = strip_bom(data)
@@ -118,6 +147,8 @@ def decode_bytes(data: bytes, hint: str | None = None) -> str:
         raise IngestError("binary file")
     # UTF-8 first: strict GB18030 also "decodes" most UTF-8 Chinese bytes, into garbage.
     text = _strict(body, "utf-8")
+    if text is None:
+        text = _damaged_utf8(body)
     if text is not None:
         return text
     if hint and _plausible(hint, body):
@@ -126,15 +157,20 @@ def decode_bytes(data: bytes, hint: str | None = None) -> str:
             return text
     label = _detect(body).get("encoding")
     if not label:
-        raise IngestError("cannot recognise the text encoding")
-    if not _plausible(label, body):
-        raise IngestError("cannot recognise the text encoding (damaged or unsupported multi-byte text)")
-    text = _strict(body, label)
+        problem = "cannot recognise the text encoding"
+    elif not _plausible(label, body):
+        problem = "cannot recognise the text encoding (damaged or unsupported multi-byte text)"
+    else:
+        text = _strict(body, label)
+        # C1 controls never occur in real text: a guessed single-byte code page is wrong.
+        if text is not None and not _C1.search(text):
+            return text
+        problem = ("cannot recognise the text encoding" if text is not None
+                   else f"text looks like {label} but contains bytes invalid in that encoding")
+    # Last resort, for files pasted together from two sources: decode line by line.
+    text = _mixed_lines(body)
     if text is None:
-        raise IngestError(f"text looks like {label} but contains bytes invalid in that encoding")
-    if _C1.search(text):
-        # C1 controls never occur in real text: the guessed single-byte code page is wrong.
-        raise IngestError("cannot recognise the text encoding")
+        raise IngestError(problem)
     return text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -11,6 +12,13 @@ from index.readers.encoding import looks_binary, strip_bom
 from index.readers.formats import SUPPORTED_SUFFIXES, TEXT_FORMATS, UNSUPPORTED_ADVICE, format_of
 
 _SNIFF = 8192
+
+
+def display_path(path: Path | str) -> str:
+    """Return a path as text that can always be printed and stored: undecodable bytes as \\xNN."""
+    # Linux names are bytes; names from GBK systems arrive undecodable and would otherwise
+    # carry lone surrogates that no UTF-8 writer (index, JSON, terminal) accepts.
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def is_sidecar(name: str) -> bool:
@@ -23,7 +31,7 @@ def _unsupported_reason(name: str) -> str:
     dot = name.rfind(".")
     if dot <= 0:
         return "no file extension, so the file type is unknown"
-    suffix = name[dot:].lower()
+    suffix = display_path(name[dot:]).lower()
     return UNSUPPORTED_ADVICE.get(
         suffix, f"unsupported file type {suffix} (supported: {', '.join(SUPPORTED_SUFFIXES)})"
     )
@@ -36,7 +44,7 @@ def _check_file(path: Path, seen: set[tuple[int, int]]) -> Iterator[Path | Skipp
         return
     fmt = format_of(name)
     if fmt is None:
-        yield Skipped(str(path), _unsupported_reason(name))
+        yield Skipped(display_path(path), _unsupported_reason(name))
         return
     try:
         info = path.stat()
@@ -44,35 +52,60 @@ def _check_file(path: Path, seen: set[tuple[int, int]]) -> Iterator[Path | Skipp
             return  # the same file reached twice, through a link or overlapping paths
         seen.add((info.st_dev, info.st_ino))
         if info.st_size == 0:
-            yield Skipped(str(path), "empty file")
+            yield Skipped(display_path(path), "empty file")
             return
         if fmt in TEXT_FORMATS:
             with path.open("rb") as handle:
                 head, bom = strip_bom(handle.read(_SNIFF))
             if bom is None and looks_binary(head):
-                yield Skipped(str(path), "binary file, not text")
+                yield Skipped(display_path(path), "binary file, not text")
                 return
     except OSError as exc:
-        yield Skipped(str(path), f"cannot read file ({exc.strerror or exc})")
+        yield Skipped(display_path(path), f"cannot read file ({exc.strerror or exc})")
         return
     yield path
 
 
-def _walk_folder(
-    folder: Path, folders: set[tuple[int, int]], seen: set[tuple[int, int]]
-) -> Iterator[Path | Skipped]:
+def _link_problem(path: Path) -> str:
+    """Return why a symbolic link leads to no file: a loop of links, or a missing target."""
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+    return "broken symbolic link"
+
+
+def _enter(folder: Path, folders: set[tuple[int, int]], stack: list) -> Skipped | None:
+    """Push the folder's sorted entries on ``stack``, unless it was seen; Skipped if unreadable."""
     try:
         info = folder.stat()
         key = (info.st_dev, info.st_ino)
         if key in folders:
-            return  # a symlink loop, or a folder reached twice
+            return None  # a symlink loop, or a folder reached twice
         folders.add(key)
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda e: e.name)
     except OSError as exc:
-        yield Skipped(str(folder), f"cannot open folder ({exc.strerror or exc})")
-        return
-    for entry in entries:
+        return Skipped(display_path(folder), f"cannot open folder ({exc.strerror or exc})")
+    stack.append((folder, iter(entries)))
+    return None
+
+
+def _walk_folder(
+    root: Path, folders: set[tuple[int, int]], seen: set[tuple[int, int]]
+) -> Iterator[Path | Skipped]:
+    # An explicit stack, not recursion: a folder tree can be deeper than Python's recursion limit.
+    stack: list[tuple[Path, Iterator[os.DirEntry]]] = []
+    problem = _enter(root, folders, stack)
+    if problem:
+        yield problem
+    while stack:
+        folder, entries = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
         if entry.name.startswith("."):
             continue
         path = folder / entry.name
@@ -81,13 +114,15 @@ def _walk_folder(
         except OSError:
             is_dir = is_file = False
         if is_dir:
-            yield from _walk_folder(path, folders, seen)
+            problem = _enter(path, folders, stack)
+            if problem:
+                yield problem
         elif is_file:
             yield from _check_file(path, seen)
         elif entry.is_symlink():
-            yield Skipped(str(path), "broken symbolic link")
+            yield Skipped(display_path(path), _link_problem(path))
         else:
-            yield Skipped(str(path), "not a regular file")
+            yield Skipped(display_path(path), "not a regular file")
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path | Skipped]:
@@ -101,8 +136,8 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path | Skipped]:
         elif path.is_file():
             yield from _check_file(path, seen)
         elif path.is_symlink():
-            yield Skipped(str(path), "broken symbolic link")
+            yield Skipped(display_path(path), _link_problem(path))
         elif path.exists():
-            yield Skipped(str(path), "not a regular file")
+            yield Skipped(display_path(path), "not a regular file")
         else:
-            yield Skipped(str(path), "no such file or folder")
+            yield Skipped(display_path(path), "no such file or folder")
