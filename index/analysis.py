@@ -245,3 +245,8 @@ def segment(text: str) -> list[str]:
 def segment_chars(text: str) -> list[str]:
     """Return the query-time characters of ``text`` for the char field."""
     return [c for c in fold(text) if not c.isspace()]
+
+
+def index_words(text: str) -> list[str]:
+    """Return the index-time words of ``text``: folded words plus their dictionary sub-words."""
+    return [w for w, _, _, _ in _words(fold(text), subwords=True)]

@@ -1,18 +1,21 @@
-"""The Whoosh schema: one document per paragraph, with its article's metadata copied on."""
+"""The Whoosh schema: one document per paragraph, with its article's metadata copied on.
+
+Whoosh is the record of what was indexed: it stores every field, and indexes only what
+writing needs (ids to replace and delete by). Searching runs on each segment's sidecar
+(index/sidecar.py), which Whoosh's posting writer would make several times slower to build.
+"""
 
 from __future__ import annotations
 
 import json
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, STORED, Schema
 
-from .analysis import char_analyzer, word_analyzer
 from .model import Article, Paragraph
 from .themes import THEMES
 
-# Facet fields are single-valued except themes; all are stored and kept as columns so that
-# the search side can count them without reading stored documents.
-FACET_ID_FIELDS = ("province", "city", "county", "level", "doc_type", "kind")
+STORED_FIELDS = ("content_hash", "position", "text", "title", "section", "kind", "themes", "theme_bits",
+                 "province", "city", "county", "level", "doc_type", "year", "unit", "organization", "article")
 
 
 def build_schema() -> Schema:
@@ -21,29 +24,13 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True),
         article_id=ID(stored=True),
         source=ID(stored=True),
-        content_hash=ID(stored=True),
-        position=NUMERIC(int, bits=32, stored=True, sortable=True),
-        text=TEXT(analyzer=word_analyzer(), stored=True, phrase=True, chars=True),
-        chars=TEXT(analyzer=char_analyzer(), stored=False, phrase=True),
-        title=TEXT(analyzer=word_analyzer(), stored=True),
-        section=TEXT(analyzer=word_analyzer(), stored=True),
-        province=ID(stored=True, sortable=True),
-        city=ID(stored=True, sortable=True),
-        county=ID(stored=True, sortable=True),
-        level=ID(stored=True, sortable=True),
-        doc_type=ID(stored=True, sortable=True),
-        kind=ID(stored=True, sortable=True),
-        year=NUMERIC(int, bits=32, stored=True, sortable=True),
-        themes=KEYWORD(stored=True, commas=True, scorable=False),
-        theme_bits=NUMERIC(int, bits=32, sortable=True),
-        unit=STORED(),
-        organization=STORED(),
-        article=STORED(),
+        **{name: STORED() for name in STORED_FIELDS},
     )
 
 
-def paragraph_document(article: Article, paragraph: Paragraph, position: int, content_hash: str) -> dict:
-    """Return the Whoosh fields for one paragraph of an article."""
+def paragraph_document(article: Article, paragraph: Paragraph, position: int, content_hash: str,
+                       words: list[str] | None = None) -> dict:
+    """Return the Whoosh fields for one paragraph of an article (``_words``: its index words, if known)."""
     doc = {
         "id": paragraph.id,
         "article_id": article.id,
@@ -51,7 +38,6 @@ def paragraph_document(article: Article, paragraph: Paragraph, position: int, co
         "content_hash": content_hash,
         "position": position,
         "text": paragraph.text,
-        "chars": paragraph.text,
         "title": article.title,
         "section": paragraph.section,
         "kind": paragraph.kind,
@@ -66,6 +52,8 @@ def paragraph_document(article: Article, paragraph: Paragraph, position: int, co
             doc[field] = value
     if article.year is not None:
         doc["year"] = article.year
+    if words is not None:
+        doc["_words"] = words  # Whoosh ignores "_" fields; the sidecar takes them
     if position == 0:
         # The article's own record rides on its first paragraph (listing, article view).
         doc["article"] = json.dumps(article.to_dict(with_paragraphs=False), ensure_ascii=False)

@@ -8,13 +8,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from whoosh.index import LockError, create_in, exists_in, open_dir
 
 from .ingest import Ingested, Unchanged, iter_ingest, source_key
 from .model import Skipped
 from .schema import build_schema, paragraph_document
+from .segments import SidecarWriter, live_mask
+from .sidecar import read_sidecar
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MARKER = "unionsearch.json"
 LOCK_WAIT_SECONDS = 3.0
 
@@ -105,7 +108,7 @@ def update_index(index_dir: Path, paths: Iterable[Path],
     ix = open_or_create(index_dir)
     summary = IndexSummary()
     try:
-        writer = ix.writer(timeout=LOCK_WAIT_SECONDS)
+        writer = SidecarWriter(ix, timeout=LOCK_WAIT_SECONDS)
     except LockError:
         raise IndexBusy(f"another `unionsearch index` is writing {index_dir}; try again when it ends") from None
     known = indexed_files(ix)
@@ -133,12 +136,21 @@ def update_index(index_dir: Path, paths: Iterable[Path],
             if source not in seen and _under(source, roots):
                 writer.delete_by_term("source", source)
                 summary.removed += 1
-    ix = open_dir(str(index_dir))
-    with ix.searcher() as searcher:
-        summary.paragraphs = searcher.doc_count()
-        summary.articles = sum(1 for _ in searcher.documents(position=0))
+    summary.articles, summary.paragraphs = count_index(index_dir)
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
+
+
+def count_index(index_dir: Path) -> tuple[int, int]:
+    """Return (articles, paragraphs) live in the index, read from the segments' sidecars."""
+    ix = open_dir(str(index_dir))
+    articles = paragraphs = 0
+    for segment in ix._segments():
+        live = live_mask(segment)
+        arrays, _ = read_sidecar(Path(index_dir), segment.segment_id())
+        paragraphs += int(np.count_nonzero(live))
+        articles += int(np.count_nonzero(live & (np.asarray(arrays["position"]) == 0)))
+    return articles, paragraphs
 
 
 def _write_file(writer, item: Ingested, replace: bool) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bench_baselines import FACET_KEYS, QUERY_CLASSES, BenchQuery, query_mix, quick_mix
+from bench_baselines import FACET_KEYS
+from bench_queries import QUERY_CLASSES, BenchQuery, query_mix, quick_mix
 
 # The targets; latency ones apply at the size named, the rest at every size.
 INDEX_RATE = 2500

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import re
+from collections import Counter
 
-from whoosh import query as wq
+import numpy as np
 
-from .engine import HIT_FIELDS, SearchIndex
+from index.analysis import index_words
+
+from .engine import SearchIndex
 from .errors import DocumentNotFound, QueryError
 from .highlight import find_spans, mark
+from .scoring import B, K1, idf
 
 ID_PATTERN = re.compile(r"[0-9a-f]{16}(-\d{4,6})?")
 MAX_CONTEXT = 20
 SIMILAR_LIMIT = 10
+SIMILAR_TERMS = 25
 
 
 def _check_id(value: str, what: str) -> None:
@@ -21,95 +25,100 @@ def _check_id(value: str, what: str) -> None:
         raise DocumentNotFound(f"no {what} with id {value!r}", hint="ids look like 0123456789abcdef-0003")
 
 
-def paragraph_record(stored: dict) -> dict:
-    """Return a paragraph's public fields from its stored Whoosh fields."""
-    record = {name: stored.get(name) for name in HIT_FIELDS}
-    record["themes"] = [t for t in (stored.get("themes") or "").split(",") if t]
-    record["text"] = stored.get("text", "")
-    record["position"] = stored.get("position")
-    record["organization"] = stored.get("organization")
-    return record
-
-
 def list_articles(index: SearchIndex) -> list[dict]:
-    """Return every indexed article (the `docs --json` shape), in source and position order."""
-    with index.searcher() as searcher:
-        # Ties on source keep docnum order, which is the order the articles stand in their file
-        # (a file's articles are written together, and merges keep the order of documents).
-        firsts = searcher.search(wq.NumericRange("position", 0, 0), limit=None, sortedby="source")
-        articles = []
-        for hit in firsts:
-            record = json.loads(hit["article"])
-            # Live paragraphs only: doc_frequency would also count those an update deleted.
-            live = searcher.docs_for_query(wq.Term("article_id", record["id"]))
-            record["paragraph_count"] = sum(1 for _ in live)
-            articles.append(record)
-    return articles
+    """Return every indexed article (the `docs --json` shape), by source file, in file order."""
+    generation = index.generation()
+    counts = np.bincount(generation.article_codes[generation.live], minlength=len(generation.article_keys))
+    firsts = np.flatnonzero(generation.live & (generation.position == 0))
+    articles = []
+    for docnum in firsts.tolist():
+        key = generation.article_keys[int(generation.article_codes[docnum])]
+        record = generation.article_record(key)
+        if record is None:
+            continue
+        record["paragraph_count"] = int(counts[generation.article_codes[docnum]])
+        articles.append((record.get("source") or "", docnum, record))
+    # A file's articles were written together, so docnum order is their order in the file.
+    return [record for _, _, record in sorted(articles, key=lambda item: (item[0], item[1]))]
 
 
-def _article_paragraphs(searcher, article_id: str) -> list[dict]:
-    results = searcher.search(wq.Term("article_id", article_id), limit=None, sortedby="position")
-    return [dict(hit.fields()) for hit in results]
+def _find(index: SearchIndex, paragraph_id: str):
+    _check_id(paragraph_id, "paragraph")
+    generation = index.generation()
+    docnum = generation.docnum(paragraph_id)
+    if docnum is None:
+        raise DocumentNotFound(f"no paragraph with id {paragraph_id!r}")
+    return generation, docnum
 
 
 def paragraph_context(index: SearchIndex, paragraph_id: str, before: int = 2, after: int = 2) -> dict:
     """Return a paragraph with up to ``before``/``after`` paragraphs of its article around it."""
-    _check_id(paragraph_id, "paragraph")
     if not (0 <= before <= MAX_CONTEXT and 0 <= after <= MAX_CONTEXT):
         raise QueryError(f"context must be between 0 and {MAX_CONTEXT} paragraphs", hint="try before=2&after=2")
-    with index.searcher() as searcher:
-        stored = searcher.document(id=paragraph_id)
-        if stored is None:
-            raise DocumentNotFound(f"no paragraph with id {paragraph_id!r}")
-        siblings = _article_paragraphs(searcher, stored["article_id"])
-    position = stored["position"]
-    record = paragraph_record(stored)
-    record["before"] = [paragraph_record(p) for p in siblings if position - before <= p["position"] < position]
-    record["after"] = [paragraph_record(p) for p in siblings if position < p["position"] <= position + after]
+    generation, docnum = _find(index, paragraph_id)
+    record = generation.record(docnum)
+    position = record["position"]
+    siblings = [generation.record(int(d)) for d in generation.article_docnums(record["article_id"])
+                if position - before <= generation.position[d] <= position + after and d != docnum]
+    record["before"] = [p for p in siblings if p["position"] < position]
+    record["after"] = [p for p in siblings if p["position"] > position]
     return record
 
 
 def article(index: SearchIndex, article_id: str, highlight: list[str] | None = None) -> dict:
     """Return an article's record with all its paragraphs in order, matches marked when asked."""
     _check_id(article_id, "article")
-    with index.searcher() as searcher:
-        paragraphs = _article_paragraphs(searcher, article_id)
-    if not paragraphs:
+    generation = index.generation()
+    docnums = generation.article_docnums(article_id)
+    record = generation.article_record(article_id) if len(docnums) else None
+    if record is None:
         raise DocumentNotFound(f"no article with id {article_id!r}")
-    record = json.loads(paragraphs[0]["article"])
     record["paragraphs"] = []
-    for stored in paragraphs:
-        item = paragraph_record(stored)
+    for docnum in docnums.tolist():
+        item = generation.record(docnum)
         if highlight:
-            item["marked"] = mark(item["text"], find_spans(item["text"], highlight))
+            item["marked"] = mark(item["text"], find_spans(item["text"], highlight, traditional=True))
         record["paragraphs"].append(item)
     return record
 
 
 def similar_paragraphs(index: SearchIndex, paragraph_id: str, limit: int = SIMILAR_LIMIT) -> dict:
-    """Return the paragraphs of other articles most similar to one paragraph, with scores."""
-    _check_id(paragraph_id, "paragraph")
-    with index.searcher() as searcher:
-        docnum = searcher.document_number(id=paragraph_id)
-        if docnum is None:
-            raise DocumentNotFound(f"no paragraph with id {paragraph_id!r}")
-        stored = searcher.stored_fields(docnum)
-        similar: list[dict] = []
-        top = limit * 3
-        # Paragraphs of the same article and titles are skipped, so widen the search until
-        # enough others are found or there is nothing more to find.
-        while True:
-            results = searcher.more_like(docnum, "text", text=stored["text"], top=top, numterms=25,
-                                         normalize=True)
-            similar = [_similar_record(hit) for hit in results
-                       if hit["article_id"] != stored["article_id"] and hit.get("kind") != "title"][:limit]
-            if len(similar) >= limit or len(results.top_n) < top:
-                break
-            top *= 4
-    return {"paragraph": paragraph_record(stored), "similar": similar}
+    """Return the paragraphs of other articles most similar to one paragraph, with scores.
+
+    As "more like this" does: the paragraph's most distinctive words (by tf-idf) become a
+    query, scored with BM25; paragraphs of its own article and titles are left out.
+    """
+    generation, docnum = _find(index, paragraph_id)
+    record = generation.record(docnum)
+    words = Counter(index_words(record["text"]))
+    n = generation.live_count
+    weighted = []
+    for word, tf in words.items():
+        if len(word) < 2:
+            continue
+        df = len(generation.word_postings(word)[0])
+        if df > 1:
+            weighted.append((tf * idf(df, n), word))
+    terms = [word for _, word in sorted(weighted, reverse=True)[:SIMILAR_TERMS]]
+    acc = np.zeros(generation.size)
+    norm = K1 * (1.0 - B + B * generation.doc_len / generation.avgdl)
+    for word in terms:
+        docs, tf = generation.word_postings(word)
+        acc[docs] += idf(len(docs), n) * tf * (K1 + 1.0) / (tf + norm[docs])
+    own = generation.article_index.get(record["article_id"])
+    acc[generation.article_codes == own] = 0.0
+    acc[generation.facets.codes["kind"] == _kind_code(generation, "title")] = 0.0
+    candidates = np.flatnonzero(acc > 0)
+    best = candidates[np.lexsort((candidates, -acc[candidates]))][:limit]
+    top = float(acc[best[0]]) if len(best) else 1.0
+    similar = []
+    for other in best.tolist():
+        item = generation.record(other)
+        item["score"] = round(float(acc[other]) / top, 4)
+        similar.append(item)
+    return {"paragraph": record, "similar": similar}
 
 
-def _similar_record(hit) -> dict:
-    record = paragraph_record(hit.fields())
-    record["score"] = round(float(hit.score or 0.0), 4)
-    return record
+def _kind_code(generation, kind: str) -> int:
+    values = generation.facets.values["kind"]
+    return values.index(kind) if kind in values else -1

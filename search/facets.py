@@ -1,14 +1,13 @@
 """Facets: one small object per facet, counts over a whole result set with numpy, and filters.
 
 Each facet's counts ignore that facet's own selection (so a writer can widen a choice) and honour
-every other facet's selection. Counting works on per-paragraph code arrays read once per index
-generation, so a count costs a numpy pass, not a Python loop over hits. Filter values are
+every other facet's selection. Counting works on per-paragraph code arrays loaded once per index
+generation (search/generation.py), so a count costs a numpy pass, not a Python loop over hits. Filter values are
 resolved against the values the index holds (河北 → 河北省, 昌吉州 → 昌吉回族自治州, 市 → city).
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,7 +41,6 @@ FACETS = (
 )
 FACET_BY_NAME = {f.name: f for f in FACETS}
 COUNTED = tuple(f.name for f in FACETS if f.counted)
-YEAR_MAX = 9999
 
 
 @dataclass
@@ -84,60 +82,6 @@ class FacetTable:
         pairs = [(self.values[facet][i], int(n)) for i, n in enumerate(counts) if i and n]
         pairs.sort(key=lambda p: (-p[1], p[0]))
         return [{"value": v, "count": n} for v, n in pairs]
-
-
-def _numeric_codes(raw: list, name: str) -> np.ndarray:
-    """Return a numeric column as codes, 0 where the paragraph has no value.
-
-    Whoosh fills a missing NUMERIC value with the type's maximum (2147483647 for an undated
-    article), which must read as "no year", not as the newest year of all.
-    """
-    codes = np.array([int(v or 0) for v in raw], dtype=np.int64)
-    limit = YEAR_MAX if name == "year" else (1 << len(THEMES)) - 1
-    codes[(codes < 0) | (codes > limit)] = 0
-    return codes
-
-
-def build_facet_table(reader) -> FacetTable:
-    """Read the facet columns of an index reader into code arrays."""
-    codes: dict[str, np.ndarray] = {}
-    values: dict[str, list] = {}
-    size = reader.doc_count_all()
-    for facet in FACETS:
-        column = reader.column_reader(facet.column) if reader.has_column(facet.column) else None
-        raw = list(column) if column is not None else [None] * size
-        if facet.name in ("year", "theme"):
-            codes[facet.name] = _numeric_codes(raw, facet.name)
-            values[facet.name] = []
-            continue
-        table: dict[str, int] = {"": 0}
-        out = np.zeros(size, dtype=np.int32)
-        for docnum, value in enumerate(raw):
-            if isinstance(value, bytes):
-                value = value.decode("utf-8")
-            out[docnum] = table.setdefault(value or "", len(table))
-        codes[facet.name] = out
-        values[facet.name] = list(table)
-    return FacetTable(codes, values)
-
-
-class FacetCache:
-    """Facet tables keyed by index generation, shared by the threads of one process."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._tables: dict[object, FacetTable] = {}
-
-    def get(self, searcher) -> FacetTable:
-        """Return the facet table of the searcher's index generation, building it once."""
-        reader = searcher.reader()
-        key = (reader.generation(), reader.doc_count_all())
-        with self._lock:
-            table = self._tables.get(key)
-            if table is None:
-                table = build_facet_table(reader)
-                self._tables = {key: table}  # keep only the newest generation
-            return table
 
 
 def facet_counts(table: FacetTable, matched: np.ndarray, masks: dict[str, np.ndarray]) -> dict[str, list[dict]]:

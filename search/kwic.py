@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 
 from .concordance import SORT_KEYS, kwic_lines, sort_lines
+import numpy as np
+
 from .engine import SearchIndex
 from .errors import QueryError
-from .whoosh_query import literal_query
 
 MAX_LINES = 5000
 QUOTES = "\"“”「」『』＂"  # a phrase may come quoted from the search box
@@ -34,28 +35,33 @@ def concordance(index: SearchIndex, phrase: str, sort: str = "right", context: i
         raise QueryError(f"unknown sort {sort!r}", hint="use left or right")
     if not 1 <= context <= MAX_CONTEXT:
         raise QueryError(f"context must be between 1 and {MAX_CONTEXT} characters", hint="try 30")
-    query = literal_query(phrase) if phrase else None
-    if query is None:
+    generation = index.generation()
+    mask = generation.literal_mask(phrase) if phrase else None
+    if mask is None:
         raise QueryError("the concordance needs a phrase", hint="for example: 职工书屋")
     lines = []
     by_province: Counter = Counter()
     by_year: Counter = Counter()
     undated = 0
     paragraphs = 0
-    with index.searcher() as searcher:
-        for docnum in searcher.docs_for_query(query):
-            stored = searcher.stored_fields(docnum)
-            found = kwic_lines(stored.get("text", ""), stored["id"], phrase, context)
-            if not found:
-                continue
-            paragraphs += 1
-            by_province[stored.get("province") or "（未知）"] += len(found)
-            if stored.get("year"):
-                by_year[int(stored["year"])] += len(found)
-            else:
-                undated += len(found)
-            meta = {"title": stored.get("title"), "province": stored.get("province"), "year": stored.get("year")}
-            lines.extend((line, meta) for line in found)
+    provinces, province_codes = generation.facets.values["province"], generation.facets.codes["province"]
+    for docnum in np.flatnonzero(mask).tolist():
+        segment, local = generation.locate(docnum)
+        found = kwic_lines(segment.text(local), segment.tables["paragraph_ids"][local], phrase, context,
+                           traditional=True)
+        if not found:
+            continue
+        paragraphs += 1
+        province = provinces[int(province_codes[docnum])] or None
+        year = int(generation.year[docnum]) or None
+        by_province[province or "（未知）"] += len(found)
+        if year:
+            by_year[year] += len(found)
+        else:
+            undated += len(found)
+        title = generation.title_of(docnum)
+        meta = {"title": title, "province": province, "year": year}
+        lines.extend((line, meta) for line in found)
     order = {id(line): meta for line, meta in lines}
     ordered = sort_lines([line for line, _ in lines], sort)
     return {

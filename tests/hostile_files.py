@@ -165,9 +165,15 @@ def zip_bomb_docx(unpacked: int = 2 * GB) -> bytes:
     return _zip([*_PACKAGE, ("word/document.xml", stream, crc, unpacked)])
 
 
-def lying_zip_docx(declared: int = 1000, unpacked: int = 1 * GB) -> bytes:
-    """Return a .docx whose document.xml claims ``declared`` bytes but inflates to ``unpacked``."""
+def lying_zip_docx(declared: int = 1000, unpacked: int = 1 * GB, prefix_crc: bool = False) -> bytes:
+    """Return a .docx whose document.xml claims ``declared`` bytes but inflates to ``unpacked``.
+
+    ``prefix_crc`` makes the checksum that of the first ``declared`` bytes, so a reader that
+    stops at the declared size finds nothing wrong.
+    """
     stream, crc = _deflated_zeros(unpacked)
+    if prefix_crc:
+        crc = zlib.crc32(bytes(declared))
     return _zip([*_PACKAGE, ("word/document.xml", stream, crc, declared)])
 
 
@@ -187,11 +193,11 @@ def entity_bomb_docx(levels: int = 9) -> bytes:
     return _zip([*_PACKAGE, _entry("word/document.xml", xml.encode("utf-8"))])
 
 
-def big_text(size: int = 50 * MB) -> bytes:
-    """Return ``size`` bytes of UTF-8 report text in paragraphs, each one different."""
+def big_text(size: int = 50 * MB, repeats: int = 80) -> bytes:
+    """Return ``size`` bytes of UTF-8 report text: numbered paragraphs of ``repeats`` sentences."""
     lines, total, n = [], 0, 0
     while total < size:
-        line = f"第{n}条：{REPORT}\n\n".encode("utf-8")
+        line = f"第{n}条：{REPORT * repeats}\n\n".encode("utf-8")
         lines.append(line)
         total += len(line)
         n += 1
@@ -211,8 +217,9 @@ def mixed_encoding_text() -> bytes:
 
 def damaged_utf8_text(repeats: int) -> bytes:
     """Return UTF-8 text with a stray continuation byte and a cut-off last character."""
-    good = ("工会工作总结\n\n" + REPORT * repeats).encode("utf-8")
-    return good[:30] + b"\x80" + good[30:] + "工".encode("utf-8")[:2]
+    head = "工会工作总结\n\n全市建成".encode("utf-8")
+    rest = REPORT[4:] + REPORT * (repeats - 1)
+    return head + b"\x80" + rest.encode("utf-8") + "工".encode("utf-8")[:2]
 
 
 def random_bytes(size: int, seed: int) -> bytes:
@@ -284,7 +291,7 @@ def write_hostile_set(root: Path, tiny: int = 3000, depth: int = 200) -> None:
         write(root / "names" / name, f"怪名字文档{n}\n\n{REPORT}编号{n}。\n".encode("utf-8"))
     write(Path(os.fsdecode(os.fsencode(root / "names") + b"/" + UNDECODABLE_NAME)),
           f"怪名字文档{len(ODD_NAMES)}\n\n{REPORT}编号{len(ODD_NAMES)}。\n".encode("utf-8"))
-    links = root / "links"
+    links = root / "symlinks"
     links.mkdir()
     os.symlink("..", links / "loop")
     os.symlink("self.txt", links / "self.txt")
@@ -293,3 +300,29 @@ def write_hostile_set(root: Path, tiny: int = 3000, depth: int = 200) -> None:
     bottom = nested_folders(root, depth, "层")
     write(bottom / "deep.txt", f"深处的文档\n\n{REPORT}位于第{depth}层。\n".encode("utf-8"))
     tiny_files(root / "tiny", tiny)
+
+
+def remove_nested(root: Path, name: str) -> None:
+    """Delete a chain of nested ``name`` folders under ``root`` (files only beside them), however deep.
+
+    shutil.rmtree (and so pytest's clean-up of old temporary folders) recurses once per level
+    and fails past ~1,000 levels: walk down and back up through folder descriptors instead.
+    """
+    fd, depth = os.open(root, os.O_RDONLY), 0
+    try:
+        while True:
+            try:
+                child = os.open(name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            except FileNotFoundError:
+                break
+            os.close(fd)
+            fd, depth = child, depth + 1
+        for _ in range(depth):
+            for entry in os.listdir(fd):  # the files of this level; its folder is gone
+                os.unlink(entry, dir_fd=fd)
+            parent = os.open("..", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = parent
+            os.rmdir(name, dir_fd=fd)
+    finally:
+        os.close(fd)

@@ -14,6 +14,8 @@ import pytest
 
 from index.normalize import fold
 from index.writer import update_index
+from whoosh.index import open_dir
+
 from search.engine import SearchIndex, SearchRequest
 from search.synonyms import Synonyms
 
@@ -44,7 +46,7 @@ class Oracle:
 
 def oracle_of(index: SearchIndex) -> Oracle:
     """Read every live stored paragraph of ``index``."""
-    with index.searcher() as searcher:
+    with open_dir(str(index.index_dir)).searcher() as searcher:
         stored = {doc["id"]: doc for doc in searcher.all_stored_fields()}
     return Oracle(stored, {pid: squeeze(doc.get("text", "")) for pid, doc in stored.items()})
 

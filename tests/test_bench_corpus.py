@@ -14,7 +14,8 @@ SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
 sys.path.insert(0, str(SCRIPTS))
 
 import bench_corpus as bc
-from bench_baselines import BenchQuery, BruteForce, percentile, query_mix, summarize
+from bench_baselines import BruteForce
+from bench_queries import BenchQuery, percentile, query_mix, summarize
 
 from index.ingest import ingest
 from index.model import DOC_TYPES, LEVELS

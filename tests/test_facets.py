@@ -199,8 +199,7 @@ def test_undated_articles_have_no_year_anywhere(tmp_path):
     assert result["facets"]["year"] == [{"value": 2020, "count": 1}]
     assert index.search(SearchRequest(q="送温暖", filters={"year": ["1900-2099"]}))["total"] == 1
     assert sorted(h["year"] or 0 for h in result["hits"]) == [0, 2020]
-    with index.searcher() as searcher:
-        assert sorted(index.facet_table(searcher).codes["year"].tolist()) == [0, 0, 2020, 2020]
+    assert sorted(index.generation().facets.codes["year"].tolist()) == [0, 0, 2020, 2020]
 
 
 def test_table_mask_and_count():

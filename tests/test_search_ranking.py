@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import search.whoosh_query
+import search.scoring
 from index.writer import update_index
 from search.engine import SearchIndex, SearchRequest
 from tests.search_fixtures import all_hits, engine, synonyms_of, write_markdown  # noqa: F401
@@ -85,7 +85,7 @@ def test_whole_phrase_ranks_above_scattered_words(ranking):
 
 def test_phrase_order_comes_from_the_together_signal(ranking, monkeypatch):
     # Control: without the side-by-side signal, the shorter scattered paragraph wins.
-    monkeypatch.setattr(search.whoosh_query, "_together_queries", lambda parsed: [])
+    monkeypatch.setattr(search.scoring, "ADJACENT_BONUS", 0.0)
     assert [h["title"] for h in _bodies(_hits(ranking, "职工 书屋"))] == ["乙县工作简报", "甲县工作简报"]
 
 

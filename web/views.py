@@ -78,8 +78,7 @@ def keep_state(path: str, **changes: object) -> str:
 
 def _per_generation(index: SearchIndex, name: str, build) -> object:
     """Return ``build(table)``, computed once per index generation (each commit makes a new facet table)."""
-    with index.searcher() as searcher:
-        table = index.facet_table(searcher)
+    table = index.generation().facets
     cache = current_app.extensions.setdefault("unionsearch_cache", {})
     entry = cache.get(name)
     if entry is None or entry[0] is not table:

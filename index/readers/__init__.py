@@ -36,12 +36,19 @@ def _read_bytes(path: Path) -> bytes:
                 raise IngestError(
                     f"file is too large ({size / _MB:.1f} MB; the limit is {MAX_FILE_BYTES // _MB} MB)"
                 )
-            # Never more than the limit: a file can grow after the size check, and some
-            # (/proc, network mounts) report a size of 0 whatever they hold.
-            data = handle.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
+            # The reported size, then a bounded look for more: a file can grow after the check,
+            # and some (/proc, network mounts) report a size of 0 whatever they hold.
+            parts = [handle.read(size)]
+            total = len(parts[0])
+            while total <= MAX_FILE_BYTES:
+                chunk = handle.read(min(_MB, MAX_FILE_BYTES + 1 - total))
+                if not chunk:
+                    break
+                parts.append(chunk)
+                total += len(chunk)
+        if total > MAX_FILE_BYTES:
             raise IngestError(f"file is too large (over the {MAX_FILE_BYTES // _MB} MB limit when read)")
-        return data
+        return parts[0] if len(parts) == 1 else b"".join(parts)
     except FileNotFoundError as exc:
         raise IngestError("file not found") from exc
     except IsADirectoryError as exc:

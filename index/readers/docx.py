@@ -19,6 +19,7 @@ MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 # Text XML compresses ~10×; a far higher ratio on a large archive is a decompression bomb.
 MAX_RATIO = 100
 _RATIO_FLOOR = 20 * 1024 * 1024
+_CHUNK = 1024 * 1024
 
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-6])$", re.I)
 _TITLE_STYLES = {"title", "标题"}
@@ -47,6 +48,19 @@ def check_package(data: bytes) -> None:
         )
     if total > _RATIO_FLOOR and total > MAX_RATIO * len(data):
         raise IngestError(f".docx compression ratio is over {MAX_RATIO}:1 (possible zip bomb)")
+
+
+def repack(data: bytes) -> bytes:
+    """Return the package re-zipped from its parts, each inflated no further than its declared size."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as package, zipfile.ZipFile(out, "w") as copy:
+        # The last entry of a name wins, as in zipfile's own lookup.
+        for info in {info.filename: info for info in package.infolist() if not info.is_dir()}.values():
+            with package.open(info) as part:
+                # Small reads: zipfile inflates all of one read() at once, so a single read of a
+                # part whose header understates its size would inflate the whole bomb in memory.
+                copy.writestr(info.filename, b"".join(iter(lambda: part.read(_CHUNK), b"")))
+    return out.getvalue()
 
 
 def _outline_level(paragraph: Paragraph) -> int | None:
@@ -137,7 +151,7 @@ def read_docx(data: bytes) -> tuple[list[Block], dict]:
     """Return heading, paragraph and table-row blocks of a .docx, with its core properties."""
     check_package(data)
     try:
-        document = docx.Document(io.BytesIO(data))
+        document = docx.Document(io.BytesIO(repack(data)))
         blocks = _content_blocks(document.iter_inner_content())
         meta = _metadata(document)
     except IngestError:

@@ -1,0 +1,75 @@
+"""A Whoosh segment writer that writes each new segment's search sidecar inside the same commit.
+
+Whoosh commits by writing the new segment's files, then a new table of contents (the commit
+point), then deleting files of segments that are gone. The sidecar of the new segment is
+written after the segment and before the table of contents, and is named after the segment,
+so that a commit is all or nothing and Whoosh's clean-up removes sidecars of merged segments.
+Segments are never merged by Whoosh's own policy (its merges would not know the sidecar):
+``merge_policy`` merges small segments itself and carries their sidecars over.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from whoosh.reading import SegmentReader
+from whoosh.writing import SegmentWriter
+
+from .sidecar import DocRecord, read_sidecar, record_from_document, records_from_sidecar, write_sidecar
+
+MAX_SEGMENTS = 8  # beyond this many, the smaller segments are merged into the new one
+
+
+def live_mask(segment) -> np.ndarray:
+    """Return a boolean array flagging the segment's documents that are not deleted."""
+    live = np.ones(segment.doc_count_all(), dtype=bool)
+    deleted = list(segment.deleted_docs()) if segment.has_deletions() else []
+    if deleted:
+        live[np.array(deleted, dtype=np.int64)] = False
+    return live
+
+
+def merge_policy(writer: SidecarWriter, segments: list) -> list:
+    """Merge the smallest segments into the new one when there are too many; keep the rest."""
+    if len(segments) < MAX_SEGMENTS:
+        return segments
+    ordered = sorted(segments, key=lambda s: s.doc_count())
+    keep_count = MAX_SEGMENTS // 2
+    merged, kept = ordered[:-keep_count], ordered[-keep_count:]
+    for segment in merged:
+        writer.merge_segment(segment)
+    return [s for s in segments if s in kept]
+
+
+class SidecarWriter(SegmentWriter):
+    """Whoosh's segment writer, plus the new segment's sidecar written before the commit point."""
+
+    def __init__(self, ix, **kwargs) -> None:
+        super().__init__(ix, **kwargs)
+        self.folder = Path(self.storage.folder)
+        self.records: list[DocRecord] = []
+        self.mergetype = merge_policy
+
+    def add_document(self, **fields) -> None:
+        """Add a paragraph to Whoosh and keep its sidecar record."""
+        super().add_document(**fields)
+        self.records.append(record_from_document(fields))
+
+    def merge_segment(self, segment) -> None:
+        """Copy a segment's live documents into the new segment, with their sidecar records."""
+        reader = SegmentReader(self.storage, self.schema, segment)
+        try:
+            self.add_reader(reader)
+        finally:
+            reader.close()
+        arrays, tables = read_sidecar(self.folder, segment.segment_id())
+        self.records.extend(records_from_sidecar(arrays, tables, live_mask(segment)))
+
+    def _commit_toc(self, segments) -> None:
+        new = self.newsegment
+        if any(s.segment_id() == new.segment_id() for s in segments):
+            if len(self.records) != new.doc_count_all():
+                raise RuntimeError("sidecar records and segment disagree; the commit is abandoned")
+            write_sidecar(self.folder, new.segment_id(), self.records)
+        super()._commit_toc(segments)

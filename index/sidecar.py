@@ -1,0 +1,174 @@
+"""The search sidecar of one Whoosh segment: what searching needs, as numpy arrays on disk.
+
+Whoosh keeps the documents (the record of what was indexed); each of its segments gets a
+sidecar written in the same commit, named after the segment (``MAIN_<id>.sc_*``) so that
+Whoosh's own clean-up removes it with its segment. A sidecar holds, per paragraph (docnum
+within the segment): the folded text for literal verification, the display text, character
+uni/bigram postings, word postings with term frequencies, facet codes and the small tables
+(articles, sections, facet values, vocabulary) those codes point into.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .analysis import index_words
+from .normalize import fold
+from .postings import char_postings, word_postings
+
+PREFIX = "sc_"
+META = "sc_meta.json"
+FACET_COLUMNS = ("province", "city", "county", "level", "doc_type", "kind")
+SIDECAR_VERSION = 1
+
+
+def match_form(text: str) -> str:
+    """Return the form literal matching compares: folded (also Traditional → Simplified), no white space."""
+    return "".join(fold(text or "", traditional=True).split())
+
+
+@dataclass
+class DocRecord:
+    """One paragraph as the sidecar keeps it."""
+
+    id: str
+    article_id: str
+    position: int
+    text: str
+    kind: str
+    section: str
+    themes: list[str]
+    title: str
+    source: str
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    unit: str | None = None
+    organization: str | None = None
+    level: str | None = None
+    year: int | None = None
+    doc_type: str | None = None
+    theme_bits: int = 0
+    article: str | None = None  # the article record (JSON) on its first paragraph
+    words: list[str] = field(default_factory=list)
+
+
+def record_from_document(doc: dict) -> DocRecord:
+    """Return the sidecar record of a paragraph document as the writer adds it to Whoosh."""
+    return DocRecord(
+        id=doc["id"], article_id=doc["article_id"], position=doc["position"], text=doc["text"],
+        kind=doc["kind"], section=doc.get("section") or "",
+        themes=[t for t in (doc.get("themes") or "").split(",") if t], title=doc.get("title") or "",
+        source=doc["source"], province=doc.get("province"), city=doc.get("city"), county=doc.get("county"),
+        unit=doc.get("unit"), organization=doc.get("organization"), level=doc.get("level"),
+        year=doc.get("year"), doc_type=doc.get("doc_type"), theme_bits=doc.get("theme_bits", 0),
+        article=doc.get("article"), words=doc.get("_words") or index_words(doc["text"]),
+    )
+
+
+def _table(values: list) -> tuple[list, np.ndarray]:
+    """Return (distinct values with "" first, code per value)."""
+    table: dict = {"": 0}
+    codes = np.fromiter((table.setdefault(v or "", len(table)) for v in values), dtype=np.uint32, count=len(values))
+    return list(table), codes
+
+
+def build_arrays(records: list[DocRecord]) -> tuple[dict[str, np.ndarray], dict]:
+    """Return the arrays and the JSON tables of a sidecar for these records, in docnum order."""
+    folded = [match_form(r.text) for r in records]
+    arrays: dict[str, np.ndarray] = {}
+    arrays["char_keys"], arrays["char_offsets"], arrays["char_docs"] = char_postings(folded)
+    blob = "\x00".join(folded)
+    arrays["fold_blob"] = np.frombuffer(blob.encode("utf-16-le"), dtype=np.uint16)
+    arrays["fold_lengths"] = np.fromiter((len(t) for t in folded), dtype=np.int64, count=len(folded))
+    encoded = [r.text.encode("utf-8") for r in records]
+    arrays["text_blob"] = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    arrays["text_offsets"] = np.cumsum([0] + [len(e) for e in encoded], dtype=np.int64)
+
+    vocab: dict[str, int] = {}
+    ids = [vocab.setdefault(w, len(vocab)) for r in records for w in r.words]
+    arrays["tok_ids"] = np.array(ids, dtype=np.uint32)
+    arrays["tok_offsets"] = np.cumsum([0] + [len(r.words) for r in records], dtype=np.int64)
+    terms, offsets, docs, tf = word_postings(arrays["tok_ids"], arrays["tok_offsets"])
+    arrays.update(word_terms=terms, word_offsets=offsets, word_docs=docs, word_tf=tf)
+    arrays["doc_len"] = np.diff(arrays["tok_offsets"]).astype(np.uint32)
+
+    tables: dict = {"version": SIDECAR_VERSION, "vocab": list(vocab), "values": {}}
+    for column in FACET_COLUMNS:
+        tables["values"][column], arrays[column] = _table([getattr(r, column) for r in records])
+    tables["sections"], arrays["section"] = _table([r.section for r in records])
+    article_keys = [r.article_id for r in records]
+    tables["article_ids"], arrays["article"] = _table(article_keys)
+    articles: dict[str, dict] = {}
+    for r in records:
+        info = articles.setdefault(r.article_id, {"title": r.title, "source": r.source, "unit": r.unit,
+                                                  "organization": r.organization, "record": None})
+        if r.article:
+            info["record"] = r.article
+    tables["articles"] = [articles.get(key) for key in tables["article_ids"]]
+    arrays["position"] = np.array([r.position for r in records], dtype=np.uint32)
+    arrays["year"] = np.array([r.year or 0 for r in records], dtype=np.int32)
+    arrays["theme_bits"] = np.array([r.theme_bits for r in records], dtype=np.uint32)
+    tables["paragraph_ids"] = [r.id for r in records]
+    return arrays, tables
+
+
+def write_sidecar(folder: Path, segment_id: str, records: list[DocRecord]) -> None:
+    """Write the sidecar of one segment; the tables file is written last and marks it complete."""
+    arrays, tables = build_arrays(records)
+    for name, array in arrays.items():
+        np.save(folder / f"{segment_id}.{PREFIX}{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
+    final = folder / f"{segment_id}.{META}"
+    partial = folder / f"{segment_id}.{META}.partial"
+    partial.write_text(json.dumps(tables, ensure_ascii=False), encoding="utf-8")
+    with partial.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, final)
+
+
+def sidecar_exists(folder: Path, segment_id: str) -> bool:
+    """Return True when the segment's sidecar was completely written."""
+    return (folder / f"{segment_id}.{META}").exists()
+
+
+def read_sidecar(folder: Path, segment_id: str) -> tuple[dict[str, np.ndarray], dict]:
+    """Open a segment's sidecar: arrays memory-mapped, tables parsed."""
+    tables = json.loads((folder / f"{segment_id}.{META}").read_text(encoding="utf-8"))
+    arrays = {}
+    for path in folder.glob(f"{segment_id}.{PREFIX}*.npy"):
+        name = path.name[len(segment_id) + 1 + len(PREFIX):-4]
+        arrays[name] = np.load(path, mmap_mode="r", allow_pickle=False)
+    return arrays, tables
+
+
+def records_from_sidecar(arrays: dict[str, np.ndarray], tables: dict, live: np.ndarray | None = None) -> list[DocRecord]:
+    """Rebuild the records of a sidecar (the live ones), so segments can be merged."""
+    from .themes import THEMES
+
+    vocab = tables["vocab"]
+    records = []
+    text_blob = bytes(arrays["text_blob"])
+    for doc in range(len(tables["paragraph_ids"])):
+        if live is not None and not live[doc]:
+            continue
+        start, end = int(arrays["text_offsets"][doc]), int(arrays["text_offsets"][doc + 1])
+        tokens = arrays["tok_ids"][arrays["tok_offsets"][doc]:arrays["tok_offsets"][doc + 1]]
+        article = tables["articles"][int(arrays["article"][doc])]
+        bits = int(arrays["theme_bits"][doc])
+        values = {c: tables["values"][c][int(arrays[c][doc])] or None for c in FACET_COLUMNS}
+        records.append(DocRecord(
+            id=tables["paragraph_ids"][doc], article_id=tables["article_ids"][int(arrays["article"][doc])],
+            position=int(arrays["position"][doc]), text=text_blob[start:end].decode("utf-8"),
+            section=tables["sections"][int(arrays["section"][doc])],
+            themes=[t for i, t in enumerate(THEMES) if bits & (1 << i)], title=article["title"],
+            source=article["source"], unit=article["unit"], organization=article["organization"],
+            year=int(arrays["year"][doc]) or None, theme_bits=bits,
+            article=article["record"] if int(arrays["position"][doc]) == 0 else None,
+            words=[vocab[int(t)] for t in tokens], **values,
+        ))
+    return records
