@@ -48,7 +48,56 @@ HMM = False
 
 _CONNECTORS = frozenset(".+#&_%-")
 _lock = threading.Lock()
-_state: dict[str, jieba.Tokenizer | None] = {"tokenizer": None}
+_state: dict[str, object] = {"tokenizer": None}
+
+
+class JiebaSegmenter:
+    """jieba itself: the reference segmentation."""
+
+    def __init__(self, entries: str) -> None:
+        jieba.setLogLevel(logging.WARNING)
+        self.tk = jieba.Tokenizer()
+        self.tk.tmp_dir = _cache_dir()
+        self.tk.initialize()
+        if entries:
+            # A file object we close ourselves: given a path, jieba leaves the file open.
+            self.tk.load_userdict(io.StringIO(entries))
+
+    def cut(self, text: str) -> list[str]:
+        """Return the main segmentation of ``text``."""
+        return list(self.tk.cut(text, HMM=HMM))
+
+    def is_word(self, text: str) -> bool:
+        """Return True when ``text`` is a dictionary word."""
+        return bool(self.tk.FREQ.get(text))
+
+
+class RustSegmenter:
+    """jieba's algorithm and dictionary through its Rust port rjieba: the same words, >10x faster."""
+
+    def __init__(self, entries: str) -> None:
+        import rjieba
+
+        self.jb = rjieba.Jieba()
+        for line in entries.splitlines():
+            parts = line.split()
+            freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+            self.jb.add_word(parts[0], freq, parts[2] if len(parts) > 2 else None)
+
+    def cut(self, text: str) -> list[str]:
+        """Return the main segmentation of ``text``."""
+        return self.jb.cut(text, HMM)
+
+    def is_word(self, text: str) -> bool:
+        """Return True when ``text`` is a dictionary word."""
+        return self.jb.has_word(text)
+
+
+def _make_segmenter(entries: str):
+    try:
+        return RustSegmenter(entries)
+    except ImportError:  # no wheel for this platform: jieba gives the same words, slower
+        return JiebaSegmenter(entries)
 
 
 def _cache_dir() -> str:
@@ -72,21 +121,14 @@ def _userdict_text(path: Path) -> str:
     return "\n".join(ln for ln in lines if ln and not ln.startswith("#"))
 
 
-def _jieba() -> jieba.Tokenizer:
-    tokenizer = _state["tokenizer"]
-    if tokenizer is not None:
-        return tokenizer
+def _jieba():
+    """Return the process's segmenter (created once, with the user dictionary loaded)."""
+    segmenter = _state["tokenizer"]
+    if segmenter is not None:
+        return segmenter
     with _lock:
         if _state["tokenizer"] is None:
-            jieba.setLogLevel(logging.WARNING)
-            tk = jieba.Tokenizer()
-            tk.tmp_dir = _cache_dir()
-            tk.initialize()
-            entries = _userdict_text(USERDICT)
-            if entries:
-                # A file object we close ourselves: given a path, jieba leaves the file open.
-                tk.load_userdict(io.StringIO(entries))
-            _state["tokenizer"] = tk
+            _state["tokenizer"] = _make_segmenter(_userdict_text(USERDICT))
         return _state["tokenizer"]
 
 
@@ -106,11 +148,11 @@ def analysis_fingerprint() -> str:
 
 def _words(folded: str, subwords: bool):
     """Yield (text, start, end, ordinal) for the searchable words of already-folded text."""
-    tk = _jieba()
-    freq = tk.FREQ
+    segmenter = _jieba()
+    is_word = segmenter.is_word
     start = 0
     ordinal = 0
-    for w in tk.cut(folded, HMM=HMM):
+    for w in segmenter.cut(folded):
         width = len(w)
         if not w.isalnum():
             if w.isspace():
@@ -126,12 +168,12 @@ def _words(folded: str, subwords: bool):
         if subwords and width > 2:
             for i in range(width - 1):
                 gram = w[i : i + 2]
-                if freq.get(gram):
+                if is_word(gram):
                     yield gram, start + i, start + i + 2, ordinal
             if width > 3:
                 for i in range(width - 2):
                     gram = w[i : i + 3]
-                    if freq.get(gram):
+                    if is_word(gram):
                         yield gram, start + i, start + i + 3, ordinal
         yield w, start, start + width, ordinal
         ordinal += 1

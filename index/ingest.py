@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
+from .analysis import index_words
 from .articles import ArticlePart, article_id, paragraph_id, split_document
 from .metadata import ArticleContext, extract_metadata
 from .model import Article, IngestError, IngestResult, Paragraph, RawDocument, Skipped
@@ -87,12 +91,13 @@ def _apply_overrides(article: Article, overrides: dict, multiple: bool) -> list[
 
 @dataclass
 class Ingested:
-    """One file read into articles."""
+    """One file read into articles (``words``: paragraph id → index words, when asked for)."""
 
     path: Path
     document: RawDocument
     articles: list[Article]
     notices: list[str]
+    words: dict[str, list[str]] | None = None
 
 
 @dataclass
@@ -100,6 +105,7 @@ class Unchanged:
     """A file whose content hash matches what the index already holds."""
 
     path: Path
+    digest: str = ""
 
 
 def file_hash(path: Path) -> str:
@@ -116,43 +122,74 @@ def source_key(path: Path) -> str:
     return display_path(path.absolute())
 
 
+def read_file(path: Path, known_digest: str | None = None, with_words: bool = False) -> Ingested | Unchanged | Skipped:
+    """Read one file into articles; never raises: a file that cannot be read comes back Skipped."""
+    name = display_path(path)
+    try:
+        digest = file_hash(path)
+        if known_digest == digest:
+            return Unchanged(path, digest)
+        doc = read_document(path)
+        doc.source = source_key(path)
+        articles, notices = build_articles(doc, load_overrides(path), _theme_rules())
+    except IngestError as exc:
+        return Skipped(name, str(exc))
+    except OSError as exc:
+        return Skipped(name, f"could not be read ({exc.strerror or exc})")
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the others
+        return Skipped(name, f"could not be processed ({type(exc).__name__}: {exc})")
+    if not any(a.paragraphs for a in articles):
+        return Skipped(name, "no text found")
+    doc.blocks = []  # read and shaped: the raw lines need not travel between processes
+    words = {p.id: index_words(p.text) for a in articles for p in a.paragraphs} if with_words else None
+    return Ingested(path, doc, articles, notices, words)
+
+
+@lru_cache(maxsize=1)
+def _theme_rules() -> ThemeRules:
+    """Return the shipped theme rules, read once per process (a change needs a new run anyway)."""
+    return load_theme_rules()
+
+
+def _read_job(job: tuple[Path, str | None, bool] | Skipped) -> Ingested | Unchanged | Skipped:
+    return job if isinstance(job, Skipped) else read_file(*job)
+
+
 def iter_ingest(paths: Iterable[Path], known: dict[str, str] | None = None,
-                on_file: Callable[[Path], None] | None = None) -> Iterator[Ingested | Unchanged | Skipped]:
-    """Read every file under the paths; files whose hash is in ``known`` are not parsed again."""
-    rules = load_theme_rules()
+                on_file: Callable[[Path], None] | None = None, workers: int = 1,
+                with_words: bool = False) -> Iterator[Ingested | Unchanged | Skipped]:
+    """Read every file under the paths, in order; files whose hash is in ``known`` are not parsed.
+
+    With ``workers`` > 1 files are read in that many processes (reading, cleaning and word
+    analysis are the costly part of indexing); results still come in file order.
+    """
+    known = known or {}
+    jobs = (item if isinstance(item, Skipped) else (item, known.get(source_key(item)), with_words)
+            for item in iter_files(paths))
     seen: dict[str, str] = {}
-    for item in iter_files(paths):
-        if isinstance(item, Skipped):
-            yield item
-            continue
-        if on_file:
-            on_file(item)
-        name = display_path(item)
-        try:
-            digest = file_hash(item)
-            if digest in seen:
-                yield Skipped(name, f"same content as {seen[digest]}")
-                continue
-            seen[digest] = name
-            if known is not None and known.get(source_key(item)) == digest:
-                yield Unchanged(item)
-                continue
-            doc = read_document(item)
-            doc.source = source_key(item)
-            articles, notices = build_articles(doc, load_overrides(item), rules)
-        except IngestError as exc:
-            yield Skipped(name, str(exc))
-            continue
-        except OSError as exc:
-            yield Skipped(name, f"could not be read ({exc.strerror or exc})")
-            continue
-        except Exception as exc:  # noqa: BLE001 - one bad file must never stop the others
-            yield Skipped(name, f"could not be processed ({type(exc).__name__}: {exc})")
-            continue
-        if not any(a.paragraphs for a in articles):
-            yield Skipped(name, "no text found")
-            continue
-        yield Ingested(item, doc, articles, notices)
+    with _job_runner(workers) as run:
+        for result in run(_read_job, jobs):
+            if on_file and not isinstance(result, Skipped):
+                on_file(result.path)
+            digest = result.document.content_hash if isinstance(result, Ingested) else getattr(result, "digest", "")
+            if digest:
+                name = display_path(result.path)
+                if digest in seen:
+                    yield Skipped(name, f"same content as {seen[digest]}")
+                    continue
+                seen[digest] = name
+            yield result
+
+
+@contextmanager
+def _job_runner(workers: int):
+    """Yield a map function: the built-in one, or an ordered process pool's."""
+    if workers <= 1:
+        yield map
+        return
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with context.Pool(workers) as pool:
+        yield lambda func, items: pool.imap(func, items, chunksize=2)
 
 
 def ingest(paths: Iterable[Path]) -> IngestResult:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 PARAGRAPH_KINDS = ("title", "heading", "body", "caption")
 LEVELS = ("national", "province", "city", "district", "unit", "enterprise")
@@ -72,10 +72,11 @@ class Article:
 
     def to_dict(self, with_paragraphs: bool = True) -> dict:
         """Return the JSON shape of the command-line contract."""
-        data = asdict(self)
-        data.pop("overrides")
-        if not with_paragraphs:
-            data.pop("paragraphs")
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("paragraphs", "overrides")}
+        data["years_covered"] = list(self.years_covered) if self.years_covered else self.years_covered
+        if with_paragraphs:
+            data["paragraphs"] = [asdict(p) for p in self.paragraphs]
+        else:
             data["paragraph_count"] = len(self.paragraphs)
         return data
 

@@ -32,6 +32,11 @@ LATIN_EDGE = re.compile(r"[A-Za-z0-9]")
 HEADLINE_MAX_WIDTH = 64  # 32 Chinese characters
 HEADLINE_GAP_WIDTH = 40  # without indentation, only a line of 20 characters or fewer stands alone
 ORPHAN_MAX_CHARS = 3
+# Longest paragraph kept whole: a run-on line or an unpunctuated wrapped text of megabytes is
+# no paragraph, and would be sent whole with every hit, copy button and similar-paragraph query.
+MAX_PARAGRAPH_CHARS = 3000
+SENTENCE_BREAKS = "。！？!?；;"
+CLAUSE_BREAKS = "，,、：: \u3000"
 
 
 @dataclass
@@ -175,3 +180,27 @@ class _Layout:
             return True
         line_width = display_width(last_line)
         return line_width < self.width - 4 or line_width > self.width + 4
+
+
+def split_run_on(text: str, limit: int = MAX_PARAGRAPH_CHARS) -> list[str]:
+    """Cut a text longer than ``limit`` into parts of at most ``limit`` characters, at sentence ends where it can."""
+    if len(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        # Prefer the last sentence end, then the last clause break, in the second half of the window.
+        cut = max(window.rfind(c) for c in SENTENCE_BREAKS) + 1
+        if cut <= limit // 2:
+            cut = max(window.rfind(c) for c in CLAUSE_BREAKS) + 1
+        if cut <= limit // 2:
+            cut = limit
+        part = window[:cut].strip()
+        if part:
+            parts.append(part)
+        start += cut
+    rest = text[start:].strip()
+    if rest:
+        parts.append(rest)
+    return parts

@@ -14,7 +14,7 @@ from .lines import (
     looks_like_heading,
     numbered_heading_depth,
 )
-from .paragraphs import Piece
+from .paragraphs import Piece, split_run_on
 
 SECTION_SEPARATOR = " > "
 CAPTION_MAX_CHARS = 80
@@ -149,7 +149,7 @@ def shape_article(pieces: list[Piece], title: str | None = None) -> ArticleShape
             shape.paragraphs.append(Shaped("heading", path, text))
             stack.append((rank, text))
             continue
-        shape.paragraphs.append(Shaped("caption" if caption else "body", path, text))
+        shape.paragraphs.extend(Shaped("caption" if caption else "body", path, part) for part in split_run_on(text))
     return shape
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -96,8 +97,13 @@ def _under(source: str, roots: list[str]) -> bool:
     return any(source == root or source.startswith(root.rstrip("/") + "/") for root in roots)
 
 
+def default_workers() -> int:
+    """Return how many processes read files: one per core, at most four."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 def update_index(index_dir: Path, paths: Iterable[Path],
-                 on_file: Callable[[Path], None] | None = None) -> IndexSummary:
+                 on_file: Callable[[Path], None] | None = None, workers: int | None = None) -> IndexSummary:
     """Bring the index in line with the files under ``paths``: add, update and remove.
 
     Everything is written in one commit: a run that is interrupted leaves the previous index
@@ -114,7 +120,8 @@ def update_index(index_dir: Path, paths: Iterable[Path],
     known = indexed_files(ix)
     seen: set[str] = set()
     with writer:
-        for item in iter_ingest(paths, known=known, on_file=on_file):
+        for item in iter_ingest(paths, known=known, on_file=on_file, workers=workers or default_workers(),
+                                with_words=True):
             if isinstance(item, Skipped):
                 summary.skipped.append(item)
                 # A file that became unreadable keeps its last good version in the index.
@@ -161,4 +168,5 @@ def _write_file(writer, item: Ingested, replace: bool) -> None:
     for article in item.articles:
         article.source = source
         for position, paragraph in enumerate(article.paragraphs):
-            writer.add_document(**paragraph_document(article, paragraph, position, item.document.content_hash))
+            words = item.words.get(paragraph.id) if item.words else None
+            writer.add_document(**paragraph_document(article, paragraph, position, item.document.content_hash, words))

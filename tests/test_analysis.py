@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
 import jieba
 import platformdirs
@@ -148,10 +149,10 @@ class TestCharTokens:
 
 
 def test_dedicated_jieba_instance_with_per_user_cache():
-    tk = analysis._jieba()
-    assert tk is not jieba.dt
-    assert tk.tmp_dir.startswith(platformdirs.user_cache_dir("unionsearch", appauthor=False))
-    assert analysis._jieba() is tk
+    segmenter = analysis.JiebaSegmenter("")
+    assert segmenter.tk is not jieba.dt
+    assert segmenter.tk.tmp_dir.startswith(platformdirs.user_cache_dir("unionsearch", appauthor=False))
+    assert analysis._jieba() is analysis._jieba()
 
 
 def test_fingerprint_follows_user_dictionary(tmp_path, monkeypatch):
@@ -248,4 +249,24 @@ def test_user_dictionary_is_folded_and_loaded(tmp_path, monkeypatch):
     monkeypatch.setattr(analysis, "USERDICT", userdict)
     analysis.reset()  # reset again by the module fixture: this test runs last on purpose
     assert segment("加强小三级建设，APP和OA系统") == ["加强", "小三级", "建设", "app", "和", "oa系统"]
-    assert "#" not in analysis._jieba().FREQ
+    assert not analysis._jieba().is_word("#")
+
+
+def test_rust_port_segments_exactly_like_jieba():
+    """rjieba (the fast path) must give jieba's own words and sub-words, user dictionary included."""
+    import index.analysis as analysis
+    from index.normalize import fold
+
+    sample = Path(__file__).resolve().parent.parent / "index" / "sample"
+    text = fold("".join(p.read_text(encoding="utf-8") for p in sorted(sample.glob("*.txt"))))
+    entries = analysis._userdict_text(analysis.USERDICT)
+    results = []
+    saved = analysis._state["tokenizer"]
+    try:
+        for segmenter in (analysis.JiebaSegmenter(entries), analysis.RustSegmenter(entries)):
+            analysis._state["tokenizer"] = segmenter
+            results.append(list(analysis._words(text, True)))
+    finally:
+        analysis._state["tokenizer"] = saved
+    assert len(results[0]) > 70000
+    assert results[0] == results[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -19,6 +20,8 @@ MAX_PAGE = 100_000
 DEFAULT_PER_PAGE = 10
 DEFAULT_KWIC_CONTEXT = 30
 MAX_KWIC_CONTEXT = 80
+_INTEGER = re.compile(r"-?[0-9]+")
+_MAX_DIGITS = 20
 SORT_LABELS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
 # Parameters that belong to the search state and are carried in every link of the page.
 STATE_KEYS = ("q", *FILTER_NAMES, "sort", "per_page", "synonyms", "view", "kwic_sort", "context", "page")
@@ -30,11 +33,13 @@ def int_param(args: Mapping, name: str, default: int, low: int, high: int) -> in
     if raw is None or str(raw).strip() == "":
         return default
     text = str(raw).strip()
-    if not (text.isascii() and text.lstrip("-").isdigit()):
+    if not _INTEGER.fullmatch(text):
         raise QueryError(f"参数 {name} 必须是整数，收到“{_short(text)}”", hint=f"{name} 取 {low} 到 {high} 之间的整数")
-    value = int(text)
-    if not low <= value <= high:
-        raise QueryError(f"参数 {name} 必须在 {low} 到 {high} 之间，收到 {value}", hint=f"例如 {name}={default}")
+    # int() refuses over 4,300 digits (a 500); a number that long is out of range anyway.
+    value = int(text) if len(text) <= _MAX_DIGITS else None
+    if value is None or not low <= value <= high:
+        shown = value if value is not None else _short(text)
+        raise QueryError(f"参数 {name} 必须在 {low} 到 {high} 之间，收到 {shown}", hint=f"例如 {name}={default}")
     return value
 
 
