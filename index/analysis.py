@@ -1,27 +1,19 @@
-"""Whoosh analyzers for Chinese: jieba words positioned by word ordinal, and single characters.
+"""Word analysis for Chinese: jieba's words, positioned by word ordinal, with dictionary sub-words.
 
-The module path ``index.analysis`` and the class names below are pickled into every index's
-schema: renaming them makes existing indexes unreadable.
+Words serve ranking (BM25 in the search sidecar); exact matching is on characters
+(index/postings.py), so a query never depends on how jieba happened to cut a phrase.
 
-Positions, which Whoosh phrase queries rely on:
+What ``_words`` yields for folded text:
 
-* Word field: position = ordinal of the word in jieba's main (default-mode) segmentation.
-  At index time search mode also emits the dictionary sub-words of long words (总工, 工会
-  inside 总工会) at their parent's position. Whitespace is transparent (PDF line joins and
-  title spacing must not split a phrase). Punctuation tokens are dropped but still use up an
-  ordinal, so a phrase never matches across punctuation: "职工书屋" does not match
-  "职工，书屋". The connector characters jieba keeps inside number/Latin runs (2.3, c++, 10%,
-  a-b: . + # & _ % -) are dropped without a gap, so "2.3" still matches itself. A quoted
-  query that contains punctuation therefore cannot match the word field; search it on the
-  char field, which keeps punctuation.
-* Char field: one token per non-whitespace character, position = ordinal over the
-  non-whitespace characters, so a phrase over it is an exact, whitespace-insensitive
-  substring match (省总 inside 省总工会, 小三级 whatever the segmentation).
+* Each word of jieba's main segmentation, with its ordinal (position) and character offsets.
+  At index time the dictionary sub-words of long words (总工, 工会 inside 总工会) follow at
+  their parent's ordinal, so a query for 工会 also weighs 总工会.
+* Whitespace is transparent; punctuation is dropped but uses up an ordinal (so ordinals never
+  make 职工，书屋 adjacent); the connectors jieba keeps inside number and Latin runs
+  (. + # & _ % -) are dropped without a gap.
 
-Character offsets always point into the text the analyzer was given: ``fold`` keeps length.
-At query time (``mode="query"``) only the main segmentation is produced, so the parser's
-phrase is the consecutive main words. Highlighting that re-analyses text must use
-``mode="index"`` to see sub-words.
+``fold`` keeps length, so offsets point into the original text. The same analysis runs when
+indexing and when querying; changing the user dictionary means reindexing.
 """
 
 from __future__ import annotations
@@ -36,7 +28,6 @@ from pathlib import Path
 
 import jieba
 import platformdirs
-from whoosh.analysis import Token, Tokenizer
 
 from index.normalize import fold
 
@@ -180,113 +171,9 @@ def _words(folded: str, subwords: bool):
         start += width
 
 
-class WordTokenizer(Tokenizer):
-    """jieba search-mode words of the folded text, positioned by main-segmentation ordinal."""
-
-    def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs,
-    ):
-        """Yield one reused Token per word (Whoosh's tokenizer protocol)."""
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            t.original = value
-            t.text = fold(value)
-            if positions:
-                t.pos = start_pos
-            if chars:
-                t.startchar = start_char
-                t.endchar = start_char + len(value)
-            yield t
-            return
-        for text, start, end, ordinal in _words(fold(value), mode != "query"):
-            t.text = text
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = value[start:end]
-            if positions:
-                t.pos = start_pos + ordinal
-            if chars:
-                t.startchar = start_char + start
-                t.endchar = start_char + end
-            yield t
-
-
-class CharTokenizer(Tokenizer):
-    """One token per non-whitespace character of the folded text."""
-
-    def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs,
-    ):
-        """Yield one reused Token per character (Whoosh's tokenizer protocol)."""
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        folded = fold(value)
-        if not tokenize:
-            t.original = value
-            t.text = folded
-            if positions:
-                t.pos = start_pos
-            if chars:
-                t.startchar = start_char
-                t.endchar = start_char + len(value)
-            yield t
-            return
-        pos = start_pos
-        for i, c in enumerate(folded):
-            if c.isspace():
-                continue
-            t.text = c
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = value[i]
-            if positions:
-                t.pos = pos
-            if chars:
-                t.startchar = start_char + i
-                t.endchar = start_char + i + 1
-            pos += 1
-            yield t
-
-
-def word_analyzer() -> WordTokenizer:
-    """Return the analyzer for word fields (fold already lowercases, so no filter)."""
-    return WordTokenizer()
-
-
-def char_analyzer() -> CharTokenizer:
-    """Return the analyzer for the character field."""
-    return CharTokenizer()
-
-
 def segment(text: str) -> list[str]:
     """Return the query-time words of ``text``: folded main segmentation, no punctuation."""
     return [w for w, _, _, _ in _words(fold(text), subwords=False)]
-
-
-def segment_chars(text: str) -> list[str]:
-    """Return the query-time characters of ``text`` for the char field."""
-    return [c for c in fold(text) if not c.isspace()]
 
 
 def index_words(text: str) -> list[str]:

@@ -1,27 +1,16 @@
-"""Tests for index.analysis: word and character tokenizers, and phrase search through Whoosh."""
+"""Tests for index.analysis: jieba words with ordinals and offsets, sub-words, the user dictionary."""
 
 from __future__ import annotations
 
-import pickle
 from pathlib import Path
 
 import jieba
 import platformdirs
 import pytest
-from whoosh import index as whoosh_index
-from whoosh.fields import ID, TEXT, Schema
-from whoosh.qparser import QueryParser
-from whoosh.query import Phrase
 
 from index import analysis
-from index.analysis import (
-    CharTokenizer,
-    WordTokenizer,
-    char_analyzer,
-    segment,
-    segment_chars,
-    word_analyzer,
-)
+from index.analysis import index_words, segment
+from index.normalize import fold
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -35,13 +24,7 @@ def plain_dictionary():
 
 
 def words(text: str, mode: str = "index") -> list[tuple[str, int, int, int]]:
-    tokens = word_analyzer()(text, positions=True, chars=True, mode=mode)
-    return [(t.text, t.pos, t.startchar, t.endchar) for t in tokens]
-
-
-def chars(text: str) -> list[tuple[str, int, int, int]]:
-    tokens = char_analyzer()(text, positions=True, chars=True)
-    return [(t.text, t.pos, t.startchar, t.endchar) for t in tokens]
+    return [(w, ordinal, start, end) for w, start, end, ordinal in analysis._words(fold(text), mode != "query")]
 
 
 # --- word tokens -----------------------------------------------------------------------------
@@ -104,48 +87,15 @@ class TestWordTokens:
     def test_kangxi_radical(self):
         assert words("⼯会") == [("工会", 0, 0, 2)]
 
-    def test_start_pos_and_start_char(self):
-        tokens = word_analyzer()("职工书屋", positions=True, chars=True, start_pos=10, start_char=100)
-        assert [(t.text, t.pos, t.startchar, t.endchar) for t in tokens] == [
-            ("职工", 10, 100, 102),
-            ("书屋", 11, 102, 104),
-        ]
-
     def test_no_stop_words_or_stemming(self):
         assert [w for w, *_ in words("的了和 working")] == ["的", "了", "和", "working"]
-
-    def test_keeporiginal_is_original_text(self):
-        tokens = word_analyzer()("ＡＰＰ系统", keeporiginal=True)
-        assert [(t.text, t.original) for t in tokens] == [("app", "ＡＰＰ"), ("系统", "系统")]
-
 
 class TestSegment:
     def test_segment_is_query_words(self):
         assert segment("省总工会、ＡＰＰ") == ["省", "总工会", "app"]
 
-    def test_segment_chars(self):
-        assert segment_chars("省总 ⼯会，") == ["省", "总", "工", "会", ","]
-
-
-# --- char tokens -----------------------------------------------------------------------------
-
-
-class TestCharTokens:
-    def test_positions_skip_whitespace_offsets_do_not(self):
-        assert chars("省总 工会，⼯") == [
-            ("省", 0, 0, 1),
-            ("总", 1, 1, 2),
-            ("工", 2, 3, 4),
-            ("会", 3, 4, 5),
-            (",", 4, 5, 6),
-            ("工", 5, 6, 7),
-        ]
-
-    def test_ideographic_space_and_full_width(self):
-        assert chars("\u3000Ａ") == [("a", 0, 1, 2)]
-
-
-# --- jieba instance, fingerprint, pickling -------------------------------------------------------
+    def test_index_words_add_subwords(self):
+        assert index_words("省总工会、ＡＰＰ") == ["省", "总工", "工会", "总工会", "app"]
 
 
 def test_dedicated_jieba_instance_with_per_user_cache():
@@ -162,85 +112,6 @@ def test_fingerprint_follows_user_dictionary(tmp_path, monkeypatch):
     monkeypatch.setattr(analysis, "USERDICT", userdict)
     assert analysis.analysis_fingerprint() != before
     assert len(before) == 16
-
-
-def test_analyzers_pickle_by_module_path():
-    for analyzer in (word_analyzer(), char_analyzer()):
-        data = pickle.dumps(analyzer)
-        assert b"index.analysis" in data
-        assert pickle.loads(data) == analyzer
-
-
-# --- through a real Whoosh index ---------------------------------------------------------------
-
-DOCS = {
-    "a": "建成各级职工书屋1800多家，获全国总工会“职工书屋建设组织推进示范单位”称号。",
-    "b": "省总工会召开全省职工代表大会。",
-    "c": "加强“小三级”工会组织建设，推动八大群体建会入会。",
-    "d": "职工，书屋和文化宫同步建设；总工会省级示范。",
-    "e": "三级小组 小 三级",
-}
-
-
-@pytest.fixture(scope="module")
-def searcher(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("ix")
-    schema = Schema(
-        id=ID(stored=True),
-        body=TEXT(analyzer=word_analyzer(), phrase=True, chars=True, stored=True),
-        chars=TEXT(analyzer=char_analyzer(), phrase=True),
-    )
-    ix = whoosh_index.create_in(str(folder), schema)
-    with ix.writer() as w:
-        for key, text in DOCS.items():
-            w.add_document(id=key, body=text, chars=text)
-    # Reopen from disk: the schema, analyzers included, comes back from the pickled TOC.
-    ix = whoosh_index.open_dir(str(folder))
-    assert isinstance(ix.schema["body"].analyzer, WordTokenizer)
-    assert isinstance(ix.schema["chars"].analyzer, CharTokenizer)
-    with ix.searcher() as s:
-        yield s
-
-
-def hits(searcher, query) -> list[str]:
-    return sorted(hit["id"] for hit in searcher.search(query, limit=None))
-
-
-class TestWhooshPhrases:
-    def test_quoted_phrase_on_word_field(self, searcher):
-        query = QueryParser("body", searcher.schema).parse('"职工书屋"')
-        assert hits(searcher, query) == ["a"]
-
-    def test_phrase_does_not_cross_punctuation_or_reverse(self, searcher):
-        parser = QueryParser("body", searcher.schema)
-        assert hits(searcher, parser.parse('"书屋职工"')) == []
-        assert hits(searcher, parser.parse('"书屋建设组织"')) == ["a"]
-        assert hits(searcher, parser.parse('"建设推动"')) == []
-
-    def test_subword_term_matches(self, searcher):
-        query = QueryParser("body", searcher.schema).parse("工会")
-        assert hits(searcher, query) == ["a", "b", "c", "d"]
-
-    def test_char_phrase_inside_a_word(self, searcher):
-        assert hits(searcher, Phrase("chars", segment_chars("省总"))) == ["b"]
-
-    def test_char_phrase_across_segmentation(self, searcher):
-        assert hits(searcher, Phrase("chars", segment_chars("小三级"))) == ["c", "e"]
-        assert hits(searcher, QueryParser("chars", searcher.schema).parse('"小三级"')) == ["c", "e"]
-
-    def test_char_phrase_absent(self, searcher):
-        assert hits(searcher, Phrase("chars", segment_chars("三级小三"))) == []
-        assert hits(searcher, Phrase("chars", segment_chars("总省"))) == []
-
-    def test_stored_offsets_point_into_stored_text(self, searcher):
-        docnum = searcher.document_number(id="a")
-        matcher = searcher.postings("body", "书屋")
-        matcher.skip_to(docnum)
-        spans = [(span.startchar, span.endchar) for span in matcher.spans()]
-        assert [DOCS["a"][s:e] for s, e in spans] == ["书屋", "书屋"]
-
-
-# --- user dictionary (last: it reloads jieba) ---------------------------------------------------
 
 
 def test_user_dictionary_is_folded_and_loaded(tmp_path, monkeypatch):

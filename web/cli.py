@@ -77,8 +77,11 @@ def _fail(error: Exception) -> None:
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Processes reading files [default: one per core, at most 4].")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-def index_command(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool, quiet: bool) -> None:
+def index_command(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool, quiet: bool,
+                  jobs: int | None) -> None:
     """Add, update and remove documents under PATHS in the index (incremental)."""
     from index.writer import IndexBusy, IndexFormatError, update_index
     from tqdm import tqdm
@@ -86,7 +89,7 @@ def index_command(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool
     target = resolve_index(index_dir)
     bar = tqdm(unit=" 文件", desc="索引", disable=quiet or as_json, file=sys.stderr)
     try:
-        summary = update_index(target, paths, on_file=lambda _path: bar.update(1))
+        summary = update_index(target, paths, on_file=lambda _path: bar.update(1), workers=jobs)
     except (IndexBusy, IndexFormatError) as exc:
         _fail(exc)
     finally:
@@ -103,6 +106,16 @@ def index_command(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool
         f"跳过 {len(summary.skipped)} 个文件；索引共 {summary.articles} 篇文章 {summary.paragraphs} 段；"
         f"用时 {summary.seconds} 秒 ({target})"
     )
+
+
+def _call(func, *args, **kwargs):
+    """Call a library function; a SearchError becomes the command's error message with its hint."""
+    from search.errors import SearchError
+
+    try:
+        return func(*args, **kwargs)
+    except SearchError as exc:
+        _fail(exc)
 
 
 def _open_index(index_dir: Path | None):
@@ -145,14 +158,10 @@ def search(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filter
            sort: str, page: int, per_page: int, no_synonyms: bool) -> None:
     """Search paragraphs; QUERY uses the query language (see README)."""
     from search.engine import SearchRequest
-    from search.errors import SearchError
 
     request = SearchRequest(q=" ".join(query), filters=parse_filter_options(filters), sort=sort,
                             page=page, per_page=per_page, synonyms=not no_synonyms)
-    try:
-        result = _open_index(index_dir).search(request)
-    except SearchError as exc:
-        _fail(exc)
+    result = _call(lambda: _open_index(index_dir).search(request))
     if as_json:
         _dump(result)
         return
@@ -171,12 +180,8 @@ def search(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filter
 def docs(index_dir: Path | None, as_json: bool) -> None:
     """List the indexed articles."""
     from search.documents import list_articles
-    from search.errors import SearchError
 
-    try:
-        articles = list_articles(_open_index(index_dir))
-    except SearchError as exc:
-        _fail(exc)
+    articles = _call(lambda: list_articles(_open_index(index_dir)))
     if as_json:
         _dump(articles)
         return
@@ -195,13 +200,9 @@ def docs(index_dir: Path | None, as_json: bool) -> None:
 @click.argument("phrase")
 def kwic(phrase: str, index_dir: Path | None, as_json: bool, sort: str, context: int) -> None:
     """Show every occurrence of PHRASE with its left and right context."""
-    from search.errors import SearchError
     from search.kwic import concordance
 
-    try:
-        result = concordance(_open_index(index_dir), phrase, sort=sort, context=context)
-    except SearchError as exc:
-        _fail(exc)
+    result = _call(lambda: concordance(_open_index(index_dir), phrase, sort=sort, context=context))
     if as_json:
         _dump(result)
         return
