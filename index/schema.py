@@ -1,7 +1,7 @@
 """The Whoosh schema: one document per paragraph, with its article's metadata copied on.
 
 Whoosh is the record of what was indexed: it stores every field, and indexes only what
-writing needs (ids to replace and delete by). Searching runs on each segment's sidecar
+writing needs (the source path, to replace and delete a file's paragraphs by). Searching runs on each segment's sidecar
 (index/sidecar.py), which Whoosh's posting writer would make several times slower to build.
 """
 
@@ -14,18 +14,14 @@ from whoosh.fields import ID, STORED, Schema
 from .model import Article, Paragraph
 from .themes import THEMES
 
-STORED_FIELDS = ("content_hash", "position", "text", "title", "section", "kind", "themes", "theme_bits",
+STORED_FIELDS = ("id", "article_id", "content_hash", "position", "text", "title", "section", "kind", "themes", "theme_bits",
                  "province", "city", "county", "level", "doc_type", "year", "unit", "organization", "article")
 
 
 def build_schema() -> Schema:
     """Return the schema every index of this version is created with."""
-    return Schema(
-        id=ID(stored=True, unique=True),
-        article_id=ID(stored=True),
-        source=ID(stored=True),
-        **{name: STORED() for name in STORED_FIELDS},
-    )
+    # Only the source path is indexed: replacing and removing a file's paragraphs is done by it.
+    return Schema(source=ID(stored=True), **{name: STORED() for name in STORED_FIELDS})
 
 
 def paragraph_document(article: Article, paragraph: Paragraph, position: int, content_hash: str,
