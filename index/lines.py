@@ -37,9 +37,18 @@ CAPTION_CUE = re.compile(
 )
 
 
+# The East Asian Wide and Fullwidth blocks (Unicode's EastAsianWidth W/F, by block): a regex
+# counts them at C speed, where a per-character unicodedata lookup took a third of ingest time.
+WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+    "\U00020000-\U0002fffd\U00030000-\U0003fffd]"
+)
+
+
 def display_width(text: str) -> int:
     """Return the width of text on a page: wide (CJK) characters count two, others one."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return len(text) + len(WIDE.findall(text))
 
 
 def ends_sentence(text: str) -> bool:

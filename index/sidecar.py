@@ -115,6 +115,7 @@ def build_arrays(records: list[DocRecord]) -> tuple[dict[str, np.ndarray], dict]
     arrays["year"] = np.array([r.year or 0 for r in records], dtype=np.int32)
     arrays["theme_bits"] = np.array([r.theme_bits for r in records], dtype=np.uint32)
     tables["paragraph_ids"] = [r.id for r in records]
+    tables["arrays"] = sorted(arrays)
     return arrays, tables
 
 
@@ -139,10 +140,12 @@ def sidecar_exists(folder: Path, segment_id: str) -> bool:
 def read_sidecar(folder: Path, segment_id: str) -> tuple[dict[str, np.ndarray], dict]:
     """Open a segment's sidecar: arrays memory-mapped, tables parsed."""
     tables = json.loads((folder / f"{segment_id}.{META}").read_text(encoding="utf-8"))
-    arrays = {}
-    for path in folder.glob(f"{segment_id}.{PREFIX}*.npy"):
-        name = path.name[len(segment_id) + 1 + len(PREFIX):-4]
-        arrays[name] = np.load(path, mmap_mode="r", allow_pickle=False)
+    # Each array by name, so that one deleted meanwhile (its segment merged away by a newer
+    # commit) raises FileNotFoundError instead of going silently missing.
+    names = tables.get("arrays") or [path.name[len(segment_id) + 1 + len(PREFIX):-4]
+                                     for path in folder.glob(f"{segment_id}.{PREFIX}*.npy")]
+    arrays = {name: np.load(folder / f"{segment_id}.{PREFIX}{name}.npy", mmap_mode="r", allow_pickle=False)
+              for name in names}
     return arrays, tables
 
 

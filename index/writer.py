@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from whoosh.index import LockError, create_in, exists_in, open_dir
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import create_in, exists_in, open_dir
+from whoosh.util.filelock import try_for
 
 from .ingest import Ingested, Unchanged, iter_ingest, source_key
 from .model import Skipped
@@ -21,6 +24,25 @@ from .sidecar import read_sidecar
 FORMAT_VERSION = 2
 MARKER = "unionsearch.json"
 LOCK_WAIT_SECONDS = 3.0
+LOCK_NAME = "MAIN_WRITELOCK"  # Whoosh's own write lock of its default index "MAIN"
+# Left behind only by a run that was killed: never part of a committed index.
+LEFTOVERS = (MARKER + ".partial", "_MAIN_*.toc.*")
+
+# File descriptors of the write locks this process holds. The lock is an flock, which forked
+# children share: a file-reading worker outliving a killed indexer would keep the index locked.
+_held_locks: set[int] = set()
+
+
+def _drop_locks_in_child() -> None:
+    for fd in _held_locks:
+        try:
+            os.close(fd)  # closing this copy does not unlock the parent's
+        except OSError:
+            pass
+    _held_locks.clear()
+
+
+os.register_at_fork(after_in_child=_drop_locks_in_child)
 
 
 class IndexBusy(Exception):
@@ -56,7 +78,8 @@ def check_index_dir(index_dir: Path) -> None:
     """Raise IndexFormatError unless the folder holds an index of this format (or nothing yet)."""
     marker = index_dir / MARKER
     if not marker.exists():
-        if index_dir.exists() and any(index_dir.iterdir()):
+        # A first run that has only taken the lock (or was killed then) leaves nothing foreign.
+        if index_dir.exists() and any(p.name not in (LOCK_NAME, MARKER + ".partial") for p in index_dir.iterdir()):
             raise IndexFormatError(f"{index_dir} is not empty and was not created by UnionSearch")
         return
     try:
@@ -71,14 +94,39 @@ def check_index_dir(index_dir: Path) -> None:
 
 
 def open_or_create(index_dir: Path):
-    """Open the Whoosh index in the folder, creating folder and index on first use."""
+    """Open the Whoosh index in the folder, creating folder and index on first use (call under the write lock)."""
     check_index_dir(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     if exists_in(str(index_dir)):
         return open_dir(str(index_dir))
-    ix = create_in(str(index_dir), build_schema())
-    (index_dir / MARKER).write_text(json.dumps({"format": FORMAT_VERSION}), encoding="utf-8")
-    return ix
+    # The marker comes first, so that a concurrent first run never sees a folder that looks foreign.
+    partial = index_dir / (MARKER + ".partial")
+    partial.write_text(json.dumps({"format": FORMAT_VERSION}), encoding="utf-8")
+    os.replace(partial, index_dir / MARKER)
+    return create_in(str(index_dir), build_schema())
+
+
+@contextmanager
+def write_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the index's write lock while the block runs; raise IndexBusy after LOCK_WAIT_SECONDS."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileStorage(str(index_dir)).lock(LOCK_NAME)
+    if not try_for(lock.acquire, timeout=LOCK_WAIT_SECONDS, delay=0.1):
+        raise IndexBusy(f"another `unionsearch index` is writing {index_dir}; try again when it ends")
+    fd = lock.fd
+    _held_locks.add(fd)
+    try:
+        yield
+    finally:
+        _held_locks.discard(fd)
+        lock.release()
+
+
+def _remove_leftovers(index_dir: Path) -> None:
+    """Delete temporary files of killed runs that Whoosh's clean-up does not know (call under the lock)."""
+    for pattern in LEFTOVERS:
+        for path in index_dir.glob(pattern):
+            path.unlink(missing_ok=True)
 
 
 def indexed_files(ix) -> dict[str, str]:
@@ -111,41 +159,48 @@ def update_index(index_dir: Path, paths: Iterable[Path],
     """
     started = time.perf_counter()
     paths = list(paths)
-    ix = open_or_create(index_dir)
+    check_index_dir(index_dir)
     summary = IndexSummary()
-    try:
-        writer = SidecarWriter(ix, timeout=LOCK_WAIT_SECONDS)
-    except LockError:
-        raise IndexBusy(f"another `unionsearch index` is writing {index_dir}; try again when it ends") from None
-    known = indexed_files(ix)
-    seen: set[str] = set()
-    with writer:
-        for item in iter_ingest(paths, known=known, on_file=on_file, workers=workers or default_workers(),
-                                with_words=True):
-            if isinstance(item, Skipped):
-                summary.skipped.append(item)
-                # A file that became unreadable keeps its last good version in the index.
-                seen.add(source_key(Path(item.path)))
-                continue
-            source = source_key(item.path)
-            seen.add(source)
-            if isinstance(item, Unchanged):
-                summary.unchanged += 1
-                continue
-            _write_file(writer, item, replace=source in known)
-            summary.notices.extend(item.notices)
-            if source in known:
-                summary.updated += 1
-            else:
-                summary.added += 1
-        roots = [source_key(p) for p in paths]
-        for source in known:
-            if source not in seen and _under(source, roots):
-                writer.delete_by_term("source", source)
-                summary.removed += 1
-    summary.articles, summary.paragraphs = count_index(index_dir)
+    # Everything, from reading the table of contents to counting the result, happens under the
+    # lock: a concurrent commit would otherwise delete files while they are read.
+    with write_lock(index_dir):
+        ix = open_or_create(index_dir)
+        _remove_leftovers(index_dir)
+        writer = SidecarWriter(ix, _lk=False)
+        known = indexed_files(ix)
+        with writer:
+            _apply(writer, iter_ingest(paths, known=known, on_file=on_file,
+                                       workers=workers or default_workers(), with_words=True),
+                   known, [source_key(p) for p in paths], summary)
+        summary.articles, summary.paragraphs = count_index(index_dir)
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
+
+
+def _apply(writer, items: Iterable, known: dict[str, str], roots: list[str], summary: IndexSummary) -> None:
+    """Write what was read into the writer: add, replace, and delete files gone from under ``roots``."""
+    seen: set[str] = set()
+    for item in items:
+        if isinstance(item, Skipped):
+            summary.skipped.append(item)
+            # A file that became unreadable keeps its last good version in the index.
+            seen.add(source_key(Path(item.path)))
+            continue
+        source = source_key(item.path)
+        seen.add(source)
+        if isinstance(item, Unchanged):
+            summary.unchanged += 1
+            continue
+        _write_file(writer, item, replace=source in known)
+        summary.notices.extend(item.notices)
+        if source in known:
+            summary.updated += 1
+        else:
+            summary.added += 1
+    for source in known:
+        if source not in seen and _under(source, roots):
+            writer.delete_by_term("source", source)
+            summary.removed += 1
 
 
 def count_index(index_dir: Path) -> tuple[int, int]:

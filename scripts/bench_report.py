@@ -156,7 +156,7 @@ def render_markdown(report: dict) -> str:
     queries = quick_mix() if meta["quick"] else query_mix()
     parts = [
         (f"### UnionSearch benchmark — seed {meta['seed']}, {meta['cpus']} CPUs, Python {meta['python']}, "
-         f"commit {meta['git']}, {meta['date']}"),
+         f"commit {meta['git'] or 'unknown'}, {meta['date']}"),
         (f"Medians of {meta['repeat']} fresh-process run(s), {meta['passes']} timed pass(es) over "
          f"{len(queries)} queries after a warm-up pass. Full search = `SearchIndex.search`: top 10, every "
          "facet count, 10 snippets. Brute force = folded texts in a list, `needle in text`, Counter facets."),

@@ -22,7 +22,7 @@ SIMILAR_TERMS = 25
 
 def _check_id(value: str, what: str) -> None:
     if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
-        raise DocumentNotFound(f"no {what} with id {value!r}", hint="ids look like 0123456789abcdef-0003")
+        raise DocumentNotFound(f"没有编号为 {value!r} 的{what}", hint="编号形如 0123456789abcdef-0003")
 
 
 def list_articles(index: SearchIndex) -> list[dict]:
@@ -43,18 +43,18 @@ def list_articles(index: SearchIndex) -> list[dict]:
 
 
 def _find(index: SearchIndex, paragraph_id: str):
-    _check_id(paragraph_id, "paragraph")
+    _check_id(paragraph_id, "段落")
     generation = index.generation()
     docnum = generation.docnum(paragraph_id)
     if docnum is None:
-        raise DocumentNotFound(f"no paragraph with id {paragraph_id!r}")
+        raise DocumentNotFound(f"没有编号为 {paragraph_id!r} 的段落")
     return generation, docnum
 
 
 def paragraph_context(index: SearchIndex, paragraph_id: str, before: int = 2, after: int = 2) -> dict:
     """Return a paragraph with up to ``before``/``after`` paragraphs of its article around it."""
     if not (0 <= before <= MAX_CONTEXT and 0 <= after <= MAX_CONTEXT):
-        raise QueryError(f"context must be between 0 and {MAX_CONTEXT} paragraphs", hint="try before=2&after=2")
+        raise QueryError(f"上下文段数须在 0 到 {MAX_CONTEXT} 之间", hint="例如 before=2&after=2")
     generation, docnum = _find(index, paragraph_id)
     record = generation.record(docnum)
     position = record["position"]
@@ -67,12 +67,12 @@ def paragraph_context(index: SearchIndex, paragraph_id: str, before: int = 2, af
 
 def article(index: SearchIndex, article_id: str, highlight: list[str] | None = None) -> dict:
     """Return an article's record with all its paragraphs in order, matches marked when asked."""
-    _check_id(article_id, "article")
+    _check_id(article_id, "文章")
     generation = index.generation()
     docnums = generation.article_docnums(article_id)
     record = generation.article_record(article_id) if len(docnums) else None
     if record is None:
-        raise DocumentNotFound(f"no article with id {article_id!r}")
+        raise DocumentNotFound(f"没有编号为 {article_id!r} 的文章")
     record["paragraphs"] = []
     for docnum in docnums.tolist():
         item = generation.record(docnum)

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from whoosh.index import EmptyIndexError, exists_in, open_dir
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC, EmptyIndexError
 
 from index.writer import MARKER, FORMAT_VERSION, IndexFormatError, check_index_dir
 
@@ -24,6 +25,7 @@ SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
 MAX_QUERY_LENGTH = 500
+OPEN_ATTEMPTS = 5  # a generation read while commits land is read again, at most this often
 __all__ = ["HIT_FIELDS", "MAX_PER_PAGE", "SORTS", "SearchIndex", "SearchRequest", "validate"]
 
 
@@ -59,29 +61,47 @@ class SearchIndex:
         self.index_dir = Path(index_dir)
         self.synonyms = synonyms if synonyms is not None else load_synonyms()
         self._lock = threading.Lock()
-        self._ix = None
+        self._checked = False
         self._generation: tuple[int, Generation] | None = None
+
+    def _latest(self) -> int:
+        """Return the number of the newest committed table of contents, -1 when there is none."""
+        if not self.index_dir.is_dir():
+            return -1
+        # Listing the folder is all Whoosh does to find it; no file is opened, so this cannot race.
+        return TOC._latest_generation(FileStorage(str(self.index_dir)), "MAIN")
+
+    def _load(self, number: int) -> Generation:
+        """Return generation ``number``, loading it unless it is the one already loaded."""
+        if number < 0:
+            raise IndexMissing(f"no index at {self.index_dir}", hint="run `unionsearch index PATH` first")
+        if self._generation is not None and self._generation[0] == number:
+            return self._generation[1]
+        if not self._checked:
+            check_index_dir(self.index_dir)
+            self._checked = True
+        toc = TOC.read(FileStorage(str(self.index_dir)), "MAIN", gen=number)
+        # The sidecar files stay readable through their memory maps even after a later commit deletes them.
+        self._generation = (number, Generation(self.index_dir, toc.segments))
+        return self._generation[1]
 
     def generation(self) -> Generation:
         """Return the newest committed generation, loading it once per commit."""
-        if not exists_in(str(self.index_dir)):
-            raise IndexMissing(f"no index at {self.index_dir}", hint="run `unionsearch index PATH` first")
         with self._lock:
-            try:
-                if self._ix is None:
-                    check_index_dir(self.index_dir)
-                    self._ix = open_dir(str(self.index_dir))
-                number = self._ix.latest_generation()
-                if self._generation is None or self._generation[0] != number:
-                    # Segments come from the table of contents of that generation; their files
-                    # stay readable through the memory maps even after a later commit.
-                    ix = open_dir(str(self.index_dir))
-                    self._generation = (ix.latest_generation(), Generation(self.index_dir, ix._segments()))
-            except EmptyIndexError as exc:
-                raise IndexMissing(f"no index at {self.index_dir}", hint=str(exc)) from None
-            except IndexFormatError as exc:
-                raise IndexMissing(str(exc), hint=f"this version reads index format {FORMAT_VERSION} ({MARKER})") from None
-            return self._generation[1]
+            for attempt in range(OPEN_ATTEMPTS):
+                number = self._latest()
+                try:
+                    return self._load(number)
+                except (FileNotFoundError, IndexMissing):
+                    # A commit landing now deletes the table of contents being read and the segments
+                    # it merged away: read the newer one, unless nothing new was committed.
+                    if attempt + 1 == OPEN_ATTEMPTS or self._latest() == number:
+                        raise
+                except EmptyIndexError as exc:
+                    raise IndexMissing(f"no index at {self.index_dir}", hint=str(exc)) from None
+                except IndexFormatError as exc:
+                    raise IndexMissing(str(exc), hint=f"this version reads index format {FORMAT_VERSION} ({MARKER})") from None
+            raise AssertionError("unreachable")
 
     def search(self, request: SearchRequest) -> dict:
         """Run a search and return the `search --json` shape."""

@@ -32,13 +32,13 @@ def concordance(index: SearchIndex, phrase: str, sort: str = "right", context: i
     """
     phrase = phrase.strip().strip(QUOTES).strip()
     if sort not in SORT_KEYS:
-        raise QueryError(f"unknown sort {sort!r}", hint="use left or right")
+        raise QueryError(f"未知的排序方式 {sort!r}", hint="用 left（按左侧）或 right（按右侧）")
     if not 1 <= context <= MAX_CONTEXT:
-        raise QueryError(f"context must be between 1 and {MAX_CONTEXT} characters", hint="try 30")
+        raise QueryError(f"上下文字数须在 1 到 {MAX_CONTEXT} 之间", hint="例如 30")
     generation = index.generation()
     mask = generation.literal_mask(phrase) if phrase else None
     if mask is None:
-        raise QueryError("the concordance needs a phrase", hint="for example: 职工书屋")
+        raise QueryError("索引行需要一个检索词", hint="例如：职工书屋")
     lines = []
     by_province: Counter = Counter()
     by_year: Counter = Counter()

@@ -3,20 +3,28 @@ known answers of an index, indexer subprocesses and a real waitress server on lo
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import random
+import re
+import shutil
 import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "index" / "sample"
 FILES = 150
+BASE_SEGMENTS = 8  # the first version is written in this many commits: the next run merges segments
 # Queries whose totals stay under one page, so the hit ids are the whole answer.
 QUERIES = ("职工书屋", "劳动竞赛 技能", "困难职工", "农民工 -欠薪", "“劳模工匠”")
 PER_PAGE = 100
@@ -61,12 +69,36 @@ def write_corpus(folder: Path, version: int) -> Path:
     return folder
 
 
+@dataclass
+class Versions:
+    """A corpus (left at version 2), an index of version 1 and a clean build of version 2, with their answers."""
+
+    corpus: Path
+    base: Path  # version 1, written in BASE_SEGMENTS commits
+    clean: Path  # version 2, written in one run into an empty folder
+    old: dict
+    new: dict
+
+
+def build_versions(root: Path) -> Versions:
+    """Build both versions under ``root``: the base index in several commits, the clean one at once."""
+    from index.writer import update_index
+
+    corpus = write_corpus(root / "corpus", 1)
+    files = sorted(corpus.iterdir())
+    for part in range(BASE_SEGMENTS):
+        update_index(root / "base", files[part::BASE_SEGMENTS], workers=1)
+    write_corpus(corpus, 2)
+    update_index(root / "clean", [corpus], workers=1)
+    return Versions(corpus, root / "base", root / "clean", answers(root / "base"), answers(root / "clean"))
+
+
 def answers(index_dir: Path) -> dict:
     """Return what a fresh SearchIndex answers for QUERIES, plus every live paragraph id."""
     from search.engine import SearchIndex
 
     index = SearchIndex(index_dir)
-    out = {q: digest(index.search(search_request(q))) for q in QUERIES}
+    out: dict = {q: digest(index.search(search_request(q))) for q in QUERIES}
     out["paragraph_ids"] = paragraph_ids(index)
     return out
 
@@ -110,30 +142,208 @@ def index_command(index_dir: Path, corpus: Path, *extra: str, prelude: str = "")
 
 
 def start_indexer(index_dir: Path, corpus: Path, *extra: str, prelude: str = "") -> subprocess.Popen:
-    """Start `unionsearch index` in its own process group."""
+    """Start `unionsearch index` in a process group of its own (the group id is its pid)."""
     return subprocess.Popen(index_command(index_dir, corpus, *extra, prelude=prelude), cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
+def run_indexer(index_dir: Path, corpus: Path, *extra: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run `unionsearch index` to its end."""
+    return subprocess.run(index_command(index_dir, corpus, *extra), cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def kill_prelude(target: str, call: int = 1, when: str = "True") -> str:
+    """Return Python that makes the indexer SIGKILL itself at the ``call``-th call of ``target``.
+
+    ``target`` is "module:attribute" (attribute may be Class.method); only calls for which the
+    expression ``when`` (over ``args`` and ``caller``, the calling function's name) holds count.
+    """
+    module, _, attr = target.partition(":")
+    owner, _, name = attr.rpartition(".")
+    holder = f"{module}.{owner}" if owner else module
+    return (f"import os, signal, sys\n"
+            f"import {module}\n"
+            f"_holder = {holder}\n_original = getattr(_holder, {name!r})\n_calls = [0]\n"
+            f"def _killer(*args, **kwargs):\n"
+            f"    caller = sys._getframe(1).f_code.co_name\n"
+            f"    if {when}:\n"
+            f"        _calls[0] += 1\n"
+            f"        if _calls[0] >= {call}:\n"
+            f"            os.kill(os.getpid(), signal.SIGKILL)\n"
+            f"    return _original(*args, **kwargs)\n"
+            f"setattr(_holder, {name!r}, _killer)\n")
+
+
+def group_members(group: int) -> list[int]:
+    """Return the pids of the live processes of a process group."""
+    members = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] != "Z" and int(fields[2]) == group:
+                members.append(int(entry))
+    return members
+
+
 def reap_group(process: subprocess.Popen) -> None:
-    """Kill whatever is left of an indexer's process group (its file-reading workers)."""
+    """Kill whatever is left of an indexer's process group (file-reading workers of a killed run)."""
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
-    process.wait()
+    process.communicate()
+
+
+def lock_is_free(index_dir: Path) -> bool:
+    """Return True when nobody holds the index's write lock (taking and releasing it at once)."""
+    from whoosh.filedb.filestore import FileStorage
+
+    from index.writer import LOCK_NAME
+
+    lock = FileStorage(str(index_dir)).lock(LOCK_NAME)
+    if not lock.acquire():
+        return False
+    lock.release()
+    return True
+
+
+def copy_index(source: Path, target: Path) -> Path:
+    """Copy an index folder (a fresh target each time)."""
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target)
+    return target
 
 
 @contextmanager
 def serving(app, threads: int = 8) -> Iterator[str]:
     """Serve ``app`` with waitress on 127.0.0.1 and an ephemeral port; yield its base URL."""
     import waitress
+    from waitress import wasyncore
 
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stopping = threading.Event()
+
+    def loop() -> None:
+        # Short polls, so that the loop notices the stop flag; it alone touches the sockets.
+        while not stopping.is_set():
+            server.asyncore.loop(timeout=0.05, map=server._map, use_poll=True, count=1)
+
+    thread = threading.Thread(target=loop, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.effective_port}"
+        yield f"http://{server.effective_host}:{server.effective_port}"
     finally:
-        server.close()
+        stopping.set()
         thread.join(timeout=10)
+        wasyncore.close_all(server._map)
+        server.task_dispatcher.shutdown()
+
+
+def toc_generation(index_dir: Path) -> int:
+    """Return the newest committed generation of an index folder (-1: none)."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
+
+    return TOC._latest_generation(FileStorage(str(index_dir)), "MAIN")
+
+
+def leftovers(index_dir: Path) -> list[str]:
+    """Return the files that belong to no committed segment: what a killed run left behind."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
+
+    from index.writer import LOCK_NAME, MARKER
+
+    generation = toc_generation(index_dir)
+    live = {s.segment_id() for s in TOC.read(FileStorage(str(index_dir)), "MAIN", gen=generation).segments}
+    keep = {LOCK_NAME, MARKER, f"_MAIN_{generation}.toc"}
+    return sorted(p.name for p in index_dir.iterdir() if p.name not in keep and p.name.split(".")[0] not in live)
+
+
+MAX_REQUESTS_PER_CLIENT = 100_000  # a bound on top of the time limit
+PAGE_TOTAL = re.compile(rb'<strong class="total">(\d+)</strong>')
+
+
+def check_response(item: dict, status: int, body: bytes) -> str | None:
+    """Return what is wrong with a response to a planned request, or None."""
+    if status != item["status"]:
+        return f"status {status}"
+    if item["kind"] == "page":
+        match = PAGE_TOTAL.search(body)
+        total = int(match.group(1)) if match else None
+    elif item["kind"] in ("search", "kwic"):
+        total = json.loads(body)["total"]
+    elif item["kind"] == "paragraph":
+        found = json.loads(body)["id"]
+        return None if found == item["id"] else f"paragraph {found}"
+    else:
+        return None if "error" in json.loads(body) else "no error message"
+    return None if total in item["totals"] else f"total {total}, neither version's"
+
+
+def load(base_url: str, plan: list[dict], clients: int, seconds: float) -> dict:
+    """Send the planned GETs round-robin from ``clients`` keep-alive connections for ``seconds``."""
+    parts = urlsplit(base_url)
+    assert parts.hostname == "127.0.0.1", "load goes to this computer only"
+    deadline = time.monotonic() + seconds
+    latencies: list[float] = []
+    errors: list[str] = []
+    statuses: dict[int, int] = {}
+    record = threading.Lock()
+
+    def client(number: int) -> None:
+        connection = None
+        for n in range(number, number + MAX_REQUESTS_PER_CLIENT):
+            if time.monotonic() >= deadline:
+                break
+            item = plan[n % len(plan)]
+            started = time.perf_counter()
+            status = 0
+            try:
+                if connection is None:
+                    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+                connection.request("GET", item["path"])
+                response = connection.getresponse()
+                status, body = response.status, response.read()
+                problem = check_response(item, status, body)
+            except (OSError, http.client.HTTPException, ValueError) as exc:
+                problem = f"{type(exc).__name__}: {exc}"
+                if connection is not None:
+                    connection.close()
+                connection = None
+            elapsed = time.perf_counter() - started
+            with record:
+                latencies.append(elapsed)
+                statuses[status] = statuses.get(status, 0) + 1
+                if problem:
+                    errors.append(f"{item['path']}: {problem}")
+        if connection is not None:
+            connection.close()
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    ordered = sorted(latencies)
+
+    def quantile(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 4) if ordered else 0.0
+
+    return {"clients": clients, "seconds": round(elapsed, 2), "requests": len(ordered),
+            "throughput": round(len(ordered) / elapsed, 1), "p50": quantile(0.5), "p95": quantile(0.95),
+            "max": round(ordered[-1], 4) if ordered else 0.0, "statuses": statuses,
+            "error_count": len(errors), "errors": errors[:20]}
+
+
+def start_load(base_url: str, plan: list[dict], clients: int, seconds: float) -> subprocess.Popen:
+    """Run ``load`` in a process of its own (so the server keeps its interpreter to itself)."""
+    code = "import json, sys\nfrom tests.crash_helpers import load\nprint(json.dumps(load(*json.loads(sys.argv[1]))))"
+    return subprocess.Popen([sys.executable, "-c", code, json.dumps([base_url, plan, clients, seconds])], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

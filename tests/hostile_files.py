@@ -6,7 +6,6 @@ import io
 import os
 import random
 import struct
-import zipfile
 import zlib
 from pathlib import Path
 
@@ -25,10 +24,10 @@ REPORT = "全市建成职工书屋示范点十二个，惠及职工三万余人�
 # Markup a document may carry as text: every page must show it, never run it.
 MARKUP_TEXT = '<script>alert("书屋")</script><img src=x onerror=alert(1)></mark><a href="javascript:alert(2)">点我</a>'
 
-HOSTILE_HTML = f"""<!doctype html>
+HOSTILE_HTML = """<!doctype html>
 <html><head><meta charset="utf-8"><title>劳模工匠宣传周活动综述</title>
 <script>document.write("脚本里的劳模")</script>
-<style>body {{ background: url("javascript:alert(3)") }}</style></head>
+<style>body { background: url("javascript:alert(3)") }</style></head>
 <body onload="alert(4)">
 <nav><a href="/">首页</a></nav>
 <div class="content">
@@ -146,15 +145,15 @@ def _entry(name: str, text: bytes) -> tuple[str, bytes, int, int]:
 # The two parts that lead a reader to word/document.xml, so that a bomb there is reached.
 _PACKAGE = [
     _entry("[Content_Types].xml", (
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/word/document.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>').encode()),
+        b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        b'<Default Extension="xml" ContentType="application/xml"/>'
+        b'<Override PartName="/word/document.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')),
     _entry("_rels/.rels", (
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Target="word/document.xml" Type="http://schemas.openxmlformats.org/'
-        'officeDocument/2006/relationships/officeDocument"/></Relationships>').encode()),
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId1" Target="word/document.xml" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/officeDocument"/></Relationships>')),
 ]
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -197,7 +196,7 @@ def big_text(size: int = 50 * MB, repeats: int = 80) -> bytes:
     """Return ``size`` bytes of UTF-8 report text: numbered paragraphs of ``repeats`` sentences."""
     lines, total, n = [], 0, 0
     while total < size:
-        line = f"第{n}条：{REPORT * repeats}\n\n".encode("utf-8")
+        line = f"第{n}条：{REPORT * repeats}\n\n".encode()
         lines.append(line)
         total += len(line)
         n += 1
@@ -217,9 +216,9 @@ def mixed_encoding_text() -> bytes:
 
 def damaged_utf8_text(repeats: int) -> bytes:
     """Return UTF-8 text with a stray continuation byte and a cut-off last character."""
-    head = "工会工作总结\n\n全市建成".encode("utf-8")
+    head = "工会工作总结\n\n全市建成".encode()
     rest = REPORT[4:] + REPORT * (repeats - 1)
-    return head + b"\x80" + rest.encode("utf-8") + "工".encode("utf-8")[:2]
+    return head + b"\x80" + rest.encode("utf-8") + "工".encode()[:2]
 
 
 def random_bytes(size: int, seed: int) -> bytes:
@@ -288,9 +287,9 @@ def write_hostile_set(root: Path, tiny: int = 3000, depth: int = 200) -> None:
     write(root / "markup" / "page.html", HOSTILE_HTML.encode("utf-8"))
     write(root / "markup" / "markup.txt", HOSTILE_TEXT.encode("utf-8"))
     for n, name in enumerate(ODD_NAMES):
-        write(root / "names" / name, f"怪名字文档{n}\n\n{REPORT}编号{n}。\n".encode("utf-8"))
+        write(root / "names" / name, f"怪名字文档{n}\n\n{REPORT}编号{n}。\n".encode())
     write(Path(os.fsdecode(os.fsencode(root / "names") + b"/" + UNDECODABLE_NAME)),
-          f"怪名字文档{len(ODD_NAMES)}\n\n{REPORT}编号{len(ODD_NAMES)}。\n".encode("utf-8"))
+          f"怪名字文档{len(ODD_NAMES)}\n\n{REPORT}编号{len(ODD_NAMES)}。\n".encode())
     links = root / "symlinks"
     links.mkdir()
     os.symlink("..", links / "loop")
@@ -298,7 +297,7 @@ def write_hostile_set(root: Path, tiny: int = 3000, depth: int = 200) -> None:
     os.symlink("nowhere.txt", links / "broken.txt")
     os.symlink("../markup/markup.txt", links / "again.txt")
     bottom = nested_folders(root, depth, "层")
-    write(bottom / "deep.txt", f"深处的文档\n\n{REPORT}位于第{depth}层。\n".encode("utf-8"))
+    write(bottom / "deep.txt", f"深处的文档\n\n{REPORT}位于第{depth}层。\n".encode())
     tiny_files(root / "tiny", tiny)
 
 

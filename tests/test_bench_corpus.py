@@ -14,8 +14,9 @@ SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
 sys.path.insert(0, str(SCRIPTS))
 
 import bench_corpus as bc
+import bench_queries as bq
 from bench_baselines import BruteForce
-from bench_queries import BenchQuery, percentile, query_mix, summarize
+from bench_queries import BenchQuery, query_mix
 
 from index.ingest import ingest
 from index.model import DOC_TYPES, LEVELS
@@ -212,12 +213,12 @@ class TestBruteForce:
 class TestStatistics:
     def test_nearest_rank_percentiles(self):
         values = [float(v) for v in range(1, 21)]
-        assert percentile(values, 0.5) == 10.0
-        assert percentile(values, 0.95) == 19.0
-        assert percentile([7.0], 0.95) == 7.0
+        assert bq.percentile(values, 0.5) == 10.0
+        assert bq.percentile(values, 0.95) == 19.0
+        assert bq.percentile([7.0], 0.95) == 7.0
 
     def test_summary_per_class_and_overall(self):
-        stats = summarize({"rare": [1.0, 3.0, 2.0], "common": [10.0]})
+        stats = bq.summarize({"rare": [1.0, 3.0, 2.0], "common": [10.0]})
         assert stats["rare"] == {"p50": 2.0, "p95": 3.0, "max": 3.0, "n": 3}
         assert stats["all"] == {"p50": 2.0, "p95": 10.0, "max": 10.0, "n": 4}
 
@@ -227,3 +228,44 @@ class TestStatistics:
         assert [bench.size_label(n) for n in (10_000, 1_000_000, 2500)] == ["10k", "1M", "2500"]
         runs = [{"a": 1.0, "b": [1, 5], "c": "x"}, {"a": 3.0, "b": [2, 4], "c": "y"}, {"a": 2.0, "b": [3, 6], "c": "z"}]
         assert bench.median_tree(runs) == {"a": 2.0, "b": [2, 5], "c": "x"}
+
+
+# --- the report ---------------------------------------------------------------------------------------
+
+
+def _fake_size(ms: float, brute_ms: float, per_s: float, totals: list[int]) -> dict:
+    names = (*bq.QUERY_CLASSES, "all")
+    classes = {c: {"p50": ms, "p95": 2 * ms, "max": 3 * ms, "n": 2} for c in names}
+    brute = {c: {"p50": brute_ms, "p95": brute_ms, "max": brute_ms, "n": 2} for c in names}
+    facets = [{"province": {"河北省": t}} for t in totals]
+    return {
+        "paragraphs": 100_269, "corpus": {"articles": 3823},
+        "indexing": {"paragraphs_per_s": per_s, "seconds": 40.0, "size_mb": 300.0},
+        "product": {"first_result_after_launch_s": 0.8, "first_search_s": 0.3, "peak_rss_mb": 400.0,
+                    "full": {"classes": classes, "queries": [ms] * len(totals)}, "totals": totals, "facets": facets,
+                    "concordance": {"职工": {"ms": 250.0, "occurrences": 150_000}}},
+        "brute": {"full": {"classes": brute}, "totals": totals, "facets": facets, "peak_rss_mb": 90.0},
+        "add_one": {"visible_s": 0.5, "found": 1},
+    }
+
+
+class TestReport:
+    def test_targets_and_exactness_rows(self):
+        from bench_report import render_markdown, target_rows
+
+        totals = [5] * len(bq.quick_mix())
+        size = _fake_size(4.0, 80.0, 3000.0, totals)
+        assert target_rows({"100k": size}) == [
+            ["100k", "indexing ≥ 2500 p/s", "3,000.0 p/s", "yes"],
+            ["100k", "first search after start ≤ 1 s", "0.8 s", "yes"],
+            ["100k", "search process memory ≤ 2048 MB", "400.0 MB", "yes"],
+            ["100k", "concordance 职工 (150,000 occ.) ≤ 200 ms", "250.0 ms", "**no**"],
+            ["100k", "full search p50 ≤ 5 ms", "4.0 ms", "yes"],
+            ["100k", "full search p95 ≤ 30 ms", "8.0 ms", "yes"],
+            ["100k", "add one document → found ≤ 1 s", "0.5 s", "yes"],
+        ]
+        report = {"meta": {"seed": 1, "cpus": 2, "python": "3.11", "git": None, "date": "today", "repeat": 1,
+                           "passes": 1, "quick": True}, "sizes": {"100k": size}}
+        text = render_markdown(report)
+        assert "| 100k | all | 5–5 | 4.0 / 8.0 / 12.0 | 80.0 / 80.0 | 20.0× | – | – | – |" in text
+        assert "| 100k | UnionSearch (synonyms off) | 12/12 | 100.0% | 10/10 | – |" in text

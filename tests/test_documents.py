@@ -92,7 +92,7 @@ def test_context_of_zero(engine, compilation):
 def test_context_bounds(engine, compilation, before, after):
     with pytest.raises(QueryError) as caught:
         paragraph_context(engine, f"{compilation['id']}-0003", before=before, after=after)
-    assert caught.value.hint == "try before=2&after=2"
+    assert caught.value.hint == "例如 before=2&after=2"
 
 
 # --- Whole article -------------------------------------------------------------------------------

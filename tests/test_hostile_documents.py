@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import re
 import subprocess
@@ -17,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import index.ingest as ingest_module
-import index.readers as readers
+from index import readers
 from index.ingest import file_hash, ingest, iter_ingest
 from index.model import IngestError, Skipped
 from index.readers import iter_files, read_document
@@ -198,12 +199,27 @@ def test_a_file_growing_past_the_limit_while_read_is_refused(tmp_path, monkeypat
         read_document(tmp_path / "status.txt")
 
 
+def test_a_run_on_line_becomes_paragraphs_cut_at_sentence_ends(tmp_path):
+    sentences = 3000 // len(hf.REPORT)  # whole sentences that fit in one paragraph
+    path = hf.write(tmp_path / "line.txt", (hf.REPORT * (2 * sentences + 5) + "没有句号的结尾").encode("utf-8"))
+    (article,) = ingest([path]).articles
+    assert [p.text for p in article.paragraphs] == [
+        hf.REPORT * sentences, hf.REPORT * sentences, hf.REPORT * 5 + "没有句号的结尾"]
+    assert {p.kind for p in article.paragraphs} == {"body"}
+
+
+def test_an_unpunctuated_run_is_cut_at_clause_breaks_or_at_the_limit(tmp_path):
+    path = hf.write(tmp_path / "run.txt", ("职工书屋" * 1250 + "，" + "工" * 4000).encode("utf-8"))
+    (article,) = ingest([path]).articles
+    assert [len(p.text) for p in article.paragraphs] == [3000, 2001, 3000, 1000]
+
+
 # --- folders: depth, loops, names ----------------------------------------------------------------------
 
 def test_a_folder_tree_deeper_than_the_recursion_limit_is_walked(tmp_path):
     bottom = hf.nested_folders(tmp_path, sys.getrecursionlimit() + 100, "d")
     try:
-        hf.write(bottom / "deep.txt", "深处\n".encode("utf-8"))
+        hf.write(bottom / "deep.txt", "深处\n".encode())
         assert list(iter_files([tmp_path])) == [bottom / "deep.txt"]
     finally:
         hf.remove_nested(tmp_path, "d")
@@ -221,7 +237,7 @@ def test_a_tree_deeper_than_the_longest_path_is_skipped_with_a_reason(tmp_path):
 
 
 def test_symbolic_link_loops_are_walked_once(tmp_path):
-    hf.write(tmp_path / "a" / "doc.txt", "工会\n".encode("utf-8"))
+    hf.write(tmp_path / "a" / "doc.txt", "工会\n".encode())
     os.symlink("..", tmp_path / "a" / "up")
     os.symlink(tmp_path / "a", tmp_path / "a" / "again")
     os.symlink("ping.txt", tmp_path / "pong.txt")
@@ -242,27 +258,33 @@ def test_an_undecodable_name_is_skipped_printably_when_the_file_is_bad(tmp_path)
 
 def _three_files(folder: Path) -> None:
     for n in range(3):
-        hf.write(folder / f"{n}.txt", f"第{n}号简报\n\n第{n}号简报：{hf.REPORT}\n".encode("utf-8"))
+        hf.write(folder / f"{n}.txt", f"第{n}号简报\n\n第{n}号简报：{hf.REPORT}\n".encode())
 
 
-def test_a_file_deleted_after_the_walk_is_skipped_and_the_run_goes_on(tmp_path):
+def _after_the_walk(monkeypatch, name: str, change) -> None:
+    """Make ``change`` happen to the file ``name`` once the walk has listed and checked it."""
+    def walk_then_change(paths):
+        for item in iter_files(paths):
+            if isinstance(item, Path) and item.name == name:
+                change(item)
+            yield item
+
+    monkeypatch.setattr(ingest_module, "iter_files", walk_then_change)
+
+
+def test_a_file_deleted_after_the_walk_is_skipped_and_the_run_goes_on(tmp_path, monkeypatch):
     _three_files(tmp_path / "docs")
-    summary = update_index(tmp_path / "index", [tmp_path / "docs"],
-                           on_file=lambda path: path.unlink() if path.name == "1.txt" else None)
+    _after_the_walk(monkeypatch, "1.txt", Path.unlink)
+    summary = update_index(tmp_path / "index", [tmp_path / "docs"])
     assert [(relative(s.path, tmp_path), s.reason) for s in summary.skipped] == [
         ("docs/1.txt", "could not be read (No such file or directory)")]
     assert (summary.added, summary.articles) == (2, 2)
 
 
-def test_a_file_replaced_by_a_folder_after_the_walk_is_skipped(tmp_path):
+def test_a_file_replaced_by_a_folder_after_the_walk_is_skipped(tmp_path, monkeypatch):
     _three_files(tmp_path / "docs")
-
-    def swap(path: Path) -> None:
-        if path.name == "0.txt":
-            path.unlink()
-            path.mkdir()
-
-    result = [item for item in iter_ingest([tmp_path / "docs"], on_file=swap) if isinstance(item, Skipped)]
+    _after_the_walk(monkeypatch, "0.txt", lambda path: (path.unlink(), path.mkdir()))
+    result = [item for item in iter_ingest([tmp_path / "docs"]) if isinstance(item, Skipped)]
     assert [(relative(s.path, tmp_path), s.reason) for s in result] == [
         ("docs/0.txt", "could not be read (Is a directory)")]
 
@@ -346,7 +368,7 @@ def _finish(process: subprocess.Popen) -> dict:
 def test_memory_stays_bounded_on_a_50_mb_file_and_a_5_mb_line(tmp_path):
     big = hf.write(tmp_path / "big" / "big.txt", hf.big_text(50 * hf.MB))
     line = hf.write(tmp_path / "line" / "line.txt", hf.long_line(5 * hf.MB))
-    paragraphs = big.read_bytes().count("条：".encode("utf-8"))
+    paragraphs = big.read_bytes().count("条：".encode())
     # Two cores: the 50 MB ingest runs beside the two 5 MB runs.
     big_run = _start("ingest", big)
     line_ingest = _finish(_start("ingest", line))
@@ -355,8 +377,9 @@ def test_memory_stays_bounded_on_a_50_mb_file_and_a_5_mb_line(tmp_path):
     numbers = {"ingest 50 MB file": big_ingest, "ingest 5 MB line": line_ingest, "index 5 MB line": line_index}
     print(json.dumps(numbers, ensure_ascii=False))  # shown with -s: the numbers for the record
     assert big_ingest["counts"] == [1, paragraphs, 0]
-    assert line_ingest["counts"] == [1, 1, 0]
-    assert line_index["counts"] == [1, 1, 0]
+    # The run-on line is cut at the last sentence end within every 3,000 characters.
+    parts = math.ceil(len(line.read_bytes().decode("utf-8")) / (3000 // len(hf.REPORT) * len(hf.REPORT)))
+    assert line_ingest["counts"] == line_index["counts"] == [1, parts, 0]
     for name, run in numbers.items():
         assert run["growth_mb"] < MEMORY_BOUND_MB, name
 

@@ -96,11 +96,11 @@ def test_undated_occurrences_are_counted_apart(tmp_path):
 
 
 @pytest.mark.parametrize("phrase, sort, context, message", [
-    ("", "right", 30, "the concordance needs a phrase"),
-    ('""', "right", 30, "the concordance needs a phrase"),
-    ("工会", "middle", 30, "unknown sort 'middle'"),
-    ("工会", "right", 0, "context must be between 1 and 80 characters"),
-    ("工会", "right", 81, "context must be between 1 and 80 characters"),
+    ("", "right", 30, "索引行需要一个检索词"),
+    ('""', "right", 30, "索引行需要一个检索词"),
+    ("工会", "middle", 30, "未知的排序方式 'middle'"),
+    ("工会", "right", 0, "上下文字数须在 1 到 80 之间"),
+    ("工会", "right", 81, "上下文字数须在 1 到 80 之间"),
 ])
 def test_bad_requests(engine, phrase, sort, context, message):
     with pytest.raises(QueryError) as caught:

@@ -20,6 +20,7 @@ MAX_PAGE = 100_000
 DEFAULT_PER_PAGE = 10
 DEFAULT_KWIC_CONTEXT = 30
 MAX_KWIC_CONTEXT = 80
+MAX_FILTER_VALUES = 100
 _INTEGER = re.compile(r"-?[0-9]+")
 _MAX_DIGITS = 20
 SORT_LABELS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
@@ -66,6 +67,10 @@ def filter_params(args: MultiDict) -> dict[str, list[str]]:
         values = [v.strip() for v in args.getlist(name) if v and v.strip()]
         if values:
             filters[name] = list(dict.fromkeys(values))
+    count = sum(map(len, filters.values()))
+    if count > MAX_FILTER_VALUES:
+        # Every value becomes a chip and a link carrying all the others: thousands would take minutes.
+        raise QueryError(f"筛选条件过多：{count} 个，最多 {MAX_FILTER_VALUES} 个", hint="请减少勾选的筛选项")
     return filters
 
 

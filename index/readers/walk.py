@@ -9,7 +9,12 @@ from pathlib import Path
 
 from index.model import Skipped
 from index.readers.encoding import looks_binary, strip_bom
-from index.readers.formats import SUPPORTED_SUFFIXES, TEXT_FORMATS, UNSUPPORTED_ADVICE, format_of
+from index.readers.formats import (
+    SUPPORTED_SUFFIXES,
+    TEXT_FORMATS,
+    UNSUPPORTED_ADVICE,
+    format_of,
+)
 
 _SNIFF = 8192
 
