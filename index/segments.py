@@ -16,7 +16,8 @@ import numpy as np
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
-from .sidecar import DocRecord, read_sidecar, record_from_document, records_from_sidecar, write_sidecar
+from .postings import MAX_SEGMENT_DOCS
+from .sidecar import SidecarBuilder, read_sidecar, record_from_document, records_from_sidecar, write_sidecar
 
 MAX_SEGMENTS = 8  # beyond this many, the smaller segments are merged into the new one
 
@@ -31,15 +32,23 @@ def live_mask(segment) -> np.ndarray:
 
 
 def merge_policy(writer: SidecarWriter, segments: list) -> list:
-    """Merge the smallest segments into the new one when there are too many; keep the rest."""
+    """Merge the smallest segments into the new one when there are too many; keep the rest.
+
+    A segment holds at most MAX_SEGMENT_DOCS paragraphs (the sidecar packs docnums in 20 bits),
+    so merging stops before the new segment would outgrow that.
+    """
     if len(segments) < MAX_SEGMENTS:
         return segments
-    ordered = sorted(segments, key=lambda s: s.doc_count())
-    keep_count = MAX_SEGMENTS // 2
-    merged, kept = ordered[:-keep_count], ordered[-keep_count:]
+    budget = MAX_SEGMENT_DOCS - writer.docnum
+    merged = []
+    for segment in sorted(segments, key=lambda s: s.doc_count()):
+        if len(segments) - len(merged) <= MAX_SEGMENTS // 2 or segment.doc_count() > budget:
+            break
+        budget -= segment.doc_count()
+        merged.append(segment)
     for segment in merged:
         writer.merge_segment(segment)
-    return [s for s in segments if s in kept]
+    return [s for s in segments if s not in merged]
 
 
 class SidecarWriter(SegmentWriter):
@@ -48,13 +57,13 @@ class SidecarWriter(SegmentWriter):
     def __init__(self, ix, **kwargs) -> None:
         super().__init__(ix, **kwargs)
         self.folder = Path(self.storage.folder)
-        self.records: list[DocRecord] = []
+        self.builder = SidecarBuilder()
         self.mergetype = merge_policy
 
     def add_document(self, **fields) -> None:
         """Add a paragraph to Whoosh and keep its sidecar record."""
         super().add_document(**fields)
-        self.records.append(record_from_document(fields))
+        self.builder.add(record_from_document(fields))
 
     def merge_segment(self, segment) -> None:
         """Copy a segment's live documents into the new segment, with their sidecar records."""
@@ -64,12 +73,13 @@ class SidecarWriter(SegmentWriter):
         finally:
             reader.close()
         arrays, tables = read_sidecar(self.folder, segment.segment_id())
-        self.records.extend(records_from_sidecar(arrays, tables, live_mask(segment)))
+        for record in records_from_sidecar(arrays, tables, live_mask(segment)):
+            self.builder.add(record)
 
     def _commit_toc(self, segments) -> None:
         new = self.newsegment
         if any(s.segment_id() == new.segment_id() for s in segments):
-            if len(self.records) != new.doc_count_all():
+            if len(self.builder) != new.doc_count_all():
                 raise RuntimeError("sidecar records and segment disagree; the commit is abandoned")
-            write_sidecar(self.folder, new.segment_id(), self.records)
+            write_sidecar(self.folder, new.segment_id(), self.builder)
         super()._commit_toc(segments)

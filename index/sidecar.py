@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,52 +79,85 @@ def _table(values: list) -> tuple[list, np.ndarray]:
     return list(table), codes
 
 
-def build_arrays(records: list[DocRecord]) -> tuple[dict[str, np.ndarray], dict]:
-    """Return the arrays and the JSON tables of a sidecar for these records, in docnum order."""
-    folded = [match_form(r.text) for r in records]
-    arrays: dict[str, np.ndarray] = {}
-    arrays["char_keys"], arrays["char_offsets"], arrays["char_docs"] = char_postings(folded)
-    blob = "\x00".join(folded)
-    arrays["fold_blob"] = np.frombuffer(blob.encode("utf-16-le"), dtype=np.uint16)
-    arrays["fold_lengths"] = np.fromiter((len(t) for t in folded), dtype=np.int64, count=len(folded))
-    encoded = [r.text.encode("utf-8") for r in records]
-    arrays["text_blob"] = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-    arrays["text_offsets"] = np.cumsum([0] + [len(e) for e in encoded], dtype=np.int64)
+class SidecarBuilder:
+    """Collects paragraphs for one segment's sidecar in compact columns (words as ids, text as bytes)."""
 
-    vocab: dict[str, int] = {}
-    ids = [vocab.setdefault(w, len(vocab)) for r in records for w in r.words]
-    arrays["tok_ids"] = np.array(ids, dtype=np.uint32)
-    arrays["tok_offsets"] = np.cumsum([0] + [len(r.words) for r in records], dtype=np.int64)
-    terms, offsets, docs, tf = word_postings(arrays["tok_ids"], arrays["tok_offsets"])
-    arrays.update(word_terms=terms, word_offsets=offsets, word_docs=docs, word_tf=tf)
-    arrays["doc_len"] = np.diff(arrays["tok_offsets"]).astype(np.uint32)
+    def __init__(self) -> None:
+        self.folded: list[str] = []
+        self.text = bytearray()
+        self.text_offsets = [0]
+        self.vocab: dict[str, int] = {}
+        self.tokens = array("I")
+        self.token_offsets = [0]
+        self.columns: dict[str, list] = {name: [] for name in (*FACET_COLUMNS, "section", "article")}
+        self.numbers: dict[str, list[int]] = {"position": [], "year": [], "theme_bits": []}
+        self.paragraph_ids: list[str] = []
+        self.articles: dict[str, dict] = {}
 
-    tables: dict = {"version": SIDECAR_VERSION, "vocab": list(vocab), "values": {}}
-    for column in FACET_COLUMNS:
-        tables["values"][column], arrays[column] = _table([getattr(r, column) for r in records])
-    tables["sections"], arrays["section"] = _table([r.section for r in records])
-    article_keys = [r.article_id for r in records]
-    tables["article_ids"], arrays["article"] = _table(article_keys)
-    articles: dict[str, dict] = {}
-    for r in records:
-        info = articles.setdefault(r.article_id, {"title": r.title, "source": r.source, "unit": r.unit,
-                                                  "organization": r.organization, "record": None})
+    def __len__(self) -> int:
+        return len(self.paragraph_ids)
+
+    def add(self, r: DocRecord) -> None:
+        """Add one paragraph (docnums follow the order of adding)."""
+        self.folded.append(match_form(r.text))
+        self.text += r.text.encode("utf-8")
+        self.text_offsets.append(len(self.text))
+        vocab = self.vocab
+        self.tokens.extend(vocab.setdefault(w, len(vocab)) for w in r.words)
+        self.token_offsets.append(len(self.tokens))
+        for column in FACET_COLUMNS:
+            self.columns[column].append(getattr(r, column))
+        self.columns["section"].append(r.section)
+        self.columns["article"].append(r.article_id)
+        self.numbers["position"].append(r.position)
+        self.numbers["year"].append(r.year or 0)
+        self.numbers["theme_bits"].append(r.theme_bits)
+        self.paragraph_ids.append(r.id)
+        info = self.articles.setdefault(r.article_id, {"title": r.title, "source": r.source, "unit": r.unit,
+                                                       "organization": r.organization, "record": None})
         if r.article:
             info["record"] = r.article
-    tables["articles"] = [articles.get(key) for key in tables["article_ids"]]
-    arrays["position"] = np.array([r.position for r in records], dtype=np.uint32)
-    arrays["year"] = np.array([r.year or 0 for r in records], dtype=np.int32)
-    arrays["theme_bits"] = np.array([r.theme_bits for r in records], dtype=np.uint32)
-    tables["paragraph_ids"] = [r.id for r in records]
-    tables["arrays"] = sorted(arrays)
-    return arrays, tables
+
+    def build(self) -> tuple[dict[str, np.ndarray], dict]:
+        """Return the arrays and the JSON tables of the sidecar."""
+        arrays: dict[str, np.ndarray] = {}
+        arrays["char_keys"], arrays["char_offsets"], arrays["char_docs"] = char_postings(self.folded)
+        arrays["fold_blob"] = np.frombuffer("\x00".join(self.folded).encode("utf-16-le"), dtype=np.uint16)
+        arrays["fold_lengths"] = np.fromiter((len(t) for t in self.folded), dtype=np.int64, count=len(self.folded))
+        arrays["text_blob"] = np.frombuffer(bytes(self.text), dtype=np.uint8)
+        arrays["text_offsets"] = np.array(self.text_offsets, dtype=np.int64)
+        arrays["tok_ids"] = np.frombuffer(self.tokens, dtype=np.uint32).copy()
+        arrays["tok_offsets"] = np.array(self.token_offsets, dtype=np.int64)
+        terms, offsets, docs, tf = word_postings(arrays["tok_ids"], arrays["tok_offsets"])
+        arrays.update(word_terms=terms, word_offsets=offsets, word_docs=docs, word_tf=tf)
+        arrays["doc_len"] = np.diff(arrays["tok_offsets"]).astype(np.uint32)
+        tables: dict = {"version": SIDECAR_VERSION, "vocab": list(self.vocab), "values": {}}
+        for column in FACET_COLUMNS:
+            tables["values"][column], arrays[column] = _table(self.columns[column])
+        tables["sections"], arrays["section"] = _table(self.columns["section"])
+        tables["article_ids"], arrays["article"] = _table(self.columns["article"])
+        tables["articles"] = [self.articles.get(key) for key in tables["article_ids"]]
+        arrays["position"] = np.array(self.numbers["position"], dtype=np.uint32)
+        arrays["year"] = np.array(self.numbers["year"], dtype=np.int32)
+        arrays["theme_bits"] = np.array(self.numbers["theme_bits"], dtype=np.uint32)
+        tables["paragraph_ids"] = self.paragraph_ids
+        tables["arrays"] = sorted(arrays)
+        return arrays, tables
 
 
-def write_sidecar(folder: Path, segment_id: str, records: list[DocRecord]) -> None:
+def build_arrays(records: list[DocRecord]) -> tuple[dict[str, np.ndarray], dict]:
+    """Return the arrays and the JSON tables of a sidecar for these records, in docnum order."""
+    builder = SidecarBuilder()
+    for record in records:
+        builder.add(record)
+    return builder.build()
+
+
+def write_sidecar(folder: Path, segment_id: str, builder: SidecarBuilder) -> None:
     """Write the sidecar of one segment; the tables file is written last and marks it complete."""
-    arrays, tables = build_arrays(records)
-    for name, array in arrays.items():
-        np.save(folder / f"{segment_id}.{PREFIX}{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
+    arrays, tables = builder.build()
+    for name, values in arrays.items():
+        np.save(folder / f"{segment_id}.{PREFIX}{name}.npy", np.ascontiguousarray(values), allow_pickle=False)
     final = folder / f"{segment_id}.{META}"
     partial = folder / f"{segment_id}.{META}.partial"
     partial.write_text(json.dumps(tables, ensure_ascii=False), encoding="utf-8")

@@ -24,6 +24,7 @@ from .sidecar import read_sidecar
 FORMAT_VERSION = 2
 MARKER = "unionsearch.json"
 LOCK_WAIT_SECONDS = 3.0
+BATCH_PARAGRAPHS = 250_000
 LOCK_NAME = "MAIN_WRITELOCK"  # Whoosh's own write lock of its default index "MAIN"
 # Left behind only by a run that was killed: never part of a committed index.
 LEFTOVERS = (MARKER + ".partial", "_MAIN_*.toc.*")
@@ -154,8 +155,9 @@ def update_index(index_dir: Path, paths: Iterable[Path],
                  on_file: Callable[[Path], None] | None = None, workers: int | None = None) -> IndexSummary:
     """Bring the index in line with the files under ``paths``: add, update and remove.
 
-    Everything is written in one commit: a run that is interrupted leaves the previous index
-    as it was, and the next run does the whole work again.
+    Each commit is atomic: a run that is interrupted leaves the index as its last commit left it
+    (the previous index, unless the run had already committed a batch of files), and the next
+    run does the remaining work.
     """
     started = time.perf_counter()
     paths = list(paths)
@@ -166,41 +168,52 @@ def update_index(index_dir: Path, paths: Iterable[Path],
     with write_lock(index_dir):
         ix = open_or_create(index_dir)
         _remove_leftovers(index_dir)
-        writer = SidecarWriter(ix, _lk=False)
         known = indexed_files(ix)
-        with writer:
-            _apply(writer, iter_ingest(paths, known=known, on_file=on_file,
-                                       workers=workers or default_workers(), with_words=True),
-                   known, [source_key(p) for p in paths], summary)
+        items = iter_ingest(paths, known=known, on_file=on_file, workers=workers or default_workers(),
+                            with_words=True)
+        _apply(ix, items, known, [source_key(p) for p in paths], summary)
         summary.articles, summary.paragraphs = count_index(index_dir)
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
 
 
-def _apply(writer, items: Iterable, known: dict[str, str], roots: list[str], summary: IndexSummary) -> None:
-    """Write what was read into the writer: add, replace, and delete files gone from under ``roots``."""
+def _apply(ix, items: Iterable, known: dict[str, str], roots: list[str], summary: IndexSummary) -> None:
+    """Write what was read: add, replace, and delete files gone from under ``roots``.
+
+    Files are committed in batches of about BATCH_PARAGRAPHS paragraphs, so that memory stays
+    bounded on a large first run; a file's old and new version always go in the same commit.
+    """
     seen: set[str] = set()
-    for item in items:
-        if isinstance(item, Skipped):
-            summary.skipped.append(item)
-            # A file that became unreadable keeps its last good version in the index.
-            seen.add(source_key(Path(item.path)))
-            continue
-        source = source_key(item.path)
-        seen.add(source)
-        if isinstance(item, Unchanged):
-            summary.unchanged += 1
-            continue
-        _write_file(writer, item, replace=source in known)
-        summary.notices.extend(item.notices)
-        if source in known:
-            summary.updated += 1
-        else:
-            summary.added += 1
-    for source in known:
-        if source not in seen and _under(source, roots):
-            writer.delete_by_term("source", source)
-            summary.removed += 1
+    writer = SidecarWriter(ix, _lk=False)
+    try:
+        for item in items:
+            if isinstance(item, Skipped):
+                summary.skipped.append(item)
+                # A file that became unreadable keeps its last good version in the index.
+                seen.add(source_key(Path(item.path)))
+                continue
+            source = source_key(item.path)
+            seen.add(source)
+            if isinstance(item, Unchanged):
+                summary.unchanged += 1
+                continue
+            _write_file(writer, item, replace=source in known)
+            summary.notices.extend(item.notices)
+            if source in known:
+                summary.updated += 1
+            else:
+                summary.added += 1
+            if len(writer.builder) >= BATCH_PARAGRAPHS:
+                writer.commit()
+                writer = SidecarWriter(ix, _lk=False)
+        for source in known:
+            if source not in seen and _under(source, roots):
+                writer.delete_by_term("source", source)
+                summary.removed += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
 
 
 def count_index(index_dir: Path) -> tuple[int, int]:

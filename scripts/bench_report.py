@@ -47,7 +47,8 @@ def _summary_rows(sizes: dict) -> list[list[str]]:
         rows.append([
             label, f"{r['paragraphs']:,}", f"{r['corpus']['articles']:,}",
             f"{ix['paragraphs_per_s']:,.0f} p/s ({ix['seconds']:.0f} s{', reused' if ix.get('reused') else ''})",
-            f"{ix['size_mb']:.0f} MB", f"{prod['first_result_after_launch_s']:.2f} s (call {prod['first_search_s']:.2f} s)",
+            f"{ix['peak_rss_mb']:,.0f} MB", f"{ix['size_mb']:.0f} MB",
+            f"{prod['first_result_after_launch_s']:.2f} s (call {prod['first_search_s']:.2f} s)",
             f"{prod['peak_rss_mb']:.0f} MB", f"{r['brute']['peak_rss_mb']:.0f} MB",
             (f"{add['visible_s']:.2f} s" + ("" if add["found"] else " (NOT FOUND)")) if add else "–", *conc,
         ])
@@ -161,7 +162,7 @@ def render_markdown(report: dict) -> str:
          f"{len(queries)} queries after a warm-up pass. Full search = `SearchIndex.search`: top 10, every "
          "facet count, 10 snippets. Brute force = folded texts in a list, `needle in text`, Counter facets."),
         "", "#### Overview",
-        _table(["size", "paragraphs", "articles", "indexing, end to end", "index on disk",
+        _table(["size", "paragraphs", "articles", "indexing, end to end", "indexing RSS", "index on disk",
                 "first search, fresh process", "search RSS", "brute-force RSS", "add 1 doc → found",
                 "concordance 职工", "concordance 劳模"], _summary_rows(sizes)),
         "", "#### Warm full-search latency per query class (ms)",

@@ -81,8 +81,10 @@ class SearchIndex:
             check_index_dir(self.index_dir)
             self._checked = True
         toc = TOC.read(FileStorage(str(self.index_dir)), "MAIN", gen=number)
-        # The sidecar files stay readable through their memory maps even after a later commit deletes them.
-        self._generation = (number, Generation(self.index_dir, toc.segments))
+        # The sidecar files stay readable through their memory maps even after a later commit
+        # deletes them; segments the previous generation loaded are reused as they are.
+        previous = self._generation[1] if self._generation is not None else None
+        self._generation = (number, Generation(self.index_dir, toc.segments, previous))
         return self._generation[1]
 
     def generation(self) -> Generation:

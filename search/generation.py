@@ -8,7 +8,7 @@ shared by all the threads of a server.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +28,7 @@ HIT_FIELDS = ("id", "article_id", "title", "source", "province", "city", "county
 class Segment:
     """One segment's sidecar, with its place among the generation's docnums."""
 
+    segment_id: str
     base: int
     size: int
     arrays: dict[str, np.ndarray]
@@ -43,7 +44,7 @@ class Segment:
             raise IndexMissing(f"segment {segment_id} of {folder} has no search sidecar",
                                hint="the index was written by another version: delete it and index again")
         arrays, tables = read_sidecar(folder, segment_id)
-        segment = cls(base, len(tables["paragraph_ids"]), arrays, tables)
+        segment = cls(segment_id, base, len(tables["paragraph_ids"]), arrays, tables)
         segment.fold = bytes(arrays["fold_blob"]).decode("utf-16-le")
         # Texts are joined by one NUL each: doc d spans [starts[d], starts[d] + length[d]).
         lengths = np.asarray(arrays["fold_lengths"], dtype=np.int64)
@@ -89,13 +90,21 @@ class Segment:
 class Generation:
     """All segments of one committed generation, with global arrays for facets and scoring."""
 
-    def __init__(self, folder: Path, whoosh_segments: list) -> None:
+    def __init__(self, folder: Path, whoosh_segments: list, previous: Generation | None = None) -> None:
         self.folder = Path(folder)
         self.segments: list[Segment] = []
+        # Segments never change once written: those the previous generation loaded are reused,
+        # so a commit that adds one small segment is searchable at once.
+        loaded = {s.segment_id: s for s in previous.segments} if previous is not None else {}
+        self._forms: dict[str, str] = previous._forms if previous is not None else {}
         lives = []
         base = 0
         for whoosh_segment in whoosh_segments:
-            segment = Segment.open(self.folder, whoosh_segment.segment_id(), base)
+            segment_id = whoosh_segment.segment_id()
+            if segment_id in loaded:
+                segment = replace(loaded[segment_id], base=base)
+            else:
+                segment = Segment.open(self.folder, segment_id, base)
             self.segments.append(segment)
             lives.append(live_mask(whoosh_segment))
             base += segment.size
@@ -143,9 +152,16 @@ class Generation:
                 if info is not None and (key not in self.articles or info.get("record")):
                     self.articles[key] = info
         # Match forms of titles (per article code) and section paths, for the title and heading bonus.
-        self.title_forms = [match_form((self.articles.get(k) or {}).get("title") or "") for k in self.article_keys]
-        self.section_forms = [match_form(v) for v in self.section_values]
+        self.title_forms = [self._form((self.articles.get(k) or {}).get("title") or "") for k in self.article_keys]
+        self.section_forms = [self._form(v) for v in self.section_values]
         return FacetTable(codes, values)
+
+    def _form(self, text: str) -> str:
+        """Return the match form of a title or section path, remembered across generations."""
+        form = self._forms.get(text)
+        if form is None:
+            form = self._forms[text] = match_form(text)
+        return form
 
     def locate(self, docnum: int) -> tuple[Segment, int]:
         """Return the segment holding a global docnum and the local docnum there."""
@@ -163,6 +179,21 @@ class Generation:
         for segment in self.segments:
             mask[segment.base + segment.literal_docs(needle)] = True
         return mask & self.live
+
+    def occurrence_counts(self, text: str, docnums: np.ndarray) -> np.ndarray:
+        """Return how often ``text`` occurs (without overlaps) in each of the given paragraphs."""
+        needle = match_form(text)
+        counts = np.zeros(len(docnums), dtype=np.int64)
+        if not needle:
+            return counts
+        for segment in self.segments:
+            inside = (docnums >= segment.base) & (docnums < segment.base + segment.size)
+            local = docnums[inside] - segment.base
+            starts = segment.fold_starts[local].tolist()
+            ends = (segment.fold_starts[local] + np.asarray(segment.arrays["fold_lengths"])[local]).tolist()
+            count = segment.fold.count
+            counts[inside] = [count(needle, a, b) for a, b in zip(starts, ends)]
+        return counts
 
     def title_mask(self, text: str) -> np.ndarray:
         """Return the paragraphs whose article title contains ``text`` literally."""

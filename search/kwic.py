@@ -10,7 +10,7 @@ import numpy as np
 from .engine import SearchIndex
 from .errors import QueryError
 
-MAX_LINES = 5000
+MAX_LINES = 1000  # lines returned; the counts cover every occurrence
 QUOTES = "\"“”「」『』＂"  # a phrase may come quoted from the search box
 MAX_CONTEXT = 80
 
@@ -39,36 +39,33 @@ def concordance(index: SearchIndex, phrase: str, sort: str = "right", context: i
     mask = generation.literal_mask(phrase) if phrase else None
     if mask is None:
         raise QueryError("索引行需要一个检索词", hint="例如：职工书屋")
+    docs = np.flatnonzero(mask)
+    counts = generation.occurrence_counts(phrase, docs)
+    facets = generation.facets
+    by_province = _weighted(facets.values["province"], facets.codes["province"][docs], counts, "（未知）")
+    years = generation.year[docs]
+    by_year = Counter({int(y): int(n) for y, n in zip(*_sums(years[years > 0], counts[years > 0]))})
+    undated = int(counts[years <= 0].sum())
+    # Lines for the first occurrences in index order, up to the limit, sorted among themselves:
+    # counts above cover every occurrence, however many.
     lines = []
-    by_province: Counter = Counter()
-    by_year: Counter = Counter()
-    undated = 0
-    paragraphs = 0
-    provinces, province_codes = generation.facets.values["province"], generation.facets.codes["province"]
-    for docnum in np.flatnonzero(mask).tolist():
+    for docnum in docs.tolist():
         segment, local = generation.locate(docnum)
         found = kwic_lines(segment.text(local), segment.tables["paragraph_ids"][local], phrase, context,
                            traditional=True)
-        if not found:
-            continue
-        paragraphs += 1
-        province = provinces[int(province_codes[docnum])] or None
-        year = int(generation.year[docnum]) or None
-        by_province[province or "（未知）"] += len(found)
-        if year:
-            by_year[year] += len(found)
-        else:
-            undated += len(found)
-        title = generation.title_of(docnum)
-        meta = {"title": title, "province": province, "year": year}
+        province = facets.values["province"][int(facets.codes["province"][docnum])] or None
+        meta = {"title": generation.title_of(docnum), "province": province,
+                "year": int(generation.year[docnum]) or None}
         lines.extend((line, meta) for line in found)
+        if len(lines) >= limit:
+            break
     order = {id(line): meta for line, meta in lines}
     ordered = sort_lines([line for line, _ in lines], sort)
     return {
         "query": phrase,
         "sort": sort,
-        "total": len(ordered),
-        "paragraphs": paragraphs,
+        "total": int(counts.sum()),
+        "paragraphs": len(docs),
         "lines": [
             {"left": l.left, "match": l.match, "right": l.right, "paragraph_id": l.paragraph_id, **order[id(l)]}
             for l in ordered[:limit]
@@ -77,3 +74,14 @@ def concordance(index: SearchIndex, phrase: str, sort: str = "right", context: i
         "by_year": _counts(by_year, newest_first=True),
         "undated": undated,  # occurrences in articles without a year: by_year plus this is total
     }
+
+
+def _sums(keys: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the distinct keys and the summed weights of each."""
+    unique, inverse = np.unique(keys, return_inverse=True)
+    return unique, np.bincount(inverse, weights=weights, minlength=len(unique)).astype(np.int64)
+
+
+def _weighted(values: list, codes: np.ndarray, weights: np.ndarray, unknown: str) -> Counter:
+    codes_unique, sums = _sums(codes, weights)
+    return Counter({(values[int(c)] or unknown): int(n) for c, n in zip(codes_unique, sums)})

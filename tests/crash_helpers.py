@@ -21,6 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "index" / "sample"
 FILES = 150
@@ -347,3 +349,15 @@ def start_load(base_url: str, plan: list[dict], clients: int, seconds: float) ->
     code = "import json, sys\nfrom tests.crash_helpers import load\nprint(json.dumps(load(*json.loads(sys.argv[1]))))"
     return subprocess.Popen([sys.executable, "-c", code, json.dumps([base_url, plan, clients, seconds])], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def paragraphs_by_source(index_dir: Path) -> dict[str, frozenset[str]]:
+    """Return the live paragraph ids of each source file in the index."""
+    from search.engine import SearchIndex
+
+    generation = SearchIndex(index_dir).generation()
+    found: dict[str, set[str]] = {}
+    for docnum in np.flatnonzero(generation.live).tolist():
+        record = generation.record(docnum)
+        found.setdefault(record["source"], set()).add(record["id"])
+    return {source: frozenset(ids) for source, ids in found.items()}

@@ -240,7 +240,7 @@ def _fake_size(ms: float, brute_ms: float, per_s: float, totals: list[int]) -> d
     facets = [{"province": {"河北省": t}} for t in totals]
     return {
         "paragraphs": 100_269, "corpus": {"articles": 3823},
-        "indexing": {"paragraphs_per_s": per_s, "seconds": 40.0, "size_mb": 300.0},
+        "indexing": {"paragraphs_per_s": per_s, "seconds": 40.0, "size_mb": 300.0, "peak_rss_mb": 900.0},
         "product": {"first_result_after_launch_s": 0.8, "first_search_s": 0.3, "peak_rss_mb": 400.0,
                     "full": {"classes": classes, "queries": [ms] * len(totals)}, "totals": totals, "facets": facets,
                     "concordance": {"职工": {"ms": 250.0, "occurrences": 150_000}}},
@@ -269,3 +269,4 @@ class TestReport:
         text = render_markdown(report)
         assert "| 100k | all | 5–5 | 4.0 / 8.0 / 12.0 | 80.0 / 80.0 | 20.0× | – | – | – |" in text
         assert "| 100k | UnionSearch (synonyms off) | 12/12 | 100.0% | 10/10 | – |" in text
+        assert "| 100k | 100,269 | 3,823 | 3,000 p/s (40 s) | 900 MB | 300 MB | 0.80 s (call 0.30 s) |" in text

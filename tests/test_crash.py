@@ -30,6 +30,7 @@ from .crash_helpers import (
     kill_prelude,
     leftovers,
     lock_is_free,
+    paragraphs_by_source,
     reap_group,
     run_indexer,
     start_indexer,
@@ -93,6 +94,23 @@ def test_a_kill_at_each_step_of_the_commit(versions, tmp_path, where, target, ca
     reap_group(process)
     assert process.returncode == -signal.SIGKILL, f"never reached {where}: {process.stderr}"
     assert answers(index_dir) == (versions.old if outcome == "old" else versions.new)
+    assert_next_run_completes(index_dir, versions)
+
+
+def test_a_kill_between_two_batch_commits_leaves_every_file_old_or_new(versions, tmp_path):
+    # A large run commits every BATCH_PARAGRAPHS paragraphs; here batches are made small.
+    index_dir = copy_index(versions.base, tmp_path / "index")
+    prelude = "import index.writer\nindex.writer.BATCH_PARAGRAPHS = 100\n" + kill_prelude("whoosh.index:clean_files", 2)
+    process = start_indexer(index_dir, versions.corpus, prelude=prelude)
+    process.wait(timeout=120)
+    reap_group(process)
+    assert process.returncode == -signal.SIGKILL, f"fewer than two batches: {process.stderr}"
+    old, new = paragraphs_by_source(versions.base), paragraphs_by_source(versions.clean)
+    killed = paragraphs_by_source(index_dir)
+    for source in old.keys() | new.keys():
+        assert killed.get(source) in (old.get(source), new.get(source)), source
+    changed = {s for s in old.keys() | new.keys() if old.get(s) != new.get(s)}
+    assert 0 < sum(killed.get(s) == new.get(s) for s in changed) < len(changed)  # really half-way
     assert_next_run_completes(index_dir, versions)
 
 

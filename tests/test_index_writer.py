@@ -157,3 +157,22 @@ def test_indexed_files_reports_hashes(tmp_path, docs):
     files = indexed_files(open_dir(str(index_dir)))
     assert sorted(Path(p).name for p in files) == ["a.txt", "b.txt"]
     assert all(len(h) == 64 for h in files.values())
+
+
+def test_large_runs_commit_in_batches_with_the_same_result(tmp_path, docs, monkeypatch):
+    import index.writer as writer_module
+    from search.engine import SearchIndex, SearchRequest
+
+    for n in range(5):
+        (docs / f"extra{n}.txt").write_text(f"第{n}号简报\n\n　　开展送温暖活动{n}次，慰问困难职工。", encoding="utf-8")
+    update_index(tmp_path / "whole", [docs])
+    monkeypatch.setattr(writer_module, "BATCH_PARAGRAPHS", 3)
+    summary = update_index(tmp_path / "batched", [docs])
+    assert (summary.added, summary.paragraphs) == (7, 15)
+    assert len(open_dir(str(tmp_path / "batched"))._segments()) > 1
+    assert stored_texts(tmp_path / "batched") == stored_texts(tmp_path / "whole")
+    for q in ("送温暖", "职工", "简报"):
+        want = SearchIndex(tmp_path / "whole").search(SearchRequest(q=q, per_page=100))
+        got = SearchIndex(tmp_path / "batched").search(SearchRequest(q=q, per_page=100))
+        assert (got["total"], got["facets"]) == (want["total"], want["facets"])
+        assert sorted(h["id"] for h in got["hits"]) == sorted(h["id"] for h in want["hits"])

@@ -13,7 +13,7 @@ from whoosh.index import open_dir
 import index.segments
 from index.analysis import index_words, segment
 from index.postings import char_key, char_postings, lookup, word_postings
-from index.sidecar import build_arrays, match_form, read_sidecar, records_from_sidecar, write_sidecar
+from index.sidecar import build_arrays, match_form, read_sidecar, records_from_sidecar
 from index.writer import update_index
 from search.engine import SearchIndex, SearchRequest
 from search.scoring import ADJACENT_BONUS, B, K1, SECTION_BONUS, SYNONYM_WEIGHT, TITLE_BONUS, recency
