@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import multiprocessing
 import re
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from .themes import ThemeRules, classify, load_theme_rules
 FIRST_SENTENCE = re.compile(r"^(.{4,40}?)[。！？；，,]")
 YEAR = re.compile(r"(19|20)\d{2}")
 TITLE_KEYS = ("title", "html_title", "docx_title")
+PR_SET_PDEATHSIG = 1  # prctl option: the signal a process gets when its parent dies
 
 
 def _fallback_title(doc: RawDocument, part: ArticlePart) -> str:
@@ -181,6 +184,15 @@ def iter_ingest(paths: Iterable[Path], known: dict[str, str] | None = None,
             yield result
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when the indexer dies (a killed run must not leave readers behind)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: workers end with their current file
+        pass
+
+
 @contextmanager
 def _job_runner(workers: int):
     """Yield a map function: the built-in one, or an ordered process pool's."""
@@ -188,7 +200,7 @@ def _job_runner(workers: int):
         yield map
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with context.Pool(workers) as pool:
+    with context.Pool(workers, initializer=_die_with_parent) as pool:
         yield lambda func, items: pool.imap(func, items, chunksize=2)
 
 

@@ -32,6 +32,7 @@ LATIN_EDGE = re.compile(r"[A-Za-z0-9]")
 HEADLINE_MAX_WIDTH = 64  # 32 Chinese characters
 HEADLINE_GAP_WIDTH = 40  # without indentation, only a line of 20 characters or fewer stands alone
 ORPHAN_MAX_CHARS = 3
+CLAUSE_MARKS = re.compile(r"[，,；;：:]")
 # Longest paragraph kept whole: a run-on line or an unpunctuated wrapped text of megabytes is
 # no paragraph, and would be sent whole with every hit, copy button and similar-paragraph query.
 MAX_PARAGRAPH_CHARS = 3000
@@ -51,9 +52,16 @@ class Piece:
     lines: int = 1
 
 
-def wrap_width(lines: list[str]) -> int | None:
-    """Return the display width text was hard-wrapped at, or None when it was not wrapped."""
-    widths = [display_width(line.strip()) for line in lines if line.strip()]
+def wrap_width(lines: list[str], measure=display_width) -> int | None:
+    """Return the width text was hard-wrapped at, or None when it was not wrapped.
+
+    Widths are display widths (a CJK character counts two) by default, as pages wrap;
+    ``measure=len`` finds a wrap by character count, as some exporters cut lines.
+    """
+    if measure is len:
+        found = wrap_width(["一" * len(line.strip()) for line in lines])
+        return found // 2 if found else None
+    widths = [measure(line.strip()) for line in lines if line.strip()]
     if len(widths) < 8:
         return None
     # Wrapped text has many lines within a character of one maximum width.
@@ -89,7 +97,8 @@ def _indent_style(blocks: list[Block]) -> bool:
 def rejoin(blocks: list[Block]) -> list[Piece]:
     """Turn reader blocks into paragraph pieces, rejoining the wrapped ones."""
     pieces: list[Piece] = []
-    layout = _Layout(wrap_width([b.text for b in blocks if b.wrapped]), _indent_style(blocks))
+    wrapped = [b.text for b in blocks if b.wrapped]
+    layout = _Layout(wrap_width(wrapped), _indent_style(blocks), wrap_width(wrapped, len))
     current: Piece | None = None
     last_line = ""
     gap = 0
@@ -157,6 +166,7 @@ class _Layout:
 
     width: int | None
     indents: bool
+    chars: int | None = None  # the wrap by character count, when lines were cut that way
 
     def short(self, text: str) -> bool:
         """Return True for a line short enough to be a headline rather than a wrapped line."""
@@ -175,9 +185,13 @@ class _Layout:
                 return True
             if self.indents:
                 return False
-            return gap > 0 and display_width(current.text) <= HEADLINE_GAP_WIDTH
+            # Without indentation: a short line, or one without the commas of a running sentence.
+            text = current.text
+            return gap > 0 and (display_width(text) <= HEADLINE_GAP_WIDTH or not CLAUSE_MARKS.search(text))
         if gap > 0 or indented or self.width is None:
             return True
+        if self.chars is not None and self.chars - 1 <= len(last_line) <= self.chars + 1:
+            return False  # a full line by character count, however wide its digits and letters
         line_width = display_width(last_line)
         return line_width < self.width - 4 or line_width > self.width + 4
 

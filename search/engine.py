@@ -11,7 +11,7 @@ import numpy as np
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, EmptyIndexError
 
-from index.writer import MARKER, FORMAT_VERSION, IndexFormatError, check_index_dir
+from index.writer import FORMAT_VERSION, MARKER, IndexFormatError, check_index_dir
 
 from .errors import IndexMissing, QueryError
 from .facets import FACET_BY_NAME, facet_counts, resolve_filters

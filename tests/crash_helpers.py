@@ -151,7 +151,7 @@ def start_indexer(index_dir: Path, corpus: Path, *extra: str, prelude: str = "")
 
 def run_indexer(index_dir: Path, corpus: Path, *extra: str, timeout: float = 120) -> subprocess.CompletedProcess:
     """Run `unionsearch index` to its end."""
-    return subprocess.run(index_command(index_dir, corpus, *extra), cwd=ROOT, capture_output=True, text=True,
+    return subprocess.run(index_command(index_dir, corpus, *extra), check=False, cwd=ROOT, capture_output=True, text=True,
                           timeout=timeout)
 
 
@@ -361,3 +361,11 @@ def paragraphs_by_source(index_dir: Path) -> dict[str, frozenset[str]]:
         record = generation.record(docnum)
         found.setdefault(record["source"], set()).add(record["id"])
     return {source: frozenset(ids) for source, ids in found.items()}
+
+
+def docs_json(index_dir: Path) -> list[dict]:
+    """Return what `unionsearch docs --json` prints for an index."""
+    code = "from web.cli import main\nmain()"
+    result = subprocess.run([sys.executable, "-c", code, "docs", "--json", "--index", str(index_dir)], check=True,
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return json.loads(result.stdout)

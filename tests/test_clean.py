@@ -235,3 +235,27 @@ def test_clean_blocks_repairs_radicals_and_fake_bold():
     rules = load_junk_rules()
     blocks = lines("凝聚凝聚““主力军主力军””力量力量 助推高质量发展助推高质量发展\n⼯会⼤会常常召开")
     assert [b.text for b in clean_blocks(blocks, rules)] == ["凝聚“主力军”力量 助推高质量发展", "工会大会常常召开"]
+
+
+def test_title_line_without_commas_stands_alone_before_unindented_paragraphs():
+    text = ("朝阳市总工会扎实推进产业工人队伍建设改革工作\n\n"
+            "深入贯彻落实《新时期产业工人队伍建设改革方案》，全市产改工作取得明显成效。\n\n"
+            "组织开展劳动和技能竞赛，覆盖全市重点项目，职工参与热情高涨。")
+    assert texts(text)[0] == "朝阳市总工会扎实推进产业工人队伍建设改革工作"
+    assert len(texts(text)) == 3
+
+
+def test_lines_cut_by_character_count_are_full_despite_narrow_digits():
+    rows = [
+        "全市工会组织开展职工技能竞赛参赛职工人数",
+        "达到十二万人次获奖选手两千多名效果很好了",
+        "工会投入资金1800万元慰问职工12户。",  # 20 characters ending a sentence, narrow digits
+        "各级工会积极推进建会入会工作新建工会组织",
+        "三百多个发展会员四万多名职工书屋达到一千",
+        "八百多家覆盖面持续扩大职工文化生活更加丰",
+        "富多彩成效显著得到了上级工会的充分肯定和",
+        "好评。",
+    ]
+    from index.lines import display_width
+    assert {len(r) for r in rows[:7]} == {20} and display_width(rows[2]) < display_width(rows[0]) - 4
+    assert len(texts("\n".join(rows))) == 1

@@ -544,3 +544,9 @@ def test_serve_command_passes_its_options(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert calls == [(tmp_path / "ix", "127.0.0.1", 9000)]
     assert CliRunner().invoke(main, ["serve", "--port", "70000"]).exit_code == 2
+
+
+def test_wrong_method_names_the_allowed_ones_and_slashes_are_not_merged(client):
+    response = client.post("/api/search?q=职工")
+    assert response.status_code == 405 and "GET" in response.headers["Allow"]
+    assert client.get("/article//0").status_code == 404

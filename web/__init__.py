@@ -30,6 +30,8 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     from .views import views
 
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    # "//" in a path is a bad request here, not a redirect to the merged path.
+    app.url_map.merge_slashes = False
     app.config.from_mapping(settings.defaults())
     # SAMPLE_INDEX is state, not a setting: `serve` sets it when the index holds only the bundled samples.
     app.config["SAMPLE_INDEX"] = False

@@ -230,3 +230,7 @@ def serve(index_dir: Path | None, host: str, port: int) -> None:
         _fail(exc)
     except OSError as exc:  # port in use, no permission to bind
         raise click.ClickException(f"无法在 {host}:{port} 启动服务：{exc.strerror or exc}") from None
+
+
+if __name__ == "__main__":  # python -m web.cli
+    main()

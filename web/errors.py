@@ -44,7 +44,11 @@ def handle_http_error(error: HTTPException) -> Response:
     """Render Flask's own HTTP errors (404 no such route, 405 …) in the page's language."""
     status = error.code or 500
     message, hint = HTTP_MESSAGES.get(status, (error.name, error.description))
-    return error_response(status, message, hint)
+    response = error_response(status, message, hint)
+    for name, value in error.get_headers() if hasattr(error, "get_headers") else []:
+        if name == "Allow":
+            response.headers["Allow"] = value  # a 405 says which methods the route takes
+    return response
 
 
 def handle_unexpected(error: Exception) -> Response:
