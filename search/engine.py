@@ -57,9 +57,12 @@ def validate(request: SearchRequest, max_per_page: int = MAX_PER_PAGE) -> None:
 class SearchIndex:
     """An index folder opened for searching: thread-safe, follows each new commit."""
 
-    def __init__(self, index_dir: Path, synonyms: Synonyms | None = None) -> None:
+    def __init__(self, index_dir: Path, synonyms: Synonyms | None = None,
+                 max_per_page: int = MAX_PER_PAGE, max_query_length: int = MAX_QUERY_LENGTH) -> None:
         self.index_dir = Path(index_dir)
         self.synonyms = synonyms if synonyms is not None else load_synonyms()
+        self.max_per_page = max_per_page
+        self.max_query_length = max_query_length
         self._lock = threading.Lock()
         self._checked = False
         self._generation: tuple[int, Generation] | None = None
@@ -108,8 +111,8 @@ class SearchIndex:
     def search(self, request: SearchRequest) -> dict:
         """Run a search and return the `search --json` shape."""
         started = time.perf_counter()
-        validate(request)
-        parsed = parse_query(request.q, max_length=MAX_QUERY_LENGTH)
+        validate(request, self.max_per_page)
+        parsed = parse_query(request.q, max_length=self.max_query_length)
         plan = plan_query(parsed, self.synonyms if request.synonyms else None)
         notices = list(parsed.notices)
         for term, used in plan.expansions.items():

@@ -550,3 +550,13 @@ def test_wrong_method_names_the_allowed_ones_and_slashes_are_not_merged(client):
     response = client.post("/api/search?q=职工")
     assert response.status_code == 405 and "GET" in response.headers["Allow"]
     assert client.get("/article//0").status_code == 404
+
+
+def test_page_size_and_query_length_limits_come_from_the_settings(sample_index):
+    from web import create_app
+
+    app = create_app({"INDEX": str(sample_index), "MAX_PER_PAGE": 200, "MAX_QUERY_LENGTH": 1000})
+    client = app.test_client()
+    assert client.get("/api/search?q=工会&per_page=150").status_code == 200
+    long_query = "工会" + " 职工" * 300  # 902 characters
+    assert client.get("/api/search", query_string={"q": long_query}).json["query"] == long_query

@@ -43,7 +43,9 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.json.sort_keys = False
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.extensions[EXTENSION] = SearchIndex(Path(app.config["INDEX"]))
+    app.extensions[EXTENSION] = SearchIndex(Path(app.config["INDEX"]),
+                                            max_per_page=int(app.config["MAX_PER_PAGE"]),
+                                            max_query_length=int(app.config["MAX_QUERY_LENGTH"]))
     app.register_blueprint(views)
     app.register_blueprint(api)
     register_error_handlers(app)
