@@ -151,7 +151,7 @@ class SearchIndex:
         if start >= end:
             return []
         docs = np.flatnonzero(selected)
-        score = scores(generation, matcher, plan)
+        score = scores(generation, matcher, plan, docs)
         tier = (~exact[docs]).astype(np.int64) if exact is not None else np.zeros(len(docs), dtype=np.int64)
         group = tier
         if request.sort != "relevance":
@@ -159,11 +159,11 @@ class SearchIndex:
             year_key = np.where(years > 0, -years if request.sort == "newest" else years, 1 << 20)
             group = year_key.astype(np.int64) * 2 + tier
             group = group - group.min()
-        page = order(docs, score[docs], group, end)[start:end]
+        page = order(np.arange(len(docs)), score, group, end)[start:end]
         hits = []
-        for docnum in page.tolist():
-            hit = generation.record(int(docnum))
-            hit["score"] = round(float(score[docnum]), 4)
+        for at in page.tolist():
+            hit = generation.record(int(docs[at]))
+            hit["score"] = round(float(score[at]), 4)
             hits.append(hit)
         return hits
 

@@ -8,6 +8,8 @@ shared by all the threads of a server.
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from index.sidecar import FACET_COLUMNS, match_form, read_sidecar, sidecar_exist
 from .errors import IndexMissing
 from .facets import FacetTable
 
+LITERAL_CACHE = 256  # literals whose matching paragraphs a generation remembers
 HIT_FIELDS = ("id", "article_id", "title", "source", "province", "city", "county", "unit",
               "level", "year", "doc_type", "kind", "section")
 
@@ -65,9 +68,13 @@ class Segment:
                 break
             candidates = candidates[np.isin(candidates, other, assume_unique=True)]
         # Every two-character piece is there; the whole needle must also stand in one place.
-        find, starts, lengths = self.fold.find, self.fold_starts, self.arrays["fold_lengths"]
-        keep = [d for d in candidates.tolist() if find(needle, starts[d], starts[d] + lengths[d]) >= 0]
-        return np.array(keep, dtype=np.int64)
+        if len(needle) == 2 or not len(candidates):
+            return candidates.astype(np.int64)
+        find = self.fold.find
+        begins = self.fold_starts[candidates]
+        ends = (begins + np.asarray(self.arrays["fold_lengths"])[candidates]).tolist()
+        found = [find(needle, b, e) >= 0 for b, e in zip(begins.tolist(), ends)]
+        return candidates[np.array(found, dtype=bool)].astype(np.int64)
 
     def word(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Return (local docnums, term frequencies) of one index word."""
@@ -85,6 +92,28 @@ class Segment:
         """Return a paragraph's display text."""
         offsets = self.arrays["text_offsets"]
         return bytes(self.arrays["text_blob"][int(offsets[doc]):int(offsets[doc + 1])]).decode("utf-8")
+
+
+class Strings:
+    """Short strings (titles, section paths) searched for a literal all at once."""
+
+    def __init__(self, forms: list[str]) -> None:
+        self.count = len(forms)
+        self.joined = "\x00".join(forms)
+        self.starts = np.cumsum([0] + [len(f) + 1 for f in forms])[:-1] if forms else np.zeros(0, dtype=np.int64)
+
+    def containing(self, needle: str) -> np.ndarray:
+        """Return a boolean array flagging the strings that contain ``needle``."""
+        hit = np.zeros(self.count, dtype=bool)
+        if not needle:
+            return hit
+        found, at = [], self.joined.find(needle)
+        while at >= 0:
+            found.append(at)
+            at = self.joined.find(needle, at + 1)
+        if found:
+            hit[np.searchsorted(self.starts, np.array(found), side="right") - 1] = True
+        return hit
 
 
 class Generation:
@@ -114,11 +143,15 @@ class Generation:
         self.doc_len = self._concat("doc_len", np.float64)
         self.avgdl = float(self.doc_len[self.live].mean()) if self.live_count else 1.0
         self.year = self._concat("year", np.int64)
+        dated = self.year[self.live & (self.year > 0)]
+        self.oldest_year = int(dated.min()) if len(dated) else 0
         self.position = self._concat("position", np.int64)
         self.facets = self._facet_table()
         kinds = self.facets.values["kind"]
         self.is_heading = np.isin(self.facets.codes["kind"], [i for i, v in enumerate(kinds) if v in ("title", "heading")])
         self._ids: dict[str, int] | None = None
+        self._literals: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
         self._df: dict[str, int] = {}
 
     def _concat(self, name: str, dtype) -> np.ndarray:
@@ -152,8 +185,8 @@ class Generation:
                 if info is not None and (key not in self.articles or info.get("record")):
                     self.articles[key] = info
         # Match forms of titles (per article code) and section paths, for the title and heading bonus.
-        self.title_forms = [self._form((self.articles.get(k) or {}).get("title") or "") for k in self.article_keys]
-        self.section_forms = [self._form(v) for v in self.section_values]
+        self._titles = Strings([self._form((self.articles.get(k) or {}).get("title") or "") for k in self.article_keys])
+        self._sections = Strings([self._form(v) for v in self.section_values])
         return FacetTable(codes, values)
 
     def _form(self, text: str) -> str:
@@ -175,10 +208,23 @@ class Generation:
         needle = match_form(text)
         if not needle:
             return None
+        with self._cache_lock:
+            docs = self._literals.get(needle)
+            if docs is not None:
+                self._literals.move_to_end(needle)
+        if docs is None:
+            parts = [segment.base + segment.literal_docs(needle) for segment in self.segments]
+            docs = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            docs = docs[self.live[docs]]
+            with self._cache_lock:
+                # Writers search the same words again and again (paging, facets, variants):
+                # a generation never changes, so its literal matches can be remembered.
+                self._literals[needle] = docs
+                while len(self._literals) > LITERAL_CACHE:
+                    self._literals.popitem(last=False)
         mask = np.zeros(self.size, dtype=bool)
-        for segment in self.segments:
-            mask[segment.base + segment.literal_docs(needle)] = True
-        return mask & self.live
+        mask[docs] = True
+        return mask
 
     def occurrence_counts(self, text: str, docnums: np.ndarray) -> np.ndarray:
         """Return how often ``text`` occurs (without overlaps) in each of the given paragraphs."""
@@ -195,17 +241,13 @@ class Generation:
             counts[inside] = [count(needle, a, b) for a, b in zip(starts, ends)]
         return counts
 
-    def title_mask(self, text: str) -> np.ndarray:
-        """Return the paragraphs whose article title contains ``text`` literally."""
-        needle = match_form(text)
-        hit = np.array([bool(needle) and needle in form for form in self.title_forms], dtype=bool)
-        return hit[self.article_codes] if len(hit) else np.zeros(self.size, dtype=bool)
+    def title_mask(self, text: str, docs: np.ndarray) -> np.ndarray:
+        """Return, for the given docnums, whether their article title contains ``text`` literally."""
+        return self._titles.containing(match_form(text))[self.article_codes[docs]]
 
-    def section_mask(self, text: str) -> np.ndarray:
-        """Return the paragraphs whose section headings contain ``text`` literally."""
-        needle = match_form(text)
-        hit = np.array([bool(needle) and needle in form for form in self.section_forms], dtype=bool)
-        return hit[self.section_codes] if len(hit) else np.zeros(self.size, dtype=bool)
+    def section_mask(self, text: str, docs: np.ndarray) -> np.ndarray:
+        """Return, for the given docnums, whether their section headings contain ``text`` literally."""
+        return self._sections.containing(match_form(text))[self.section_codes[docs]]
 
     def word_postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Return (global docnums, tf) of one index word over live paragraphs."""

@@ -117,29 +117,35 @@ def idf(df: int, n: int) -> float:
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
-def scores(generation: Generation, matcher: Matcher, plan: Plan) -> np.ndarray:
-    """Return the score of every docnum (meaningful where the plan matches)."""
-    acc = np.zeros(generation.size, dtype=np.float64)
+def scores(generation: Generation, matcher: Matcher, plan: Plan, docs: np.ndarray) -> np.ndarray:
+    """Return the scores of the given docnums (sorted, live), in their order."""
+    acc = np.zeros(len(docs), dtype=np.float64)
     n = generation.live_count
-    norm = K1 * (1.0 - B + B * generation.doc_len / generation.avgdl)
-    heading = generation.is_heading
+    heading = generation.is_heading[docs]
     for text, weight in plan.rank:
         for word in segment(text):
-            docs, tf = generation.word_postings(word)
-            if len(docs):
-                acc[docs] += weight * idf(len(docs), n) * tf * (K1 + 1.0) / (tf + norm[docs])
-        acc += weight * TITLE_BONUS * generation.title_mask(text)
-        under = generation.section_mask(text) | (heading & matcher.literal(text))
+            posted, tf = generation.word_postings(word)
+            if not len(posted):
+                continue
+            at = np.searchsorted(docs, posted)
+            inside = at < len(docs)
+            inside[inside] = docs[at[inside]] == posted[inside]
+            norm = K1 * (1.0 - B + B * generation.doc_len[posted[inside]] / generation.avgdl)
+            tf = tf[inside]
+            acc[at[inside]] += weight * idf(len(posted), n) * tf * (K1 + 1.0) / (tf + norm)
+        acc += weight * TITLE_BONUS * generation.title_mask(text, docs)
+        under = generation.section_mask(text, docs) | (heading & matcher.literal(text)[docs])
         acc += weight * SECTION_BONUS * under
     if plan.adjacent:
-        acc += ADJACENT_BONUS * matcher.literal(plan.adjacent)
-    return acc * recency(generation.year)
+        acc += ADJACENT_BONUS * matcher.literal(plan.adjacent)[docs]
+    return acc * recency(generation.year[docs], generation.oldest_year)
 
 
-def recency(years: np.ndarray) -> np.ndarray:
+def recency(years: np.ndarray, oldest: int | None = None) -> np.ndarray:
     """Return the multiplier that prefers newer documents: 1 for the oldest, at most 1 + RECENCY_CAP."""
-    dated = years[years > 0]
-    oldest = int(dated.min()) if len(dated) else 0
+    if oldest is None:
+        dated = years[years > 0]
+        oldest = int(dated.min()) if len(dated) else 0
     boost = np.minimum(RECENCY_CAP, RECENCY_WEIGHT * np.maximum(years - oldest, 0))
     return np.where(years > 0, 1.0 + boost, 1.0)
 
