@@ -69,15 +69,18 @@ class FacetTable:
         return np.isin(codes, wanted) if wanted else np.zeros(len(codes), dtype=bool)
 
     def count(self, facet: str, rows: np.ndarray) -> list[dict]:
-        """Return [{"value", "count"}] over the paragraphs flagged in ``rows``, most first."""
+        """Return [{"value", "count"}] over the paragraphs ``rows`` selects (a mask or docnums), most first."""
         codes = self.codes[facet][rows]
         if facet == "theme":
-            counts = [(name, int(np.count_nonzero(codes & (1 << i)))) for i, name in enumerate(THEMES)]
+            # One pass: unpack each paragraph's 16 theme bits into columns and sum them.
+            bits = np.unpackbits(codes.astype("<u2").view(np.uint8).reshape(-1, 2), axis=1, bitorder="little")
+            totals = bits.sum(axis=0, dtype=np.int64) if len(bits) else np.zeros(16, dtype=np.int64)
+            counts = [(name, int(totals[i])) for i, name in enumerate(THEMES)]
             return [{"value": v, "count": n} for v, n in counts if n]
         if facet == "year":
-            years, counts = np.unique(codes[codes > 0], return_counts=True)
-            pairs = sorted(zip(years.tolist(), counts.tolist()), key=lambda p: -p[0])
-            return [{"value": y, "count": n} for y, n in pairs]
+            per_year = np.bincount(codes[codes > 0])
+            years = np.flatnonzero(per_year)[::-1]
+            return [{"value": int(y), "count": int(per_year[y])} for y in years]
         counts = np.bincount(codes, minlength=len(self.values[facet]))
         pairs = [(self.values[facet][i], int(n)) for i, n in enumerate(counts) if i and n]
         pairs.sort(key=lambda p: (-p[1], p[0]))
@@ -87,12 +90,15 @@ class FacetTable:
 def facet_counts(table: FacetTable, matched: np.ndarray, masks: dict[str, np.ndarray]) -> dict[str, list[dict]]:
     """Count every counted facet over ``matched``, each ignoring its own selection."""
     result: dict[str, list[dict]] = {}
+    rows_for: dict[tuple[str, ...], np.ndarray] = {}  # facets with the same other selections share rows
     for name in COUNTED:
-        rows = matched.copy()
-        for other, mask in masks.items():
-            if other != name:
-                rows &= mask
-        result[name] = table.count(name, rows)
+        others = tuple(other for other in masks if other != name)
+        if others not in rows_for:
+            rows = matched.copy()
+            for other in others:
+                rows &= masks[other]
+            rows_for[others] = np.flatnonzero(rows)
+        result[name] = table.count(name, rows_for[others])
     return result
 
 

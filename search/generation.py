@@ -98,6 +98,7 @@ class Strings:
     """Short strings (titles, section paths) searched for a literal all at once."""
 
     def __init__(self, forms: list[str]) -> None:
+        self.forms = forms
         self.count = len(forms)
         self.joined = "\x00".join(forms)
         self.starts = np.cumsum([0] + [len(f) + 1 for f in forms])[:-1] if forms else np.zeros(0, dtype=np.int64)
@@ -107,6 +108,9 @@ class Strings:
         hit = np.zeros(self.count, dtype=bool)
         if not needle:
             return hit
+        if self.joined.count(needle) * 8 > self.count:
+            # Common in these strings: test each one rather than walk every occurrence.
+            return np.fromiter((needle in form for form in self.forms), dtype=bool, count=self.count)
         found, at = [], self.joined.find(needle)
         while at >= 0:
             found.append(at)

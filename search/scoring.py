@@ -122,20 +122,35 @@ def scores(generation: Generation, matcher: Matcher, plan: Plan, docs: np.ndarra
     acc = np.zeros(len(docs), dtype=np.float64)
     n = generation.live_count
     heading = generation.is_heading[docs]
+    # Many selected paragraphs: add word scores over all docnums, then pick; few: map postings in.
+    full = np.zeros(generation.size) if len(docs) * 4 > generation.size else None
     for text, weight in plan.rank:
         for word in segment(text):
             posted, tf = generation.word_postings(word)
             if not len(posted):
                 continue
-            at = np.searchsorted(docs, posted)
-            inside = at < len(docs)
-            inside[inside] = docs[at[inside]] == posted[inside]
-            norm = K1 * (1.0 - B + B * generation.doc_len[posted[inside]] / generation.avgdl)
-            tf = tf[inside]
-            acc[at[inside]] += weight * idf(len(posted), n) * tf * (K1 + 1.0) / (tf + norm)
+            if full is not None:
+                norm = K1 * (1.0 - B + B * generation.doc_len[posted] / generation.avgdl)
+                full[posted] += weight * idf(len(posted), n) * tf * (K1 + 1.0) / (tf + norm)
+                continue
+            # Look the shorter list up in the longer one: both are sorted docnums.
+            if len(posted) > len(docs):
+                at = np.searchsorted(posted, docs)
+                found = at < len(posted)
+                found[found] = posted[at[found]] == docs[found]
+                targets, hits, tf = np.flatnonzero(found), docs[found], tf[at[found]]
+            else:
+                at = np.searchsorted(docs, posted)
+                found = at < len(docs)
+                found[found] = docs[at[found]] == posted[found]
+                targets, hits, tf = at[found], posted[found], tf[found]
+            norm = K1 * (1.0 - B + B * generation.doc_len[hits] / generation.avgdl)
+            acc[targets] += weight * idf(len(posted), n) * tf * (K1 + 1.0) / (tf + norm)
         acc += weight * TITLE_BONUS * generation.title_mask(text, docs)
         under = generation.section_mask(text, docs) | (heading & matcher.literal(text)[docs])
         acc += weight * SECTION_BONUS * under
+    if full is not None:
+        acc += full[docs]
     if plan.adjacent:
         acc += ADJACENT_BONUS * matcher.literal(plan.adjacent)[docs]
     return acc * recency(generation.year[docs], generation.oldest_year)
