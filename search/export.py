@@ -65,12 +65,13 @@ def with_citation(record: dict, fmt: str) -> str:
 
 def export_hits(index: SearchIndex, request: SearchRequest, limit: int) -> dict:
     """Return the first page's result with ``hits`` replaced by up to ``limit`` hits over all pages."""
-    first = index.search(replace(request, page=1, per_page=EXPORT_PAGE))
+    size = min(EXPORT_PAGE, index.max_per_page)
+    first = index.search(replace(request, page=1, per_page=size))
     hits = list(first["hits"])
     wanted = min(first["total"], max(0, limit))
     page = 2
     while len(hits) < wanted:
-        more = index.search(replace(request, page=page, per_page=EXPORT_PAGE))["hits"]
+        more = index.search(replace(request, page=page, per_page=size))["hits"]
         if not more:
             break
         hits.extend(more)
