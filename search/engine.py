@@ -157,8 +157,8 @@ class SearchIndex:
         if request.sort != "relevance":
             years = generation.year[docs]
             year_key = np.where(years > 0, -years if request.sort == "newest" else years, 1 << 20)
-            group = year_key.astype(np.int64) * 2 + tier
-            group = group - group.min()
+            # Dense ranks keep the group numbers small, so group and score share one float key.
+            group = np.unique(year_key.astype(np.int64) * 2 + tier, return_inverse=True)[1]
         page = order(np.arange(len(docs)), score, group, end)[start:end]
         hits = []
         for at in page.tolist():
