@@ -21,6 +21,7 @@ import numpy as np
 from .analysis import index_words
 from .normalize import fold
 from .postings import char_postings, word_postings
+from .themes import THEMES
 
 PREFIX = "sc_"
 META = "sc_meta.json"
@@ -185,8 +186,6 @@ def read_sidecar(folder: Path, segment_id: str) -> tuple[dict[str, np.ndarray], 
 
 def records_from_sidecar(arrays: dict[str, np.ndarray], tables: dict, live: np.ndarray | None = None) -> list[DocRecord]:
     """Rebuild the records of a sidecar (the live ones), so segments can be merged."""
-    from .themes import THEMES
-
     vocab = tables["vocab"]
     records = []
     text_blob = bytes(arrays["text_blob"])

@@ -12,7 +12,7 @@ from index.analysis import index_words
 from .engine import SearchIndex
 from .errors import DocumentNotFound, QueryError
 from .highlight import find_spans, mark
-from .scoring import B, K1, idf
+from .scoring import bm25, idf
 
 ID_PATTERN = re.compile(r"[0-9a-f]{16}(-\d{4,6})?")
 MAX_CONTEXT = 20
@@ -91,20 +91,13 @@ def similar_paragraphs(index: SearchIndex, paragraph_id: str, limit: int = SIMIL
     generation, docnum = _find(index, paragraph_id)
     record = generation.record(docnum)
     words = Counter(index_words(record["text"]))
-    n = generation.live_count
-    weighted = []
-    for word, tf in words.items():
-        if len(word) < 2:
-            continue
-        df = len(generation.word_postings(word)[0])
-        if df > 1:
-            weighted.append((tf * idf(df, n), word))
-    terms = [word for _, word in sorted(weighted, reverse=True)[:SIMILAR_TERMS]]
+    postings = {word: generation.word_postings(word) for word in words if len(word) >= 2}
+    weighted = [(tf * idf(len(postings[word][0]), generation.live_count), word)
+                for word, tf in words.items() if word in postings and len(postings[word][0]) > 1]
     acc = np.zeros(generation.size)
-    norm = K1 * (1.0 - B + B * generation.doc_len / generation.avgdl)
-    for word in terms:
-        docs, tf = generation.word_postings(word)
-        acc[docs] += idf(len(docs), n) * tf * (K1 + 1.0) / (tf + norm[docs])
+    for _, word in sorted(weighted, reverse=True)[:SIMILAR_TERMS]:
+        docs, tf = postings[word]
+        acc[docs] += bm25(generation, docs, tf, len(docs))
     own = generation.article_index.get(record["article_id"])
     acc[generation.article_codes == own] = 0.0
     acc[generation.facets.codes["kind"] == _kind_code(generation, "title")] = 0.0

@@ -15,7 +15,7 @@ from index.writer import FORMAT_VERSION, MARKER, IndexFormatError, check_index_d
 
 from .errors import IndexMissing, QueryError
 from .facets import FACET_BY_NAME, facet_counts, resolve_filters
-from .generation import HIT_FIELDS, Generation
+from .generation import Generation
 from .highlight import find_spans, snippet
 from .query import ParsedQuery, parse_query
 from .scoring import Matcher, order, plan_query, scores
@@ -26,7 +26,7 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
 MAX_QUERY_LENGTH = 500
 OPEN_ATTEMPTS = 5  # a generation read while commits land is read again, at most this often
-__all__ = ["HIT_FIELDS", "MAX_PER_PAGE", "SORTS", "SearchIndex", "SearchRequest", "validate"]
+__all__ = ["MAX_PER_PAGE", "SORTS", "SearchIndex", "SearchRequest", "validate"]
 
 
 @dataclass

@@ -18,6 +18,7 @@ import numpy as np
 from index.postings import char_key, lookup
 from index.segments import live_mask
 from index.sidecar import FACET_COLUMNS, match_form, read_sidecar, sidecar_exists
+from index.themes import THEMES
 
 from .errors import IndexMissing
 from .facets import FacetTable
@@ -293,8 +294,6 @@ class Generation:
             out[column] = tables["values"][column][int(arrays[column][local])] or None
         out["year"] = int(arrays["year"][local]) or None
         out["section"] = tables["sections"][int(arrays["section"][local])]
-        from index.themes import THEMES
-
         bits = int(arrays["theme_bits"][local])
         out["themes"] = [t for i, t in enumerate(THEMES) if bits & (1 << i)]
         out["text"] = segment.text(local)

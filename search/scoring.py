@@ -117,10 +117,15 @@ def idf(df: int, n: int) -> float:
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
+def bm25(generation: Generation, docs: np.ndarray, tf: np.ndarray, df: int) -> np.ndarray:
+    """Return one word's BM25 weight in each of the given docnums, where it occurs ``tf`` times."""
+    norm = K1 * (1.0 - B + B * generation.doc_len[docs] / generation.avgdl)
+    return idf(df, generation.live_count) * tf * (K1 + 1.0) / (tf + norm)
+
+
 def scores(generation: Generation, matcher: Matcher, plan: Plan, docs: np.ndarray) -> np.ndarray:
     """Return the scores of the given docnums (sorted, live), in their order."""
     acc = np.zeros(len(docs), dtype=np.float64)
-    n = generation.live_count
     heading = generation.is_heading[docs]
     # Many selected paragraphs: add word scores over all docnums, then pick; few: map postings in.
     full = np.zeros(generation.size) if len(docs) * 4 > generation.size else None
@@ -130,8 +135,7 @@ def scores(generation: Generation, matcher: Matcher, plan: Plan, docs: np.ndarra
             if not len(posted):
                 continue
             if full is not None:
-                norm = K1 * (1.0 - B + B * generation.doc_len[posted] / generation.avgdl)
-                full[posted] += weight * idf(len(posted), n) * tf * (K1 + 1.0) / (tf + norm)
+                full[posted] += weight * bm25(generation, posted, tf, len(posted))
                 continue
             # Look the shorter list up in the longer one: both are sorted docnums.
             if len(posted) > len(docs):
@@ -144,8 +148,7 @@ def scores(generation: Generation, matcher: Matcher, plan: Plan, docs: np.ndarra
                 found = at < len(docs)
                 found[found] = docs[at[found]] == posted[found]
                 targets, hits, tf = at[found], posted[found], tf[found]
-            norm = K1 * (1.0 - B + B * generation.doc_len[hits] / generation.avgdl)
-            acc[targets] += weight * idf(len(posted), n) * tf * (K1 + 1.0) / (tf + norm)
+            acc[targets] += weight * bm25(generation, hits, tf, len(posted))
         acc += weight * TITLE_BONUS * generation.title_mask(text, docs)
         under = generation.section_mask(text, docs) | (heading & matcher.literal(text)[docs])
         acc += weight * SECTION_BONUS * under
