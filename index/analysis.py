@@ -1,19 +1,18 @@
-"""Word analysis for Chinese: jieba's words, positioned by word ordinal, with dictionary sub-words.
+"""Word analysis for Chinese: jieba's words, with dictionary sub-words at index time.
 
 Words serve ranking (BM25 in the search sidecar); exact matching is on characters
 (index/postings.py), so a query never depends on how jieba happened to cut a phrase.
 
-What ``_words`` yields for folded text:
+The words of folded text (``_words``):
 
-* Each word of jieba's main segmentation, with its ordinal (position) and character offsets.
-  At index time the dictionary sub-words of long words (总工, 工会 inside 总工会) follow at
-  their parent's ordinal, so a query for 工会 also weighs 总工会.
-* Whitespace is transparent; punctuation is dropped but uses up an ordinal (so ordinals never
-  make 职工，书屋 adjacent); the connectors jieba keeps inside number and Latin runs
-  (. + # & _ % -) are dropped without a gap.
+* each word of jieba's main segmentation; at index time the dictionary sub-words of a long
+  word (总工, 工会 inside 总工会) come first, so a query for 工会 also weighs 总工会;
+* no white space and no punctuation (the connectors jieba keeps inside number and Latin
+  runs, . + # & _ % -, count as punctuation).
 
-``fold`` keeps length, so offsets point into the original text. The same analysis runs when
-indexing and when querying; changing the user dictionary means reindexing.
+Indexing analyses every token of every paragraph, so what one word contributes is worked out
+once per process and remembered. The same analysis runs when indexing and when querying;
+changing the user dictionary means reindexing.
 """
 
 from __future__ import annotations
@@ -26,7 +25,6 @@ import tempfile
 import threading
 from pathlib import Path
 
-import jieba
 import platformdirs
 
 from index.normalize import fold
@@ -37,15 +35,33 @@ ANALYSIS_VERSION = "1"  # bump when tokenization changes in a way that needs a r
 # document and in a query; without it, segmentation depends on the dictionary only.
 HMM = False
 
-_CONNECTORS = frozenset(".+#&_%-")
+MAX_CACHED_WORDS = 1 << 19  # distinct words whose contribution a process remembers
 _lock = threading.Lock()
-_state: dict[str, object] = {"tokenizer": None}
+_state: dict[str, Segmenter | None] = {"tokenizer": None}
 
 
-class JiebaSegmenter:
+class Segmenter:
+    """What both segmenters share: each word's contribution, remembered (``_words``)."""
+
+    def __init__(self) -> None:
+        self.contributions: dict[bool, dict[str, tuple[str, ...]]] = {False: {}, True: {}}
+
+    def cut(self, text: str) -> list[str]:
+        """Return the main segmentation of ``text``."""
+        raise NotImplementedError
+
+    def is_word(self, text: str) -> bool:
+        """Return True when ``text`` is a dictionary word."""
+        raise NotImplementedError
+
+
+class JiebaSegmenter(Segmenter):
     """jieba itself: the reference segmentation."""
 
     def __init__(self, entries: str) -> None:
+        import jieba  # deferred: importing jieba alone takes 0.1 s, and rjieba is used instead
+
+        super().__init__()
         jieba.setLogLevel(logging.WARNING)
         self.tk = jieba.Tokenizer()
         self.tk.tmp_dir = _cache_dir()
@@ -63,11 +79,13 @@ class JiebaSegmenter:
         return bool(self.tk.FREQ.get(text))
 
 
-class RustSegmenter:
+class RustSegmenter(Segmenter):
     """jieba's algorithm and dictionary through its Rust port rjieba: the same words, >10x faster."""
 
     def __init__(self, entries: str) -> None:
         import rjieba
+
+        super().__init__()
 
         self.jb = rjieba.Jieba()
         for line in entries.splitlines():
@@ -84,7 +102,7 @@ class RustSegmenter:
         return self.jb.has_word(text)
 
 
-def _make_segmenter(entries: str):
+def _make_segmenter(entries: str) -> Segmenter:
     try:
         return RustSegmenter(entries)
     except ImportError:  # no wheel for this platform: jieba gives the same words, slower
@@ -112,7 +130,7 @@ def _userdict_text(path: Path) -> str:
     return "\n".join(ln for ln in lines if ln and not ln.startswith("#"))
 
 
-def _jieba():
+def _jieba() -> Segmenter:
     """Return the process's segmenter (created once, with the user dictionary loaded)."""
     segmenter = _state["tokenizer"]
     if segmenter is not None:
@@ -131,51 +149,56 @@ def reset() -> None:
 
 def analysis_fingerprint() -> str:
     """Return a short hash of everything that decides tokens; a change means reindex."""
+    import jieba
+
     digest = hashlib.sha256(f"{ANALYSIS_VERSION}|{jieba.__version__}|{HMM}|".encode())
     if USERDICT.is_file():
         digest.update(USERDICT.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def _words(folded: str, subwords: bool):
-    """Yield (text, start, end, ordinal) for the searchable words of already-folded text."""
+def _forms(segmenter: Segmenter, word: str, subwords: bool) -> tuple[str, ...]:
+    """Return what one word of the main segmentation contributes to the words of a text.
+
+    White space and punctuation give nothing (connectors jieba keeps inside number and Latin
+    runs, such as . + # & _ % -, are punctuation too); at index time a long word gives first
+    its dictionary sub-words, the same as jieba's tokenize(mode="search"), then itself.
+    """
+    if not word.isalnum() and (word.isspace() or not any(c.isalnum() for c in word)):
+        return ()
+    if not subwords or len(word) <= 2:
+        return (word,)
+    grams = [word[i:i + 2] for i in range(len(word) - 1)]
+    if len(word) > 3:
+        grams += [word[i:i + 3] for i in range(len(word) - 2)]
+    return (*(gram for gram in grams if segmenter.is_word(gram)), word)
+
+
+def _words(folded: str, subwords: bool) -> list[str]:
+    """Return the words of already-folded text, each word's contribution worked out once a process."""
     segmenter = _jieba()
-    is_word = segmenter.is_word
-    start = 0
-    ordinal = 0
-    for w in segmenter.cut(folded):
-        width = len(w)
-        if not w.isalnum():
-            if w.isspace():
-                start += width
-                continue
-            if not any(c.isalnum() for c in w):
-                if w not in _CONNECTORS:
-                    ordinal += 1
-                start += width
-                continue
-        # Same sub-words as jieba's tokenize(mode="search"), emitted here so that they can
-        # carry their parent's ordinal.
-        if subwords and width > 2:
-            for i in range(width - 1):
-                gram = w[i : i + 2]
-                if is_word(gram):
-                    yield gram, start + i, start + i + 2, ordinal
-            if width > 3:
-                for i in range(width - 2):
-                    gram = w[i : i + 3]
-                    if is_word(gram):
-                        yield gram, start + i, start + i + 3, ordinal
-        yield w, start, start + width, ordinal
-        ordinal += 1
-        start += width
+    cache = segmenter.contributions[subwords]
+    out: list[str] = []
+    for word in segmenter.cut(folded):
+        forms = cache.get(word)
+        if forms is None:
+            forms = _forms(segmenter, word, subwords)
+            if len(cache) < MAX_CACHED_WORDS:
+                cache[word] = forms
+        out += forms
+    return out
 
 
 def segment(text: str) -> list[str]:
     """Return the query-time words of ``text``: folded main segmentation, no punctuation."""
-    return [w for w, _, _, _ in _words(fold(text), subwords=False)]
+    return _words(fold(text), subwords=False)
 
 
 def index_words(text: str) -> list[str]:
     """Return the index-time words of ``text``: folded words plus their dictionary sub-words."""
-    return [w for w, _, _, _ in _words(fold(text), subwords=True)]
+    return index_words_folded(fold(text))
+
+
+def index_words_folded(folded: str) -> list[str]:
+    """Return the index-time words of text already folded (``fold``)."""
+    return _words(folded, subwords=True)

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .analysis import index_words
+from .analysis import index_words_folded
 from .articles import ArticlePart, article_id, paragraph_id, split_document
 from .metadata import ArticleContext, extract_metadata
 from .model import Article, IngestError, IngestResult, Paragraph, RawDocument, Skipped
+from .normalize import fold, match_form_of_folded
 from .overrides import load_overrides, overrides_from_front_matter
 from .readers import iter_files, read_document
 from .readers.walk import display_path
@@ -94,13 +95,14 @@ def _apply_overrides(article: Article, overrides: dict, multiple: bool) -> list[
 
 @dataclass
 class Ingested:
-    """One file read into articles (``words``: paragraph id → index words, when asked for)."""
+    """One file read into articles (``words``, ``folded``: paragraph id → index words, match form; when asked for)."""
 
     path: Path
     document: RawDocument
     articles: list[Article]
     notices: list[str]
     words: dict[str, list[str]] | None = None
+    folded: dict[str, str] | None = None
 
 
 @dataclass
@@ -144,8 +146,15 @@ def read_file(path: Path, known_digest: str | None = None, with_words: bool = Fa
     if not any(a.paragraphs for a in articles):
         return Skipped(name, "no text found")
     doc.blocks = []  # read and shaped: the raw lines need not travel between processes
-    words = {p.id: index_words(p.text) for a in articles for p in a.paragraphs} if with_words else None
-    return Ingested(path, doc, articles, notices, words)
+    if not with_words:
+        return Ingested(path, doc, articles, notices)
+    # Words and match forms are computed here, in the reading process, to spare the writer.
+    words, folded = {}, {}
+    for paragraph in (p for a in articles for p in a.paragraphs):
+        base = fold(paragraph.text)
+        words[paragraph.id] = index_words_folded(base)
+        folded[paragraph.id] = match_form_of_folded(base)
+    return Ingested(path, doc, articles, notices, words, folded)
 
 
 @lru_cache(maxsize=1)

@@ -44,11 +44,12 @@ WIDE = re.compile(
     "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
     "\U00020000-\U0002fffd\U00030000-\U0003fffd]"
 )
+NARROW = re.compile("[^" + WIDE.pattern[1:])  # Chinese text has few of these: fewer matches to collect
 
 
 def display_width(text: str) -> int:
     """Return the width of text on a page: wide (CJK) characters count two, others one."""
-    return len(text) + len(WIDE.findall(text))
+    return 2 * len(text) - len(NARROW.findall(text))
 
 
 def ends_sentence(text: str) -> bool:

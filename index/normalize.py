@@ -235,3 +235,13 @@ def undo_fake_bold(line: str) -> str:
     if rest and end < len(rest):
         return line
     return line[: len(line) - len(body)] + repaired + rest
+
+
+def match_form(text: str) -> str:
+    """Return the form literal matching compares: folded (also Traditional → Simplified), no white space."""
+    return match_form_of_folded(fold(text or ""))
+
+
+def match_form_of_folded(folded: str) -> str:
+    """Return the match form of text already folded (``fold`` without ``traditional``)."""
+    return "".join(_to_simplified(folded).split())

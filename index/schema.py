@@ -1,8 +1,9 @@
 """The Whoosh schema: one document per paragraph, with its article's metadata copied on.
 
-Whoosh is the record of what was indexed: it stores every field, and indexes only what
-writing needs (the source path, to replace and delete a file's paragraphs by). Searching runs on each segment's sidecar
-(index/sidecar.py), which Whoosh's posting writer would make several times slower to build.
+Whoosh is the record of what was indexed: it stores every field (as one value), and indexes
+only what writing needs (the source path, to replace and delete a file's paragraphs by).
+Searching runs on each segment's sidecar (index/sidecar.py), which Whoosh's posting writer
+would make several times slower to build.
 """
 
 from __future__ import annotations
@@ -21,12 +22,24 @@ STORED_FIELDS = ("id", "article_id", "content_hash", "position", "text", "title"
 def build_schema() -> Schema:
     """Return the schema every index of this version is created with."""
     # Only the source path is indexed: replacing and removing a file's paragraphs is done by it.
-    return Schema(source=ID(stored=True), **{name: STORED() for name in STORED_FIELDS})
+    # The paragraph's fields are stored as one value: Whoosh's writer works field by field, and
+    # with a field each that was a tenth of the cost of indexing.
+    return Schema(source=ID(stored=True), paragraph=STORED())
+
+
+def whoosh_fields(doc: dict) -> dict:
+    """Return the Whoosh document of a paragraph document (``paragraph_document``)."""
+    return {"source": doc["source"], "paragraph": {name: doc[name] for name in STORED_FIELDS if name in doc}}
+
+
+def stored_paragraph(stored: dict) -> dict:
+    """Return a paragraph's fields, source included, from what Whoosh stored for it."""
+    return {**stored.get("paragraph", {}), "source": stored.get("source")}
 
 
 def paragraph_document(article: Article, paragraph: Paragraph, position: int, content_hash: str,
-                       words: list[str] | None = None) -> dict:
-    """Return the Whoosh fields for one paragraph of an article (``_words``: its index words, if known)."""
+                       words: list[str] | None = None, folded: str | None = None) -> dict:
+    """Return the fields of one paragraph of an article (``_words``, ``_folded``: for the sidecar, if known)."""
     doc = {
         "id": paragraph.id,
         "article_id": article.id,
@@ -50,6 +63,8 @@ def paragraph_document(article: Article, paragraph: Paragraph, position: int, co
         doc["year"] = article.year
     if words is not None:
         doc["_words"] = words  # Whoosh ignores "_" fields; the sidecar takes them
+    if folded is not None:
+        doc["_folded"] = folded
     if position == 0:
         # The article's own record rides on its first paragraph (listing, article view).
         doc["article"] = json.dumps(article.to_dict(with_paragraphs=False), ensure_ascii=False)

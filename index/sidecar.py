@@ -13,25 +13,23 @@ from __future__ import annotations
 import json
 import os
 from array import array
+from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import count
 from pathlib import Path
 
 import numpy as np
 
 from .analysis import index_words
-from .normalize import fold
+from .articles import paragraph_id
+from .normalize import match_form
 from .postings import char_postings, word_postings
 from .themes import THEMES
 
 PREFIX = "sc_"
 META = "sc_meta.json"
 FACET_COLUMNS = ("province", "city", "county", "level", "doc_type", "kind")
-SIDECAR_VERSION = 1
-
-
-def match_form(text: str) -> str:
-    """Return the form literal matching compares: folded (also Traditional → Simplified), no white space."""
-    return "".join(fold(text or "", traditional=True).split())
+SIDECAR_VERSION = 2
 
 
 @dataclass
@@ -58,6 +56,7 @@ class DocRecord:
     theme_bits: int = 0
     article: str | None = None  # the article record (JSON) on its first paragraph
     words: list[str] = field(default_factory=list)
+    folded: str = ""  # the text's match form, when the reader already computed it
 
 
 def record_from_document(doc: dict) -> DocRecord:
@@ -70,6 +69,7 @@ def record_from_document(doc: dict) -> DocRecord:
         unit=doc.get("unit"), organization=doc.get("organization"), level=doc.get("level"),
         year=doc.get("year"), doc_type=doc.get("doc_type"), theme_bits=doc.get("theme_bits", 0),
         article=doc.get("article"), words=doc.get("_words") or index_words(doc["text"]),
+        folded=doc.get("_folded") or "",
     )
 
 
@@ -87,24 +87,27 @@ class SidecarBuilder:
         self.folded: list[str] = []
         self.text = bytearray()
         self.text_offsets = [0]
-        self.vocab: dict[str, int] = {}
+        # A missing word gets the next id, all in C: this runs for every token of every paragraph.
+        self.vocab: defaultdict[str, int] = defaultdict(count().__next__)
         self.tokens = array("I")
         self.token_offsets = [0]
         self.columns: dict[str, list] = {name: [] for name in (*FACET_COLUMNS, "section", "article")}
         self.numbers: dict[str, list[int]] = {"position": [], "year": [], "theme_bits": []}
-        self.paragraph_ids: list[str] = []
         self.articles: dict[str, dict] = {}
+        self.records: dict[str, str] = {}
 
     def __len__(self) -> int:
-        return len(self.paragraph_ids)
+        return len(self.folded)
 
     def add(self, r: DocRecord) -> None:
         """Add one paragraph (docnums follow the order of adding)."""
-        self.folded.append(match_form(r.text))
+        if r.id != paragraph_id(r.article_id, r.position):
+            # Paragraph ids are not stored: they are derived from article id and position.
+            raise ValueError(f"paragraph id {r.id!r} does not follow from its article and position")
+        self.folded.append(r.folded or match_form(r.text))
         self.text += r.text.encode("utf-8")
         self.text_offsets.append(len(self.text))
-        vocab = self.vocab
-        self.tokens.extend(vocab.setdefault(w, len(vocab)) for w in r.words)
+        self.tokens.extend(map(self.vocab.__getitem__, r.words))
         self.token_offsets.append(len(self.tokens))
         for column in FACET_COLUMNS:
             self.columns[column].append(getattr(r, column))
@@ -113,11 +116,10 @@ class SidecarBuilder:
         self.numbers["position"].append(r.position)
         self.numbers["year"].append(r.year or 0)
         self.numbers["theme_bits"].append(r.theme_bits)
-        self.paragraph_ids.append(r.id)
-        info = self.articles.setdefault(r.article_id, {"title": r.title, "source": r.source, "unit": r.unit,
-                                                       "organization": r.organization, "record": None})
+        self.articles.setdefault(r.article_id, {"title": r.title, "source": r.source, "unit": r.unit,
+                                                "organization": r.organization})
         if r.article:
-            info["record"] = r.article
+            self.records[r.article_id] = r.article
 
     def build(self) -> tuple[dict[str, np.ndarray], dict]:
         """Return the arrays and the JSON tables of the sidecar."""
@@ -138,12 +140,31 @@ class SidecarBuilder:
         tables["sections"], arrays["section"] = _table(self.columns["section"])
         tables["article_ids"], arrays["article"] = _table(self.columns["article"])
         tables["articles"] = [self.articles.get(key) for key in tables["article_ids"]]
+        # Match forms are computed here once, not each time a server opens the index.
+        tables["title_forms"] = [match_form((info or {}).get("title") or "") for info in tables["articles"]]
+        tables["section_forms"] = [match_form(section) for section in tables["sections"]]
+        # Article records (docs --json) are read rarely: they stay on disk, one blob per segment.
+        records = [self.records.get(key, "").encode("utf-8") for key in tables["article_ids"]]
+        arrays["record_blob"] = np.frombuffer(b"".join(records), dtype=np.uint8)
+        arrays["record_offsets"] = np.cumsum([0] + [len(r) for r in records], dtype=np.int64)
         arrays["position"] = np.array(self.numbers["position"], dtype=np.uint32)
         arrays["year"] = np.array(self.numbers["year"], dtype=np.int32)
         arrays["theme_bits"] = np.array(self.numbers["theme_bits"], dtype=np.uint32)
-        tables["paragraph_ids"] = self.paragraph_ids
+        tables["size"] = len(self.folded)
         tables["arrays"] = sorted(arrays)
         return arrays, tables
+
+
+def article_record(arrays: dict[str, np.ndarray], code: int) -> str:
+    """Return the record (JSON) of a segment's article by its code, "" when it has none."""
+    offsets = arrays["record_offsets"]
+    return bytes(arrays["record_blob"][int(offsets[code]):int(offsets[code + 1])]).decode("utf-8")
+
+
+def paragraph_ids(arrays: dict[str, np.ndarray], tables: dict, docs: np.ndarray) -> list[str]:
+    """Return the paragraph ids of a segment's docnums."""
+    keys, positions = tables["article_ids"], arrays["position"][docs].tolist()
+    return [paragraph_id(keys[code], position) for code, position in zip(arrays["article"][docs].tolist(), positions)]
 
 
 def build_arrays(records: list[DocRecord]) -> tuple[dict[str, np.ndarray], dict]:
@@ -158,13 +179,18 @@ def write_sidecar(folder: Path, segment_id: str, builder: SidecarBuilder) -> Non
     """Write the sidecar of one segment; the tables file is written last and marks it complete."""
     arrays, tables = builder.build()
     for name, values in arrays.items():
-        np.save(folder / f"{segment_id}.{PREFIX}{name}.npy", np.ascontiguousarray(values), allow_pickle=False)
+        np.save(sidecar_path(folder, segment_id, name), np.ascontiguousarray(values), allow_pickle=False)
     final = folder / f"{segment_id}.{META}"
     partial = folder / f"{segment_id}.{META}.partial"
     partial.write_text(json.dumps(tables, ensure_ascii=False), encoding="utf-8")
     with partial.open("rb") as handle:
         os.fsync(handle.fileno())
     os.replace(partial, final)
+
+
+def sidecar_path(folder: Path, segment_id: str, name: str) -> Path:
+    """Return the file holding one array of a segment's sidecar."""
+    return folder / f"{segment_id}.{PREFIX}{name}.npy"
 
 
 def sidecar_exists(folder: Path, segment_id: str) -> bool:
@@ -177,10 +203,9 @@ def read_sidecar(folder: Path, segment_id: str) -> tuple[dict[str, np.ndarray], 
     tables = json.loads((folder / f"{segment_id}.{META}").read_text(encoding="utf-8"))
     # Each array by name, so that one deleted meanwhile (its segment merged away by a newer
     # commit) raises FileNotFoundError instead of going silently missing.
-    names = tables.get("arrays") or [path.name[len(segment_id) + 1 + len(PREFIX):-4]
-                                     for path in folder.glob(f"{segment_id}.{PREFIX}*.npy")]
-    arrays = {name: np.load(folder / f"{segment_id}.{PREFIX}{name}.npy", mmap_mode="r", allow_pickle=False)
-              for name in names}
+    # Plain ndarray views: numpy's memmap subclass makes every small slice cost a Python call.
+    arrays = {name: np.load(sidecar_path(folder, segment_id, name), mmap_mode="r", allow_pickle=False).view(np.ndarray)
+              for name in tables["arrays"]}
     return arrays, tables
 
 
@@ -189,22 +214,22 @@ def records_from_sidecar(arrays: dict[str, np.ndarray], tables: dict, live: np.n
     vocab = tables["vocab"]
     records = []
     text_blob = bytes(arrays["text_blob"])
-    for doc in range(len(tables["paragraph_ids"])):
-        if live is not None and not live[doc]:
-            continue
+    docs = np.arange(tables["size"]) if live is None else np.flatnonzero(live)
+    for doc, pid in zip(docs.tolist(), paragraph_ids(arrays, tables, docs)):
         start, end = int(arrays["text_offsets"][doc]), int(arrays["text_offsets"][doc + 1])
         tokens = arrays["tok_ids"][arrays["tok_offsets"][doc]:arrays["tok_offsets"][doc + 1]]
-        article = tables["articles"][int(arrays["article"][doc])]
+        code = int(arrays["article"][doc])
+        article = tables["articles"][code]
         bits = int(arrays["theme_bits"][doc])
+        position = int(arrays["position"][doc])
         values = {c: tables["values"][c][int(arrays[c][doc])] or None for c in FACET_COLUMNS}
         records.append(DocRecord(
-            id=tables["paragraph_ids"][doc], article_id=tables["article_ids"][int(arrays["article"][doc])],
-            position=int(arrays["position"][doc]), text=text_blob[start:end].decode("utf-8"),
-            section=tables["sections"][int(arrays["section"][doc])],
+            id=pid, article_id=tables["article_ids"][code], position=position,
+            text=text_blob[start:end].decode("utf-8"), section=tables["sections"][int(arrays["section"][doc])],
             themes=[t for i, t in enumerate(THEMES) if bits & (1 << i)], title=article["title"],
             source=article["source"], unit=article["unit"], organization=article["organization"],
             year=int(arrays["year"][doc]) or None, theme_bits=bits,
-            article=article["record"] if int(arrays["position"][doc]) == 0 else None,
-            words=[vocab[int(t)] for t in tokens], **values,
+            article=(article_record(arrays, code) or None) if position == 0 else None,
+            words=[vocab[t] for t in tokens.tolist()], **values,
         ))
     return records

@@ -15,17 +15,15 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import create_in, exists_in, open_dir
 from whoosh.util.filelock import try_for
 
+from .folder import FORMAT_VERSION, LOCK_NAME, MARKER, check_index_dir
 from .ingest import Ingested, Unchanged, iter_ingest, source_key
 from .model import Skipped
-from .schema import build_schema, paragraph_document
+from .schema import build_schema, paragraph_document, stored_paragraph
 from .segments import SidecarWriter, live_mask
 from .sidecar import read_sidecar
 
-FORMAT_VERSION = 2
-MARKER = "unionsearch.json"
 LOCK_WAIT_SECONDS = 3.0
 BATCH_PARAGRAPHS = 250_000
-LOCK_NAME = "MAIN_WRITELOCK"  # Whoosh's own write lock of its default index "MAIN"
 # Left behind only by a run that was killed: never part of a committed index.
 LEFTOVERS = (MARKER + ".partial", "_MAIN_*.toc.*")
 
@@ -50,10 +48,6 @@ class IndexBusy(Exception):
     """Another indexing run holds the index's write lock."""
 
 
-class IndexFormatError(Exception):
-    """The folder is not an index this version of UnionSearch can use."""
-
-
 @dataclass
 class IndexSummary:
     """What one indexing run did."""
@@ -73,25 +67,6 @@ class IndexSummary:
         data = self.__dict__.copy()
         data["skipped"] = [s.__dict__ for s in self.skipped]
         return data
-
-
-def check_index_dir(index_dir: Path) -> None:
-    """Raise IndexFormatError unless the folder holds an index of this format (or nothing yet)."""
-    marker = index_dir / MARKER
-    if not marker.exists():
-        # A first run that has only taken the lock (or was killed then) leaves nothing foreign.
-        if index_dir.exists() and any(p.name not in (LOCK_NAME, MARKER + ".partial") for p in index_dir.iterdir()):
-            raise IndexFormatError(f"{index_dir} is not empty and was not created by UnionSearch")
-        return
-    try:
-        version = json.loads(marker.read_text(encoding="utf-8")).get("format")
-    except (OSError, ValueError) as exc:
-        raise IndexFormatError(f"cannot read {marker}: {exc}") from None
-    if version != FORMAT_VERSION:
-        raise IndexFormatError(
-            f"{index_dir} holds an index of format {version}; this version writes format "
-            f"{FORMAT_VERSION}. Delete the folder and run `unionsearch index` again."
-        )
 
 
 def open_or_create(index_dir: Path):
@@ -138,7 +113,7 @@ def indexed_files(ix) -> dict[str, str]:
             source = raw.decode("utf-8") if isinstance(raw, bytes) else raw
             stored = searcher.document(source=source)
             if stored:
-                files[source] = stored.get("content_hash", "")
+                files[source] = stored_paragraph(stored).get("content_hash", "")
     return files
 
 
@@ -237,4 +212,6 @@ def _write_file(writer, item: Ingested, replace: bool) -> None:
         article.source = source
         for position, paragraph in enumerate(article.paragraphs):
             words = item.words.get(paragraph.id) if item.words else None
-            writer.add_document(**paragraph_document(article, paragraph, position, item.document.content_hash, words))
+            folded = item.folded.get(paragraph.id) if item.folded else None
+            writer.add_document(**paragraph_document(article, paragraph, position, item.document.content_hash,
+                                                     words, folded))

@@ -33,8 +33,11 @@ def iter_index_records(index_dir: Path) -> Iterator[dict]:
     """Yield every indexed paragraph's text and facet values, read from the product's index."""
     from whoosh.index import open_dir
 
+    from index.schema import stored_paragraph
+
     with open_dir(str(index_dir)).searcher() as searcher:
-        for _, stored in searcher.reader().iter_docs():
+        for _, whoosh_doc in searcher.reader().iter_docs():
+            stored = stored_paragraph(whoosh_doc)
             yield {
                 "id": stored["id"], "text": stored.get("text", ""),
                 "province": stored.get("province"), "city": stored.get("city"),

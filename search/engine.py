@@ -11,14 +11,15 @@ import numpy as np
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, EmptyIndexError
 
-from index.writer import FORMAT_VERSION, MARKER, IndexFormatError, check_index_dir
+from index.analysis import segment
+from index.folder import FORMAT_VERSION, MARKER, IndexFormatError, check_index_dir
 
 from .errors import IndexMissing, QueryError
 from .facets import FACET_BY_NAME, facet_counts, resolve_filters
 from .generation import Generation
 from .highlight import find_spans, snippet
 from .query import ParsedQuery, parse_query
-from .scoring import Matcher, order, plan_query, scores
+from .scoring import DERIVED, Matcher, order, plan_query, scores
 from .synonyms import Synonyms, load_synonyms
 
 SORTS = ("relevance", "newest", "oldest")
@@ -107,6 +108,16 @@ class SearchIndex:
                 except IndexFormatError as exc:
                     raise IndexMissing(str(exc), hint=f"this version reads index format {FORMAT_VERSION} ({MARKER})") from None
             raise AssertionError("unreachable")
+
+    def warm(self) -> None:
+        """Load the newest generation and the word segmenter now, so the first search need not."""
+        try:
+            generation = self.generation()
+        except IndexMissing:
+            return  # the page says what to do when it is asked for
+        segment("工会")
+        for name, compute in DERIVED.items():
+            generation.derived(name, compute)
 
     def search(self, request: SearchRequest) -> dict:
         """Run a search and return the `search --json` shape."""

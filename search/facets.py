@@ -8,7 +8,7 @@ resolved against the values the index holds (河北 → 河北省, 昌吉州 →
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -43,12 +43,62 @@ FACET_BY_NAME = {f.name: f for f in FACETS}
 COUNTED = tuple(f.name for f in FACETS if f.counted)
 
 
+JOINT_BINS = 1 << 18  # at most this many bins in one joint count of several facets
+
+
+@dataclass
+class Joint:
+    """Facets counted together: one code per paragraph combines theirs (mixed radix)."""
+
+    names: tuple[str, ...]
+    shape: tuple[int, ...]
+    codes: np.ndarray
+
+
 @dataclass
 class FacetTable:
     """Per-paragraph facet codes of one index generation (docnum → code)."""
 
     codes: dict[str, np.ndarray]
     values: dict[str, list]  # code → value; code 0 is "no value"
+    joints: list[Joint] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Counting is per facet a gather and a bincount over every matching paragraph, which for a
+        # common word is most of a million: facets with few values share one joint count instead.
+        dense = {name: self._dense(name) for name in COUNTED if name in self.codes}
+        self.joints = []
+        names: list[str] = []
+        for name in sorted(dense, key=lambda n: dense[n][1]):
+            if names and np.prod([dense[n][1] for n in names]) * dense[name][1] > JOINT_BINS:
+                self.joints.append(self._joint(names, dense))
+                names = []
+            names.append(name)
+        if names:
+            self.joints.append(self._joint(names, dense))
+
+    def _dense(self, name: str) -> tuple[np.ndarray, int]:
+        """Return a facet's codes as small consecutive integers, and how many there are."""
+        codes = self.codes[name]
+        if name == "year":
+            self.year_base = int(codes[codes > 0].min()) - 1 if (codes > 0).any() else 0
+            dense = np.where(codes > 0, codes - self.year_base, 0)
+            return dense, int(dense.max(initial=0)) + 1
+        if name == "theme":
+            # Paragraphs carry few themes, so few distinct theme sets: count sets, then sum bits.
+            present = np.bincount(codes, minlength=1 << len(THEMES)) > 0
+            self.theme_sets = np.flatnonzero(present)
+            dense = np.cumsum(present) - 1  # theme set → its rank among the sets present
+            return dense[codes], len(self.theme_sets)
+        return codes, len(self.values[name])
+
+    @staticmethod
+    def _joint(names: list[str], dense: dict[str, tuple[np.ndarray, int]]) -> Joint:
+        shape = tuple(dense[n][1] for n in names)
+        combined = np.zeros(len(dense[names[0]][0]), dtype=np.int64)
+        for name in names:
+            combined = combined * dense[name][1] + dense[name][0]
+        return Joint(tuple(names), shape, combined.astype(np.int32))
 
     def mask(self, facet: str, selected: list) -> np.ndarray:
         """Return the paragraphs whose value is one of ``selected`` (year: (from, to) pairs)."""
@@ -68,38 +118,47 @@ class FacetTable:
         wanted = [index[v] for v in selected if v in index]
         return np.isin(codes, wanted) if wanted else np.zeros(len(codes), dtype=bool)
 
-    def count(self, facet: str, rows: np.ndarray) -> list[dict]:
-        """Return [{"value", "count"}] over the paragraphs ``rows`` selects (a mask or docnums), most first."""
-        codes = self.codes[facet][rows]
+    def count(self, facets: list[str], rows: np.ndarray) -> dict[str, list[dict]]:
+        """Return {facet: [{"value", "count"}], most first} over the paragraphs ``rows`` selects (docnums)."""
+        out = {}
+        for joint in self.joints:
+            wanted = [n for n in joint.names if n in facets]
+            if not wanted:
+                continue
+            counts = np.bincount(joint.codes[rows], minlength=int(np.prod(joint.shape))).reshape(joint.shape)
+            for name in wanted:
+                axis = joint.names.index(name)
+                others = tuple(i for i in range(len(joint.names)) if i != axis)
+                out[name] = self._listing(name, counts.sum(axis=others) if others else counts)
+        return out
+
+    def _listing(self, facet: str, counts: np.ndarray) -> list[dict]:
+        """Return the non-zero counts of one facet by dense code as the result listing."""
         if facet == "theme":
-            # One pass: unpack each paragraph's 16 theme bits into columns and sum them.
-            bits = np.unpackbits(codes.astype("<u2").view(np.uint8).reshape(-1, 2), axis=1, bitorder="little")
-            totals = bits.sum(axis=0, dtype=np.int64) if len(bits) else np.zeros(16, dtype=np.int64)
-            counts = [(name, int(totals[i])) for i, name in enumerate(THEMES)]
-            return [{"value": v, "count": n} for v, n in counts if n]
+            bits = (self.theme_sets[:, None].astype(np.int64) >> np.arange(len(THEMES))) & 1
+            totals = counts @ bits
+            return [{"value": name, "count": int(n)} for name, n in zip(THEMES, totals.tolist()) if n]
+        present = np.flatnonzero(counts).tolist()
         if facet == "year":
-            per_year = np.bincount(codes[codes > 0])
-            years = np.flatnonzero(per_year)[::-1]
-            return [{"value": int(y), "count": int(per_year[y])} for y in years]
-        counts = np.bincount(codes, minlength=len(self.values[facet]))
-        pairs = [(self.values[facet][i], int(n)) for i, n in enumerate(counts) if i and n]
-        pairs.sort(key=lambda p: (-p[1], p[0]))
+            return [{"value": code + self.year_base, "count": int(counts[code])} for code in reversed(present) if code]
+        values = self.values[facet]
+        pairs = sorted(((values[code], int(counts[code])) for code in present if code), key=lambda p: (-p[1], p[0]))
         return [{"value": v, "count": n} for v, n in pairs]
 
 
 def facet_counts(table: FacetTable, matched: np.ndarray, masks: dict[str, np.ndarray]) -> dict[str, list[dict]]:
     """Count every counted facet over ``matched``, each ignoring its own selection."""
-    result: dict[str, list[dict]] = {}
-    rows_for: dict[tuple[str, ...], np.ndarray] = {}  # facets with the same other selections share rows
+    # Facets whose other selections are the same count the same rows, together.
+    by_others: dict[tuple[str, ...], list[str]] = {}
     for name in COUNTED:
-        others = tuple(other for other in masks if other != name)
-        if others not in rows_for:
-            rows = matched.copy()
-            for other in others:
-                rows &= masks[other]
-            rows_for[others] = np.flatnonzero(rows)
-        result[name] = table.count(name, rows_for[others])
-    return result
+        by_others.setdefault(tuple(other for other in masks if other != name), []).append(name)
+    result: dict[str, list[dict]] = {}
+    for others, names in by_others.items():
+        rows = matched.copy()
+        for other in others:
+            rows &= masks[other]
+        result.update(table.count(names, np.flatnonzero(rows)))
+    return {name: result[name] for name in COUNTED}
 
 
 # What may follow a short place name in its full name: 河北 → 河北省, 广西 → 广西壮族自治区.

@@ -10,18 +10,23 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from index.articles import paragraph_id
 from index.postings import char_key, lookup
 from index.segments import live_mask
-from index.sidecar import FACET_COLUMNS, match_form, read_sidecar, sidecar_exists
+from index.normalize import match_form
+from index.sidecar import FACET_COLUMNS, article_record, read_sidecar, sidecar_exists, sidecar_path
 from index.themes import THEMES
 
 from .errors import IndexMissing
 from .facets import FacetTable
+from .folded import FoldedTexts
 
 LITERAL_CACHE = 256  # literals whose matching paragraphs a generation remembers
 HIT_FIELDS = ("id", "article_id", "title", "source", "province", "city", "county", "unit",
@@ -37,24 +42,19 @@ class Segment:
     size: int
     arrays: dict[str, np.ndarray]
     tables: dict
-    fold: str = ""
-    fold_starts: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    folded: FoldedTexts
     vocab: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def open(cls, folder: Path, segment_id: str, base: int) -> Segment:
-        """Load a segment's sidecar; the folded texts become one Python string for fast finds."""
+        """Load a segment's sidecar: arrays memory-mapped, only the small tables parsed."""
         if not sidecar_exists(folder, segment_id):
             raise IndexMissing(f"segment {segment_id} of {folder} has no search sidecar",
                                hint="the index was written by another version: delete it and index again")
         arrays, tables = read_sidecar(folder, segment_id)
-        segment = cls(segment_id, base, len(tables["paragraph_ids"]), arrays, tables)
-        segment.fold = bytes(arrays["fold_blob"]).decode("utf-16-le")
-        # Texts are joined by one NUL each: doc d spans [starts[d], starts[d] + length[d]).
-        lengths = np.asarray(arrays["fold_lengths"], dtype=np.int64)
-        segment.fold_starts = np.concatenate([[0], np.cumsum(lengths + 1)])
-        segment.vocab = {term: i for i, term in enumerate(tables["vocab"])}
-        return segment
+        folded = FoldedTexts(sidecar_path(folder, segment_id, "fold_blob"), arrays["fold_lengths"])
+        vocab = {term: i for i, term in enumerate(tables["vocab"])}
+        return cls(segment_id, base, tables["size"], arrays, tables, folded, vocab)
 
     def literal_docs(self, needle: str) -> np.ndarray:
         """Return the local docnums whose folded text contains ``needle`` (already in match form)."""
@@ -69,13 +69,9 @@ class Segment:
                 break
             candidates = candidates[np.isin(candidates, other, assume_unique=True)]
         # Every two-character piece is there; the whole needle must also stand in one place.
-        if len(needle) == 2 or not len(candidates):
+        if not len(candidates):
             return candidates.astype(np.int64)
-        find = self.fold.find
-        begins = self.fold_starts[candidates]
-        ends = (begins + np.asarray(self.arrays["fold_lengths"])[candidates]).tolist()
-        found = [find(needle, b, e) >= 0 for b, e in zip(begins.tolist(), ends)]
-        return candidates[np.array(found, dtype=bool)].astype(np.int64)
+        return candidates[self.folded.contains(needle, candidates)].astype(np.int64)
 
     def word(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Return (local docnums, term frequencies) of one index word."""
@@ -94,31 +90,24 @@ class Segment:
         offsets = self.arrays["text_offsets"]
         return bytes(self.arrays["text_blob"][int(offsets[doc]):int(offsets[doc + 1])]).decode("utf-8")
 
+    def paragraph_id(self, doc: int) -> str:
+        """Return a paragraph's id."""
+        return paragraph_id(self.tables["article_ids"][int(self.arrays["article"][doc])], int(self.arrays["position"][doc]))
+
 
 class Strings:
     """Short strings (titles, section paths) searched for a literal all at once."""
 
     def __init__(self, forms: list[str]) -> None:
-        self.forms = forms
-        self.count = len(forms)
-        self.joined = "\x00".join(forms)
-        self.starts = np.cumsum([0] + [len(f) + 1 for f in forms])[:-1] if forms else np.zeros(0, dtype=np.int64)
+        self.forms = np.array(forms, dtype=np.str_) if forms else np.zeros(0, dtype="U1")
+        # A scan of 40,000 titles takes a couple of milliseconds; the same words come back often.
+        self.containing = lru_cache(maxsize=LITERAL_CACHE)(self._containing)
 
-    def containing(self, needle: str) -> np.ndarray:
+    def _containing(self, needle: str) -> np.ndarray:
         """Return a boolean array flagging the strings that contain ``needle``."""
-        hit = np.zeros(self.count, dtype=bool)
         if not needle:
-            return hit
-        if self.joined.count(needle) * 8 > self.count:
-            # Common in these strings: test each one rather than walk every occurrence.
-            return np.fromiter((needle in form for form in self.forms), dtype=bool, count=self.count)
-        found, at = [], self.joined.find(needle)
-        while at >= 0:
-            found.append(at)
-            at = self.joined.find(needle, at + 1)
-        if found:
-            hit[np.searchsorted(self.starts, np.array(found), side="right") - 1] = True
-        return hit
+            return np.zeros(len(self.forms), dtype=bool)
+        return np.strings.find(self.forms, needle) >= 0
 
 
 class Generation:
@@ -130,7 +119,6 @@ class Generation:
         # Segments never change once written: those the previous generation loaded are reused,
         # so a commit that adds one small segment is searchable at once.
         loaded = {s.segment_id: s for s in previous.segments} if previous is not None else {}
-        self._forms: dict[str, str] = previous._forms if previous is not None else {}
         lives = []
         base = 0
         for whoosh_segment in whoosh_segments:
@@ -154,10 +142,17 @@ class Generation:
         self.facets = self._facet_table()
         kinds = self.facets.values["kind"]
         self.is_heading = np.isin(self.facets.codes["kind"], [i for i, v in enumerate(kinds) if v in ("title", "heading")])
-        self._ids: dict[str, int] | None = None
         self._literals: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._derived: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
         self._df: dict[str, int] = {}
+
+    def derived(self, name: str, compute: Callable[[Generation], np.ndarray]) -> np.ndarray:
+        """Return an array computed from this generation, once (its user owns the formula)."""
+        value = self._derived.get(name)
+        if value is None:
+            value = self._derived.setdefault(name, compute(self))
+        return value
 
     def _concat(self, name: str, dtype) -> np.ndarray:
         parts = [np.asarray(s.arrays[name], dtype=dtype) for s in self.segments]
@@ -184,22 +179,25 @@ class Generation:
         self.section_codes, self.section_values = self._global_codes("section", lambda s: s.tables["sections"])
         self.article_codes, self.article_keys = self._global_codes("article", lambda s: s.tables["article_ids"])
         self.article_index = {key: code for code, key in enumerate(self.article_keys)}
+        # Per article: its stored fields, and where its record is (segment, local article code).
         self.articles: dict[str, dict] = {}
+        self._record_at: dict[str, tuple[Segment, int]] = {}
+        section_forms: dict[str, str] = {}
+        title_forms: dict[str, str] = {}
         for segment in self.segments:
-            for key, info in zip(segment.tables["article_ids"], segment.tables["articles"]):
-                if info is not None and (key not in self.articles or info.get("record")):
+            tables, offsets = segment.tables, segment.arrays["record_offsets"]
+            has_record = np.flatnonzero(np.diff(offsets) > 0).tolist()
+            for code in has_record:
+                self._record_at.setdefault(tables["article_ids"][code], (segment, code))
+            for key, info, form in zip(tables["article_ids"], tables["articles"], tables["title_forms"]):
+                if info is not None and key not in self.articles:
                     self.articles[key] = info
+                    title_forms[key] = form
+            section_forms.update(zip(tables["sections"], tables["section_forms"]))
         # Match forms of titles (per article code) and section paths, for the title and heading bonus.
-        self._titles = Strings([self._form((self.articles.get(k) or {}).get("title") or "") for k in self.article_keys])
-        self._sections = Strings([self._form(v) for v in self.section_values])
+        self._titles = Strings([title_forms.get(key, "") for key in self.article_keys])
+        self._sections = Strings([section_forms.get(value, "") for value in self.section_values])
         return FacetTable(codes, values)
-
-    def _form(self, text: str) -> str:
-        """Return the match form of a title or section path, remembered across generations."""
-        form = self._forms.get(text)
-        if form is None:
-            form = self._forms[text] = match_form(text)
-        return form
 
     def locate(self, docnum: int) -> tuple[Segment, int]:
         """Return the segment holding a global docnum and the local docnum there."""
@@ -231,20 +229,30 @@ class Generation:
         mask[docs] = True
         return mask
 
-    def occurrence_counts(self, text: str, docnums: np.ndarray) -> np.ndarray:
-        """Return how often ``text`` occurs (without overlaps) in each of the given paragraphs."""
+    def occurrence_counts(self, text: str, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Count ``text`` (without overlaps) in the given sorted docnums, stretch by stretch.
+
+        Return (each stretch's first docnum, its count). A stretch is a run of consecutive
+        docnums of one article in one segment: their texts stand one after another, joined by a
+        NUL, so one count covers them all (a phrase found in most paragraphs needs far fewer
+        calls than paragraphs).
+        """
         needle = match_form(text)
-        counts = np.zeros(len(docnums), dtype=np.int64)
-        if not needle:
-            return counts
-        for segment in self.segments:
-            inside = (docnums >= segment.base) & (docnums < segment.base + segment.size)
-            local = docnums[inside] - segment.base
-            starts = segment.fold_starts[local].tolist()
-            ends = (segment.fold_starts[local] + np.asarray(segment.arrays["fold_lengths"])[local]).tolist()
-            count = segment.fold.count
-            counts[inside] = [count(needle, a, b) for a, b in zip(starts, ends)]
-        return counts
+        if not needle or not len(docnums):
+            return docnums[:0], np.zeros(0, dtype=np.int64)
+        bases = np.array([segment.base for segment in self.segments])
+        where = np.searchsorted(bases, docnums, side="right") - 1
+        codes = self.article_codes[docnums]
+        breaks = (docnums[1:] != docnums[:-1] + 1) | (codes[1:] != codes[:-1]) | (where[1:] != where[:-1])
+        first = np.flatnonzero(np.concatenate([[True], breaks]))
+        last = np.append(first[1:], len(docnums)) - 1
+        counts = np.zeros(len(first), dtype=np.int64)
+        for at, segment in enumerate(self.segments):
+            mine = where[first] == at
+            if mine.any():
+                counts[mine] = segment.folded.count(needle, docnums[first[mine]] - segment.base,
+                                                    docnums[last[mine]] - segment.base)
+        return docnums[first], counts
 
     def title_mask(self, text: str, docs: np.ndarray) -> np.ndarray:
         """Return, for the given docnums, whether their article title contains ``text`` literally."""
@@ -268,14 +276,12 @@ class Generation:
 
     def docnum(self, paragraph_id: str) -> int | None:
         """Return the live docnum of a paragraph id, or None."""
-        if self._ids is None:
-            ids = {}
-            for segment in self.segments:
-                for local, pid in enumerate(segment.tables["paragraph_ids"]):
-                    if self.live[segment.base + local]:
-                        ids[pid] = segment.base + local
-            self._ids = ids
-        return self._ids.get(paragraph_id)
+        article, _, position = paragraph_id.rpartition("-")
+        if not position.isdigit() or article not in self.article_index:
+            return None
+        docs = self.article_docnums(article)
+        at = docs[self.position[docs] == int(position)]
+        return int(at[0]) if len(at) else None
 
     def text(self, docnum: int) -> str:
         """Return a paragraph's display text."""
@@ -288,7 +294,7 @@ class Generation:
         tables, arrays = segment.tables, segment.arrays
         article_key = tables["article_ids"][int(arrays["article"][local])]
         article = self.articles.get(article_key) or tables["articles"][int(arrays["article"][local])]
-        out = {"id": tables["paragraph_ids"][local], "article_id": article_key, "title": article["title"],
+        out = {"id": segment.paragraph_id(local), "article_id": article_key, "title": article["title"],
                "source": article["source"], "unit": article["unit"], "organization": article["organization"]}
         for column in FACET_COLUMNS:
             out[column] = tables["values"][column][int(arrays[column][local])] or None
@@ -307,8 +313,8 @@ class Generation:
 
     def article_record(self, article_key: str) -> dict | None:
         """Return the stored article record (the `docs --json` fields), or None."""
-        info = self.articles.get(article_key)
-        return json.loads(info["record"]) if info and info.get("record") else None
+        at = self._record_at.get(article_key)
+        return json.loads(article_record(at[0].arrays, at[1])) if at else None
 
     def article_docnums(self, article_key: str) -> np.ndarray:
         """Return the live docnums of an article's paragraphs, in paragraph order."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .concordance import SORT_KEYS, kwic_lines, sort_lines
 import numpy as np
 
+from .concordance import SORT_KEYS, kwic_lines, sort_lines
 from .engine import SearchIndex
 from .errors import QueryError
 
@@ -40,10 +40,11 @@ def concordance(index: SearchIndex, phrase: str, sort: str = "right", context: i
     if mask is None:
         raise QueryError("索引行需要一个检索词", hint="例如：职工书屋")
     docs = np.flatnonzero(mask)
-    counts = generation.occurrence_counts(phrase, docs)
+    # Province and year are an article's: occurrences are counted article by article.
+    firsts, counts = generation.occurrence_counts(phrase, docs)
     facets = generation.facets
-    by_province = _weighted(facets.values["province"], facets.codes["province"][docs], counts, "（未知）")
-    years = generation.year[docs]
+    by_province = _weighted(facets.values["province"], facets.codes["province"][firsts], counts, "（未知）")
+    years = generation.year[firsts]
     by_year = Counter({int(y): int(n) for y, n in zip(*_sums(years[years > 0], counts[years > 0]))})
     undated = int(counts[years <= 0].sum())
     # Lines for the first occurrences in index order, up to the limit, sorted among themselves:
@@ -51,7 +52,7 @@ def concordance(index: SearchIndex, phrase: str, sort: str = "right", context: i
     lines = []
     for docnum in docs.tolist():
         segment, local = generation.locate(docnum)
-        found = kwic_lines(segment.text(local), segment.tables["paragraph_ids"][local], phrase, context,
+        found = kwic_lines(segment.text(local), segment.paragraph_id(local), phrase, context,
                            traditional=True)
         province = facets.values["province"][int(facets.codes["province"][docnum])] or None
         meta = {"title": generation.title_of(docnum), "province": province,

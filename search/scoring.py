@@ -117,9 +117,20 @@ def idf(df: int, n: int) -> float:
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
+def _length_norms(generation: Generation) -> np.ndarray:
+    return K1 * (1.0 - B + B * generation.doc_len / generation.avgdl)
+
+
+def _recency(generation: Generation) -> np.ndarray:
+    return recency(generation.year, generation.oldest_year)
+
+
+DERIVED = {"bm25_norm": _length_norms, "recency": _recency}  # per-generation arrays scoring uses
+
+
 def bm25(generation: Generation, docs: np.ndarray, tf: np.ndarray, df: int) -> np.ndarray:
     """Return one word's BM25 weight in each of the given docnums, where it occurs ``tf`` times."""
-    norm = K1 * (1.0 - B + B * generation.doc_len[docs] / generation.avgdl)
+    norm = generation.derived("bm25_norm", DERIVED["bm25_norm"])[docs]
     return idf(df, generation.live_count) * tf * (K1 + 1.0) / (tf + norm)
 
 
@@ -127,8 +138,10 @@ def scores(generation: Generation, matcher: Matcher, plan: Plan, docs: np.ndarra
     """Return the scores of the given docnums (sorted, live), in their order."""
     acc = np.zeros(len(docs), dtype=np.float64)
     heading = generation.is_heading[docs]
-    # Many selected paragraphs: add word scores over all docnums, then pick; few: map postings in.
+    # Many selected paragraphs: add word scores over all docnums, then pick; fewer: find each
+    # posting's place among them (slot: docnum → place, -1 when not selected); few: look them up.
     full = np.zeros(generation.size) if len(docs) * 4 > generation.size else None
+    slot = None
     for text, weight in plan.rank:
         for word in segment(text):
             posted, tf = generation.word_postings(word)
@@ -137,16 +150,17 @@ def scores(generation: Generation, matcher: Matcher, plan: Plan, docs: np.ndarra
             if full is not None:
                 full[posted] += weight * bm25(generation, posted, tf, len(posted))
                 continue
-            # Look the shorter list up in the longer one: both are sorted docnums.
-            if len(posted) > len(docs):
+            if len(docs) * 16 < len(posted):
                 at = np.searchsorted(posted, docs)
                 found = at < len(posted)
                 found[found] = posted[at[found]] == docs[found]
                 targets, hits, tf = np.flatnonzero(found), docs[found], tf[at[found]]
             else:
-                at = np.searchsorted(docs, posted)
-                found = at < len(docs)
-                found[found] = docs[at[found]] == posted[found]
+                if slot is None:
+                    slot = np.full(generation.size, -1, dtype=np.int32)
+                    slot[docs] = np.arange(len(docs), dtype=np.int32)
+                at = slot[posted]
+                found = at >= 0
                 targets, hits, tf = at[found], posted[found], tf[found]
             acc[targets] += weight * bm25(generation, hits, tf, len(posted))
         acc += weight * TITLE_BONUS * generation.title_mask(text, docs)
@@ -156,7 +170,7 @@ def scores(generation: Generation, matcher: Matcher, plan: Plan, docs: np.ndarra
         acc += full[docs]
     if plan.adjacent:
         acc += ADJACENT_BONUS * matcher.literal(plan.adjacent)[docs]
-    return acc * recency(generation.year[docs], generation.oldest_year)
+    return acc * generation.derived("recency", DERIVED["recency"])[docs]
 
 
 def recency(years: np.ndarray, oldest: int | None = None) -> np.ndarray:

@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from index.sidecar import paragraph_ids as paragraph_ids_of
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "index" / "sample"
 FILES = 150
@@ -129,9 +131,8 @@ def paragraph_ids(index) -> frozenset[str]:
     generation = index.generation()
     ids = set()
     for segment in generation.segments:
-        for local, pid in enumerate(segment.tables["paragraph_ids"]):
-            if generation.live[segment.base + local]:
-                ids.add(pid)
+        live = np.flatnonzero(generation.live[segment.base:segment.base + segment.size])
+        ids.update(paragraph_ids_of(segment.arrays, segment.tables, live))
     assert len(ids) == generation.live_count, "a paragraph id is live twice"
     return frozenset(ids)
 
@@ -204,7 +205,7 @@ def lock_is_free(index_dir: Path) -> bool:
     """Return True when nobody holds the index's write lock (taking and releasing it at once)."""
     from whoosh.filedb.filestore import FileStorage
 
-    from index.writer import LOCK_NAME
+    from index.folder import LOCK_NAME
 
     lock = FileStorage(str(index_dir)).lock(LOCK_NAME)
     if not lock.acquire():
@@ -258,7 +259,7 @@ def leftovers(index_dir: Path) -> list[str]:
     from whoosh.filedb.filestore import FileStorage
     from whoosh.index import TOC
 
-    from index.writer import LOCK_NAME, MARKER
+    from index.folder import LOCK_NAME, MARKER
 
     generation = toc_generation(index_dir)
     live = {s.segment_id() for s in TOC.read(FileStorage(str(index_dir)), "MAIN", gen=generation).segments}

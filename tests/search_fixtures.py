@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from index.normalize import fold
+from index.schema import stored_paragraph
 from index.writer import update_index
 from whoosh.index import open_dir
 
@@ -47,7 +48,7 @@ class Oracle:
 def oracle_of(index: SearchIndex) -> Oracle:
     """Read every live stored paragraph of ``index``."""
     with open_dir(str(index.index_dir)).searcher() as searcher:
-        stored = {doc["id"]: doc for doc in searcher.all_stored_fields()}
+        stored = {doc["id"]: doc for doc in map(stored_paragraph, searcher.all_stored_fields())}
     return Oracle(stored, {pid: squeeze(doc.get("text", "")) for pid, doc in stored.items()})
 
 

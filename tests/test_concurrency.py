@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from index.writer import LOCK_NAME, check_index_dir, update_index, write_lock
+from index.folder import LOCK_NAME, check_index_dir
+from index.writer import update_index, write_lock
 from search.documents import list_articles
 from search.engine import SearchIndex
 

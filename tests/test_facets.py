@@ -10,6 +10,8 @@ import pytest
 from index.writer import update_index
 from search.engine import SearchIndex, SearchRequest
 from search.errors import QueryError
+import search.facets
+from index.themes import THEMES
 from search.facets import FacetTable, place_values, theme_values
 from tests.search_fixtures import engine, hit_ids, oracle, write_markdown  # noqa: F401
 
@@ -210,12 +212,38 @@ def test_table_mask_and_count():
     )
     assert table.mask("province", ["河北省"]).tolist() == [False, True, False, True]
     assert table.mask("year", [(2020, 2021)]).tolist() == [True, False, True, False]
-    rows = np.array([True, True, True, True])
-    assert table.count("province", rows) == [{"value": "河北省", "count": 2}, {"value": "河南省", "count": 1}]
-    assert table.count("year", rows) == [{"value": 2021, "count": 1}, {"value": 2020, "count": 1},
-                                         {"value": 2019, "count": 1}]
-    assert table.count("theme", rows)[:2] == [{"value": "思想政治引领", "count": 2},
-                                              {"value": "建功立业/劳动和技能竞赛", "count": 2}]
+    counts = table.count(["province", "year", "theme"], np.arange(4))
+    assert counts["province"] == [{"value": "河北省", "count": 2}, {"value": "河南省", "count": 1}]
+    assert counts["year"] == [{"value": 2021, "count": 1}, {"value": 2020, "count": 1}, {"value": 2019, "count": 1}]
+    assert counts["theme"][:2] == [{"value": "思想政治引领", "count": 2}, {"value": "建功立业/劳动和技能竞赛", "count": 2}]
+    assert table.count(["province"], np.array([1, 2])) == {"province": [{"value": "河北省", "count": 1},
+                                                                        {"value": "河南省", "count": 1}]}
+
+
+@pytest.mark.parametrize("joint_bins", [1, 64, 1 << 18])
+def test_joint_counts_equal_counting_each_facet_alone(monkeypatch, joint_bins):
+    """Facets counted together in one bincount give what a plain count of each gives."""
+    monkeypatch.setattr(search.facets, "JOINT_BINS", joint_bins)
+    rng = np.random.default_rng(7)
+    n = 5000
+    values = {name: [""] + [f"{name}{i}" for i in range(size)]
+              for name, size in {"province": 31, "city": 300, "level": 5, "doc_type": 12, "kind": 6}.items()}
+    codes = {name: rng.integers(0, len(v), n) for name, v in values.items()}
+    codes["year"] = np.where(rng.random(n) < 0.1, 0, rng.integers(2008, 2026, n))
+    codes["theme"] = rng.choice([0, 1, 6, 1 << 15, (1 << 15) | 3, 0b1010], n)
+    table = FacetTable(codes, {**values, "year": [], "theme": []})
+    assert sorted(n for joint in table.joints for n in joint.names) == sorted(FACETS)
+    assert all(len(j.names) == 1 or np.prod(j.shape) <= joint_bins for j in table.joints)
+    assert len(table.joints) == {1: 7, 64: 6, 1 << 18: 2}[joint_bins]
+    rows = np.flatnonzero(rng.random(n) < 0.3)
+    counts = table.count(list(FACETS), rows)
+    for name in ("province", "city", "level", "doc_type", "kind"):
+        plain = Counter(values[name][c] for c in codes[name][rows] if c)
+        assert counts[name] == [{"value": v, "count": k} for v, k in sorted(plain.items(), key=lambda p: (-p[1], p[0]))]
+    plain_years = Counter(int(y) for y in codes["year"][rows] if y)
+    assert counts["year"] == [{"value": y, "count": plain_years[y]} for y in sorted(plain_years, reverse=True)]
+    plain_themes = Counter(t for bits in codes["theme"][rows] for i, t in enumerate(THEMES) if int(bits) >> i & 1)
+    assert counts["theme"] == [{"value": t, "count": plain_themes[t]} for t in THEMES if plain_themes[t]]
 
 
 def test_place_and_theme_resolution():

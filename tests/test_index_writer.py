@@ -6,14 +6,8 @@ from pathlib import Path
 import pytest
 from whoosh.index import open_dir
 
-from index.writer import (
-    MARKER,
-    IndexBusy,
-    IndexFormatError,
-    indexed_files,
-    open_or_create,
-    update_index,
-)
+from index.folder import MARKER, IndexFormatError
+from index.writer import IndexBusy, indexed_files, open_or_create, update_index
 
 ARTICLE_A = "职工书屋建设经验\n\n　　全市建成职工书屋一千八百多家，职工阅读热情高涨。\n\n　　开展读书活动五百场次。"
 ARTICLE_B = "困难职工帮扶工作总结\n\n　　全年走访慰问困难职工两千余户，发放救助金九百万元。"
@@ -28,7 +22,7 @@ def write(path: Path, text: str) -> Path:
 def stored_texts(index_dir: Path) -> list[str]:
     ix = open_dir(str(index_dir))
     with ix.searcher() as searcher:
-        return sorted(doc["text"] for doc in searcher.all_stored_fields())
+        return sorted(doc["paragraph"]["text"] for doc in searcher.all_stored_fields())
 
 
 @pytest.fixture
@@ -82,7 +76,7 @@ def test_ids_survive_a_reindex(tmp_path, docs):
     ids = []
     for name in ("one", "two"):
         with open_dir(str(tmp_path / name)).searcher() as searcher:
-            ids.append(sorted(doc["id"] for doc in searcher.all_stored_fields()))
+            ids.append(sorted(doc["paragraph"]["id"] for doc in searcher.all_stored_fields()))
     assert ids[0] == ids[1] and len(ids[0]) == 5
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from index.writer import update_index
@@ -111,3 +112,20 @@ def test_bad_requests(engine, phrase, sort, context, message):
 def test_a_phrase_found_nowhere(engine):
     result = concordance(engine, "乙丙丁戊")
     assert (result["total"], result["paragraphs"], result["lines"], result["by_province"]) == (0, 0, [], [])
+
+
+def test_counts_by_stretches_of_paragraphs(tmp_path):
+    """Occurrences are counted over runs of consecutive matching paragraphs of one article."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    write_markdown(docs, "a.md", "甲市工会简报", ["送温暖一次。", "送温暖两次，送温暖。", "没有那个词。", "送温暖三次。"],
+                   year=2021)
+    write_markdown(docs, "b.md", "乙市工会简报", ["送温暖。"], year=2020)
+    update_index(tmp_path / "ix", [docs])
+    index = SearchIndex(tmp_path / "ix")
+    generation = index.generation()
+    docnums = np.flatnonzero(generation.literal_mask("送温暖"))
+    firsts, counts = generation.occurrence_counts("送温暖", docnums)
+    assert counts.tolist() == [3, 1, 1]  # 甲: two paragraphs, then one after a gap; 乙
+    assert [generation.title_of(int(d)) for d in firsts] == ["甲市工会简报", "甲市工会简报", "乙市工会简报"]
+    assert concordance(index, "送温暖")["by_year"] == [{"value": 2021, "count": 4}, {"value": 2020, "count": 1}]

@@ -12,9 +12,12 @@ from whoosh.index import open_dir
 import index.segments
 from index.analysis import index_words, segment
 from index.postings import char_key, char_postings, lookup, word_postings
-from index.sidecar import build_arrays, match_form, read_sidecar, records_from_sidecar
+from index.schema import stored_paragraph
+from index.normalize import match_form
+from index.sidecar import build_arrays, read_sidecar, records_from_sidecar
 from index.writer import update_index
 from search.engine import SearchIndex, SearchRequest
+from search.folded import FoldedTexts
 from search.scoring import ADJACENT_BONUS, B, K1, SECTION_BONUS, SYNONYM_WEIGHT, TITLE_BONUS, recency
 from tests.search_fixtures import all_hits, engine, write_markdown  # noqa: F401
 
@@ -99,7 +102,7 @@ def test_segments_are_merged_and_results_survive(many_runs, tmp_path):
 def plain_scores(index: SearchIndex, terms: list[str], synonyms: dict[str, list[str]]) -> dict[str, float]:
     """Score every paragraph with loops over stored documents: the definition the fast path vectorises."""
     with open_dir(str(index.index_dir)).searcher() as searcher:
-        docs = list(searcher.all_stored_fields())
+        docs = [stored_paragraph(doc) for doc in searcher.all_stored_fields()]
     words = {d["id"]: Counter(index_words(d["text"])) for d in docs}
     lengths = {d["id"]: sum(words[d["id"]].values()) for d in docs}
     avgdl = sum(lengths.values()) / len(docs)
@@ -140,3 +143,28 @@ def test_fast_ranking_equals_the_plain_definition(engine, q):
     exact = [h for h in hits if any(match_form(t) in match_form(h["text"]) for t in terms)]
     ordered = sorted(exact, key=lambda h: -plain[h["id"]])
     assert [round(plain[h["id"]], 3) for h in exact] == [round(plain[h["id"]], 3) for h in ordered]
+
+
+def test_folded_texts_find_only_whole_characters(tmp_path):
+    """The UTF-16 bytes of 丁丂七 also stand, shifted by one byte, inside İɎ͎ぎ: that is no match."""
+    needle = "丁丂七"
+    shifted = "\u0130\u024e\u034e\u304e"
+    assert needle.encode("utf-16-le") in shifted.encode("utf-16-le")
+    texts = [shifted, "上" + needle, shifted + needle, "丁丂", ""]
+    path = tmp_path / "fold.npy"
+    np.save(path, np.frombuffer("\x00".join(texts).encode("utf-16-le"), dtype=np.uint16))
+    folded = FoldedTexts(path, np.array([len(t) for t in texts]))
+    assert folded.contains(needle, np.arange(5)).tolist() == [False, True, True, False, False]
+    assert folded.contains("丂", np.array([1, 3])).tolist() == [True, True]
+    assert folded.count("丁", np.arange(5), np.arange(5)) == [0, 1, 1, 1, 0]
+    assert folded.count("丁", np.array([0, 1]), np.array([4, 2])) == [3, 2]
+
+
+def test_warm_loads_what_the_first_search_needs(engine, tmp_path):
+    cold = SearchIndex(engine.index_dir)
+    assert cold._generation is None
+    cold.warm()
+    generation = cold._generation[1]
+    assert set(generation._derived) == {"bm25_norm", "recency"}
+    assert cold.search(SearchRequest(q="职工书屋"))["hits"] == engine.search(SearchRequest(q="职工书屋"))["hits"]
+    SearchIndex(tmp_path / "none").warm()  # no index yet: nothing to load, and no error

@@ -83,7 +83,8 @@ def _fail(error: Exception) -> None:
 def index_command(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool, quiet: bool,
                   jobs: int | None) -> None:
     """Add, update and remove documents under PATHS in the index (incremental)."""
-    from index.writer import IndexBusy, IndexFormatError, update_index
+    from index.folder import IndexFormatError
+    from index.writer import IndexBusy, update_index
     from tqdm import tqdm
 
     target = resolve_index(index_dir)
@@ -220,7 +221,8 @@ def kwic(phrase: str, index_dir: Path | None, as_json: bool, sort: str, context:
 @click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="Port to listen on.")
 def serve(index_dir: Path | None, host: str, port: int) -> None:
     """Open the search page (waitress); with no index yet, index the bundled samples first."""
-    from index.writer import IndexBusy, IndexFormatError
+    from index.folder import IndexFormatError
+    from index.writer import IndexBusy
 
     from .serve import run
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def run(index_dir: Path, host: str = "127.0.0.1", port: int = 8080, sample_dir: 
     """Serve the page for ``index_dir`` on host:port until interrupted."""
     import waitress
 
-    from . import create_app
+    from . import EXTENSION, create_app
 
     settings = create_app({"INDEX": str(index_dir)}).config
     sample_dir = Path(sample_dir or settings["SAMPLE_CORPUS"])
@@ -92,4 +93,6 @@ def run(index_dir: Path, host: str = "127.0.0.1", port: int = 8080, sample_dir: 
         echo(f"当前为内置示例文档。用 `unionsearch index 文件夹` 把您自己的文稿索引到 {index_dir}，"
              "之后的检索页面就只显示您的文稿。")
     echo(f"在浏览器中打开 {page_url(host, port)}  （按 Ctrl+C 停止）")
+    # Open the index while the server starts listening: the first search then finds it loaded.
+    threading.Thread(target=app.extensions[EXTENSION].warm, name="warm-index", daemon=True).start()
     waitress.serve(app, host=host, port=port, threads=THREADS)
