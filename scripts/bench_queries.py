@@ -84,12 +84,16 @@ def summarize(samples: dict[str, list[float]]) -> dict[str, dict[str, float]]:
 
 
 def time_mix(run: Callable[[BenchQuery], object], queries: list[BenchQuery], passes: int) -> dict:
-    """Run one untimed warm-up pass, then ``passes`` timed passes.
+    """Run one warm-up pass, then ``passes`` timed passes.
 
-    Return {"classes": per-class stats, "queries": each query's median} in milliseconds.
+    Return {"classes": per-class stats, "queries": each query's median, "first": per-class stats
+    of the warm-up pass (each query's first run: nothing about it remembered yet)} in milliseconds.
     """
+    first: dict[str, list[float]] = {}
     for query in queries:
+        started = time.perf_counter()
         run(query)
+        first.setdefault(query.cls, []).append((time.perf_counter() - started) * 1000)
     per_query: list[list[float]] = [[] for _ in queries]
     for _ in range(passes):
         for i, query in enumerate(queries):
@@ -99,7 +103,8 @@ def time_mix(run: Callable[[BenchQuery], object], queries: list[BenchQuery], pas
     samples: dict[str, list[float]] = {}
     for query, times in zip(queries, per_query):
         samples.setdefault(query.cls, []).extend(times)
-    return {"classes": summarize(samples), "queries": [round(statistics.median(t), 2) for t in per_query]}
+    return {"classes": summarize(samples), "queries": [round(statistics.median(t), 2) for t in per_query],
+            "first": summarize(first)}
 
 
 def peak_rss_mb() -> float:

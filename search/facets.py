@@ -9,6 +9,7 @@ resolved against the values the index holds (河北 → 河北省, 昌吉州 →
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -44,6 +45,7 @@ COUNTED = tuple(f.name for f in FACETS if f.counted)
 
 
 JOINT_BINS = 1 << 18  # at most this many bins in one joint count of several facets
+MASK_CACHE = 32  # filter masks a table remembers
 
 
 @dataclass
@@ -62,8 +64,12 @@ class FacetTable:
     codes: dict[str, np.ndarray]
     values: dict[str, list]  # code → value; code 0 is "no value"
     joints: list[Joint] = field(init=False)
+    year_base: int = field(init=False, default=0)  # a year's dense code is year - year_base
+    theme_sets: np.ndarray = field(init=False)  # the theme bits of each dense theme code
 
     def __post_init__(self) -> None:
+        # A filter is applied again on every page and every facet click: its mask is remembered.
+        self._mask = lru_cache(maxsize=MASK_CACHE)(self._read_only_mask)
         # Counting is per facet a gather and a bincount over every matching paragraph, which for a
         # common word is most of a million: facets with few values share one joint count instead.
         dense = {name: self._dense(name) for name in COUNTED if name in self.codes}
@@ -95,13 +101,22 @@ class FacetTable:
     @staticmethod
     def _joint(names: list[str], dense: dict[str, tuple[np.ndarray, int]]) -> Joint:
         shape = tuple(dense[n][1] for n in names)
-        combined = np.zeros(len(dense[names[0]][0]), dtype=np.int64)
+        combined = np.zeros(len(dense[names[0]][0]), dtype=np.int32)  # < JOINT_BINS, or one facet's size
         for name in names:
-            combined = combined * dense[name][1] + dense[name][0]
-        return Joint(tuple(names), shape, combined.astype(np.int32))
+            combined *= dense[name][1]
+            combined += dense[name][0]
+        return Joint(tuple(names), shape, combined)
 
     def mask(self, facet: str, selected: list) -> np.ndarray:
-        """Return the paragraphs whose value is one of ``selected`` (year: (from, to) pairs)."""
+        """Return the paragraphs whose value is one of ``selected`` (year: (from, to) pairs), read-only."""
+        return self._mask(facet, tuple(selected))
+
+    def _read_only_mask(self, facet: str, selected: tuple) -> np.ndarray:
+        mask = self._compute_mask(facet, selected)
+        mask.flags.writeable = False
+        return mask
+
+    def _compute_mask(self, facet: str, selected: tuple) -> np.ndarray:
         codes = self.codes[facet]
         if facet == "theme":
             bits = 0
@@ -114,9 +129,9 @@ class FacetTable:
             for low, high in selected:
                 out |= (codes >= low) & (codes <= high)
             return out
-        index = {v: i for i, v in enumerate(self.values[facet])}
-        wanted = [index[v] for v in selected if v in index]
-        return np.isin(codes, wanted) if wanted else np.zeros(len(codes), dtype=bool)
+        chosen = np.isin(self.values[facet], selected)  # per code, then one gather per paragraph
+        chosen[0] = False  # code 0 is "no value", never chosen
+        return chosen[codes]
 
     def count(self, facets: list[str], rows: np.ndarray) -> dict[str, list[dict]]:
         """Return {facet: [{"value", "count"}], most first} over the paragraphs ``rows`` selects (docnums)."""

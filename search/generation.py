@@ -29,6 +29,7 @@ from .facets import FacetTable
 from .folded import FoldedTexts
 
 LITERAL_CACHE = 256  # literals whose matching paragraphs a generation remembers
+LITERAL_CACHE_BYTES = 128 << 20  # ... at most this much memory of masks (one byte a paragraph)
 HIT_FIELDS = ("id", "article_id", "title", "source", "province", "city", "county", "unit",
               "level", "year", "doc_type", "kind", "section")
 
@@ -74,16 +75,17 @@ class Segment:
         return candidates[self.folded.contains(needle, candidates)].astype(np.int64)
 
     def word(self, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """Return (local docnums, term frequencies) of one index word."""
+        """Return (local docnums, term frequencies) of one index word, as stored (uint32, uint16)."""
+        docs, tf = self.arrays["word_docs"], self.arrays["word_tf"]
         term_id = self.vocab.get(term)
         if term_id is None:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+            return docs[:0], tf[:0]
         terms, offsets = self.arrays["word_terms"], self.arrays["word_offsets"]
         at = int(np.searchsorted(terms, term_id))
         if at >= len(terms) or int(terms[at]) != term_id:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+            return docs[:0], tf[:0]
         span = slice(int(offsets[at]), int(offsets[at + 1]))
-        return np.asarray(self.arrays["word_docs"][span], dtype=np.int64), np.asarray(self.arrays["word_tf"][span], dtype=np.float64)
+        return docs[span], tf[span]
 
     def text(self, doc: int) -> str:
         """Return a paragraph's display text."""
@@ -207,26 +209,28 @@ class Generation:
         raise IndexError(docnum)
 
     def literal_mask(self, text: str) -> np.ndarray | None:
-        """Return the live paragraphs containing ``text`` literally (None when it is empty)."""
+        """Return the live paragraphs containing ``text`` literally, a read-only mask (None when it is empty)."""
         needle = match_form(text)
         if not needle:
             return None
         with self._cache_lock:
-            docs = self._literals.get(needle)
-            if docs is not None:
+            mask = self._literals.get(needle)
+            if mask is not None:
                 self._literals.move_to_end(needle)
-        if docs is None:
+        if mask is None:
             parts = [segment.base + segment.literal_docs(needle) for segment in self.segments]
             docs = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-            docs = docs[self.live[docs]]
+            mask = np.zeros(self.size, dtype=bool)
+            mask[docs] = True
+            mask &= self.live
+            mask.flags.writeable = False  # shared by every search that asks for it
             with self._cache_lock:
                 # Writers search the same words again and again (paging, facets, variants):
                 # a generation never changes, so its literal matches can be remembered.
-                self._literals[needle] = docs
-                while len(self._literals) > LITERAL_CACHE:
+                self._literals[needle] = mask
+                limit = min(LITERAL_CACHE, max(16, LITERAL_CACHE_BYTES // max(self.size, 1)))
+                while len(self._literals) > limit:
                     self._literals.popitem(last=False)
-        mask = np.zeros(self.size, dtype=bool)
-        mask[docs] = True
         return mask
 
     def occurrence_counts(self, text: str, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -264,15 +268,20 @@ class Generation:
 
     def word_postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Return (global docnums, tf) of one index word over live paragraphs."""
-        docs, tfs = [], []
-        for segment in self.segments:
-            local, tf = segment.word(term)
-            docs.append(local + segment.base)
-            tfs.append(tf)
-        docs_all = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
-        tf_all = np.concatenate(tfs) if tfs else np.zeros(0)
-        keep = self.live[docs_all]
-        return docs_all[keep], tf_all[keep]
+        parts = [(segment.base, *segment.word(term)) for segment in self.segments]
+        docs = np.empty(sum(len(local) for _, local, _ in parts), dtype=np.int64)
+        tf = np.empty(len(docs), dtype=np.float64)
+        at = 0
+        for base, local, counts in parts:
+            span = slice(at, at + len(local))
+            docs[span] = local
+            docs[span] += base
+            tf[span] = counts
+            at = span.stop
+        if self.live_count == self.size:
+            return docs, tf
+        keep = self.live[docs]
+        return docs[keep], tf[keep]
 
     def docnum(self, paragraph_id: str) -> int | None:
         """Return the live docnum of a paragraph id, or None."""

@@ -237,12 +237,14 @@ def _fake_size(ms: float, brute_ms: float, per_s: float, totals: list[int]) -> d
     names = (*bq.QUERY_CLASSES, "all")
     classes = {c: {"p50": ms, "p95": 2 * ms, "max": 3 * ms, "n": 2} for c in names}
     brute = {c: {"p50": brute_ms, "p95": brute_ms, "max": brute_ms, "n": 2} for c in names}
+    first = {c: {"p50": 1.5 * ms, "p95": 2.25 * ms, "max": 3 * ms, "n": 1} for c in names}
     facets = [{"province": {"河北省": t}} for t in totals]
     return {
         "paragraphs": 100_269, "corpus": {"articles": 3823},
         "indexing": {"paragraphs_per_s": per_s, "seconds": 40.0, "size_mb": 300.0, "peak_rss_mb": 900.0},
         "product": {"first_result_after_launch_s": 0.8, "first_search_s": 0.3, "peak_rss_mb": 400.0,
-                    "full": {"classes": classes, "queries": [ms] * len(totals)}, "totals": totals, "facets": facets,
+                    "full": {"classes": classes, "queries": [ms] * len(totals), "first": first},
+                    "totals": totals, "facets": facets,
                     "concordance": {"职工": {"ms": 250.0, "occurrences": 150_000}}},
         "brute": {"full": {"classes": brute}, "totals": totals, "facets": facets, "peak_rss_mb": 90.0},
         "add_one": {"visible_s": 0.5, "found": 1},
@@ -267,6 +269,15 @@ class TestReport:
         report = {"meta": {"seed": 1, "cpus": 2, "python": "3.11", "git": None, "date": "today", "repeat": 1,
                            "passes": 1, "quick": True}, "sizes": {"100k": size}}
         text = render_markdown(report)
-        assert "| 100k | all | 5–5 | 4.0 / 8.0 / 12.0 | 80.0 / 80.0 | 20.0× | – | – | – |" in text
+        assert "| 100k | all | 5–5 | 4.0 / 8.0 / 12.0 | 6.0 / 9.0 | 80.0 / 80.0 | 20.0× | – | – | – |" in text
         assert "| 100k | UnionSearch (synonyms off) | 12/12 | 100.0% | 10/10 | – |" in text
         assert "| 100k | 100,269 | 3,823 | 3,000 p/s (40 s) | 900 MB | 300 MB | 0.80 s (call 0.30 s) |" in text
+
+
+def test_time_mix_keeps_the_first_runs_apart():
+    calls = []
+    mix = bq.quick_mix()
+    result = bq.time_mix(calls.append, mix, passes=2)
+    assert calls == mix * 3  # the first pass, then two timed ones
+    assert result["first"]["all"]["n"] == len(mix) and result["classes"]["all"]["n"] == 2 * len(mix)
+    assert set(result["first"]) == {*(q.cls for q in mix), "all"} and len(result["queries"]) == len(mix)

@@ -120,11 +120,12 @@ def test_a_kill_between_two_batch_commits_leaves_every_file_old_or_new(versions,
 
 
 def test_a_killed_run_does_not_leave_the_index_locked_by_its_file_readers(versions, tmp_path):
-    # File readers are forked worker processes; they finish their file after the indexer dies.
+    # File readers are forked worker processes. On Linux they are killed with the indexer; where
+    # that is not available they finish their file first: here they are made to outlive it.
     index_dir = copy_index(versions.base, tmp_path / "index")
     slow_reading = ("import time, index.ingest\n_read = index.ingest.read_file\n"
                     "def _slow(*args, **kwargs):\n    time.sleep(1.0)\n    return _read(*args, **kwargs)\n"
-                    "index.ingest.read_file = _slow\n")
+                    "index.ingest.read_file = _slow\nindex.ingest._die_with_parent = lambda: None\n")
     process = start_indexer(index_dir, versions.corpus, "--jobs", "2", prelude=slow_reading)
     try:
         deadline = time.monotonic() + 60
@@ -143,6 +144,27 @@ def test_a_killed_run_does_not_leave_the_index_locked_by_its_file_readers(versio
     finally:
         reap_group(process)
     assert answers(index_dir) == versions.new
+
+
+def test_file_readers_die_with_a_killed_indexer(versions, tmp_path):
+    index_dir = copy_index(versions.base, tmp_path / "index")
+    slow_reading = ("import time, index.ingest\n_read = index.ingest.read_file\n"
+                    "def _slow(*args, **kwargs):\n    time.sleep(5.0)\n    return _read(*args, **kwargs)\n"
+                    "index.ingest.read_file = _slow\n")
+    process = start_indexer(index_dir, versions.corpus, "--jobs", "2", prelude=slow_reading)
+    try:
+        deadline = time.monotonic() + 60
+        while len(group_members(process.pid)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(group_members(process.pid)) >= 3, "the file readers never started"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        deadline = time.monotonic() + 2  # well before a reader would finish its 5-second file
+        while group_members(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not group_members(process.pid)
+    finally:
+        reap_group(process)
 
 
 def run_time(versions: Versions, index_dir: Path) -> float:
