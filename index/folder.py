@@ -1,4 +1,4 @@
-"""What makes a folder an index this version can use: its marker file and format number.
+"""What makes a folder an index this version can use: its marker file, format number and lock.
 
 Kept apart from the writer, so that searching does not import the machinery of reading files.
 """
@@ -15,6 +15,10 @@ LOCK_NAME = "MAIN_WRITELOCK"  # Whoosh's own write lock of its default index "MA
 
 class IndexFormatError(Exception):
     """The folder is not an index this version of UnionSearch can use."""
+
+
+class IndexBusy(Exception):
+    """Another indexing run holds the index's write lock."""
 
 
 def check_index_dir(index_dir: Path) -> None:

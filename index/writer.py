@@ -15,7 +15,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import create_in, exists_in, open_dir
 from whoosh.util.filelock import try_for
 
-from .folder import FORMAT_VERSION, LOCK_NAME, MARKER, check_index_dir
+from .folder import FORMAT_VERSION, LOCK_NAME, MARKER, IndexBusy, check_index_dir
 from .ingest import Ingested, Unchanged, iter_ingest, source_key
 from .model import Skipped
 from .schema import build_schema, paragraph_document, stored_paragraph
@@ -42,10 +42,6 @@ def _drop_locks_in_child() -> None:
 
 
 os.register_at_fork(after_in_child=_drop_locks_in_child)
-
-
-class IndexBusy(Exception):
-    """Another indexing run holds the index's write lock."""
 
 
 @dataclass

@@ -25,6 +25,13 @@ def _check_id(value: str, what: str) -> None:
         raise DocumentNotFound(f"没有编号为 {value!r} 的{what}", hint="编号形如 0123456789abcdef-0003")
 
 
+def article_sources(index: SearchIndex) -> set[str]:
+    """Return the source files of the live articles (without reading any article record)."""
+    generation = index.generation()
+    keys = (generation.article_keys[code] for code in np.unique(generation.article_codes[generation.live]).tolist())
+    return {generation.articles[key]["source"] for key in keys if key in generation.articles}
+
+
 def list_articles(index: SearchIndex) -> list[dict]:
     """Return every indexed article (the `docs --json` shape), by source file, in file order."""
     generation = index.generation()

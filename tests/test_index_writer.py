@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from whoosh.index import open_dir
 
-from index.folder import MARKER, IndexFormatError
-from index.writer import IndexBusy, indexed_files, open_or_create, update_index
+from index.folder import MARKER, IndexBusy, IndexFormatError
+from index.writer import indexed_files, open_or_create, update_index
 
 ARTICLE_A = "职工书屋建设经验\n\n　　全市建成职工书屋一千八百多家，职工阅读热情高涨。\n\n　　开展读书活动五百场次。"
 ARTICLE_B = "困难职工帮扶工作总结\n\n　　全年走访慰问困难职工两千余户，发放救助金九百万元。"

@@ -19,8 +19,12 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(config: dict | None = None, instance_path: str | None = None) -> Flask:
-    """Return the app configured from defaults, then instance/config.py, then UNIONSEARCH_* variables, then ``config``."""
+def create_app(config: dict | None = None, instance_path: str | None = None, search_index=None) -> Flask:
+    """Return the app configured from defaults, then instance/config.py, then UNIONSEARCH_* variables, then ``config``.
+
+    ``search_index``: a SearchIndex of the configured folder already opened (``serve`` opens
+    it to look at it first); by default one is made from the configuration.
+    """
     # Imported here so that `import web.cli` stays fast for commands that never serve the page.
     from search.engine import SearchIndex
     from search.export import check_citation_format
@@ -43,9 +47,9 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.json.sort_keys = False
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.extensions[EXTENSION] = SearchIndex(Path(app.config["INDEX"]),
-                                            max_per_page=int(app.config["MAX_PER_PAGE"]),
-                                            max_query_length=int(app.config["MAX_QUERY_LENGTH"]))
+    app.extensions[EXTENSION] = search_index or SearchIndex(Path(app.config["INDEX"]),
+                                                            max_per_page=int(app.config["MAX_PER_PAGE"]),
+                                                            max_query_length=int(app.config["MAX_QUERY_LENGTH"]))
     app.register_blueprint(views)
     app.register_blueprint(api)
     register_error_handlers(app)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from index.ingest import ingest
 from index.model import Article
 
 from .settings import default_index_dir
@@ -49,6 +48,8 @@ def resolve_index(index_dir: Path | None) -> Path:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def inspect(paths: tuple[Path, ...], as_json: bool) -> None:
     """Show what ingest extracts from files or folders, without indexing."""
+    from index.ingest import ingest  # deferred: reading files needs parsers searching does not
+
     result = ingest(paths)
     if as_json:
         _dump(result.to_dict())
@@ -83,8 +84,8 @@ def _fail(error: Exception) -> None:
 def index_command(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool, quiet: bool,
                   jobs: int | None) -> None:
     """Add, update and remove documents under PATHS in the index (incremental)."""
-    from index.folder import IndexFormatError
-    from index.writer import IndexBusy, update_index
+    from index.folder import IndexBusy, IndexFormatError
+    from index.writer import update_index
     from tqdm import tqdm
 
     target = resolve_index(index_dir)
@@ -221,8 +222,7 @@ def kwic(phrase: str, index_dir: Path | None, as_json: bool, sort: str, context:
 @click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="Port to listen on.")
 def serve(index_dir: Path | None, host: str, port: int) -> None:
     """Open the search page (waitress); with no index yet, index the bundled samples first."""
-    from index.folder import IndexFormatError
-    from index.writer import IndexBusy
+    from index.folder import IndexBusy, IndexFormatError
 
     from .serve import run
 

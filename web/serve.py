@@ -7,8 +7,12 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from search.engine import SearchIndex
 
 THREADS = 8
 LOCAL_NAMES = ("localhost",)
@@ -33,10 +37,10 @@ def page_url(host: str, port: int) -> str:
     return f"http://{host}:{port}/"
 
 
-def holds_only(articles: list[dict], folder: Path) -> bool:
-    """Return whether every article's source file lies under ``folder``."""
+def holds_only(sources: set[str], folder: Path) -> bool:
+    """Return whether every source file lies under ``folder`` (and there is one)."""
     root = Path(folder).resolve()
-    return bool(articles) and all(Path(a.get("source") or "").resolve().is_relative_to(root) for a in articles)
+    return bool(sources) and all(Path(source).resolve().is_relative_to(root) for source in sources)
 
 
 def sample_index_dir(index_dir: Path) -> Path:
@@ -45,22 +49,24 @@ def sample_index_dir(index_dir: Path) -> Path:
     return index_dir.with_name(index_dir.name + "-sample")
 
 
-def prepare_index(index_dir: Path, sample_dir: Path,
-                  echo: Callable[[str], None] = click.echo) -> tuple[Path, bool]:
-    """Return the index to serve and whether it holds only the samples.
+def prepare_index(index_dir: Path, sample_dir: Path, echo: Callable[[str], None] = click.echo,
+                  open_index: Callable[[Path], SearchIndex] | None = None) -> tuple[SearchIndex, bool]:
+    """Return the index to serve, opened, and whether it holds only the samples.
 
     The user's own index is served when it exists. Otherwise the bundled samples are served
     from a separate index (built on first use), so that indexing one's own documents later
     does not mix them with the samples.
     """
-    from search.documents import list_articles
+    from search.documents import article_sources
     from search.engine import SearchIndex
     from search.errors import IndexMissing
 
+    open_index = open_index or SearchIndex
     index_dir = Path(index_dir)
     for candidate in (index_dir, sample_index_dir(index_dir)):
+        index = open_index(candidate)
         try:
-            return candidate, holds_only(list_articles(SearchIndex(candidate)), sample_dir)
+            return index, holds_only(article_sources(index), sample_dir)
         except IndexMissing:
             continue
     from tqdm import tqdm
@@ -72,7 +78,7 @@ def prepare_index(index_dir: Path, sample_dir: Path,
     with tqdm(unit=" 文件", desc="索引示例文档", file=sys.stderr) as bar:
         summary = update_index(target, [sample_dir], on_file=lambda _path: bar.update(1))
     echo(f"示例索引已建立：{summary.articles} 篇文章，{summary.paragraphs} 段，用时 {summary.seconds} 秒。")
-    return target, True
+    return open_index(target), True
 
 
 def run(index_dir: Path, host: str = "127.0.0.1", port: int = 8080, sample_dir: Path | None = None,
@@ -80,12 +86,20 @@ def run(index_dir: Path, host: str = "127.0.0.1", port: int = 8080, sample_dir: 
     """Serve the page for ``index_dir`` on host:port until interrupted."""
     import waitress
 
+    from search.engine import SearchIndex
+
     from . import EXTENSION, create_app
 
     settings = create_app({"INDEX": str(index_dir)}).config
     sample_dir = Path(sample_dir or settings["SAMPLE_CORPUS"])
-    served_dir, sample_only = prepare_index(Path(index_dir), sample_dir, echo)
-    app = create_app({"INDEX": str(served_dir), "SAMPLE_INDEX": sample_only})
+
+    def open_index(folder: Path) -> SearchIndex:
+        return SearchIndex(folder, max_per_page=int(settings["MAX_PER_PAGE"]),
+                           max_query_length=int(settings["MAX_QUERY_LENGTH"]))
+
+    # The index opened to look at it is the one served: it is loaded once.
+    index, sample_only = prepare_index(Path(index_dir), sample_dir, echo, open_index)
+    app = create_app({"INDEX": str(index.index_dir), "SAMPLE_INDEX": sample_only}, search_index=index)
     if not is_local(host):
         echo(f"警告：--host {host} 让本机以外的电脑也能访问检索页面和索引中的全部文档；"
              "只在可信的网络中这样做。")
