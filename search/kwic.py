@@ -40,7 +40,7 @@ def concordance(index: SearchIndex, phrase: str, sort: str = "right", context: i
     if mask is None:
         raise QueryError("索引行需要一个检索词", hint="例如：职工书屋")
     docs = np.flatnonzero(mask)
-    # Province and year are an article's: occurrences are counted article by article.
+    # Province and year are an article's: occurrences are counted over runs of one article's paragraphs.
     firsts, counts = generation.occurrence_counts(phrase, docs)
     facets = generation.facets
     by_province = _weighted(facets.values["province"], facets.codes["province"][firsts], counts, "（未知）")

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask, Response, current_app
 
 from . import settings
+
+if TYPE_CHECKING:
+    from search.engine import SearchIndex
 
 EXTENSION = "unionsearch"
 SECURITY_HEADERS = {
@@ -19,7 +23,8 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(config: dict | None = None, instance_path: str | None = None, search_index=None) -> Flask:
+def create_app(config: dict | None = None, instance_path: str | None = None,
+               search_index: SearchIndex | None = None) -> Flask:
     """Return the app configured from defaults, then instance/config.py, then UNIONSEARCH_* variables, then ``config``.
 
     ``search_index``: a SearchIndex of the configured folder already opened (``serve`` opens
