@@ -30,8 +30,6 @@ from .folded import FoldedTexts
 
 LITERAL_CACHE = 256  # literals whose matching paragraphs a generation remembers
 LITERAL_CACHE_BYTES = 128 << 20  # ... at most this much memory of masks (one byte a paragraph)
-HIT_FIELDS = ("id", "article_id", "title", "source", "province", "city", "county", "unit",
-              "level", "year", "doc_type", "kind", "section")
 
 
 @dataclass
@@ -147,7 +145,6 @@ class Generation:
         self._literals: OrderedDict[str, np.ndarray] = OrderedDict()
         self._derived: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
-        self._df: dict[str, int] = {}
 
     def derived(self, name: str, compute: Callable[[Generation], np.ndarray]) -> np.ndarray:
         """Return an array computed from this generation, once (its user owns the formula)."""
