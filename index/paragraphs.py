@@ -52,16 +52,14 @@ class Piece:
     lines: int = 1
 
 
-def wrap_width(lines: list[str], measure=display_width) -> int | None:
+def wrap_width(lines: list[str], by_chars: bool = False) -> int | None:
     """Return the width text was hard-wrapped at, or None when it was not wrapped.
 
-    Widths are display widths (a CJK character counts two) by default, as pages wrap;
-    ``measure=len`` finds a wrap by character count, as some exporters cut lines.
+    Widths are display widths (a CJK character counts two), as pages wrap; with ``by_chars``
+    the wrap is found by character count, as some exporters cut lines, and returned in characters.
     """
-    if measure is len:
-        found = wrap_width(["一" * len(line.strip()) for line in lines])
-        return found // 2 if found else None
-    widths = [measure(line.strip()) for line in lines if line.strip()]
+    # Counted in display columns either way, so the tolerances below mean the same.
+    widths = [2 * len(line.strip()) if by_chars else display_width(line.strip()) for line in lines if line.strip()]
     if len(widths) < 8:
         return None
     # Wrapped text has many lines within a character of one maximum width.
@@ -72,7 +70,7 @@ def wrap_width(lines: list[str], measure=display_width) -> int | None:
     near = sum(n for w, n in counts.items() if common - 1 <= w <= common + 1)
     if common > 60 or near < 0.3 * len(widths):
         return None
-    return common * 2
+    return common if by_chars else common * 2
 
 
 def join_lines(left: str, right: str) -> str:
@@ -98,7 +96,7 @@ def rejoin(blocks: list[Block]) -> list[Piece]:
     """Turn reader blocks into paragraph pieces, rejoining the wrapped ones."""
     pieces: list[Piece] = []
     wrapped = [b.text for b in blocks if b.wrapped]
-    layout = _Layout(wrap_width(wrapped), _indent_style(blocks), wrap_width(wrapped, len))
+    layout = _Layout(wrap_width(wrapped), _indent_style(blocks), wrap_width(wrapped, by_chars=True))
     current: Piece | None = None
     last_line = ""
     gap = 0
