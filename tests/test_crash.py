@@ -119,18 +119,29 @@ def test_a_kill_between_two_batch_commits_leaves_every_file_old_or_new(versions,
     assert docs_json(index_dir) == docs_json(versions.clean)
 
 
+def start_slow_readers(index_dir: Path, corpus: Path, seconds: float, outlive: bool = False):
+    """Start `unionsearch index --jobs 2` whose file readers take ``seconds`` a file; return once they run.
+
+    ``outlive``: the readers are not killed with the indexer (as where Linux's death signal is missing).
+    """
+    prelude = ("import time, index.ingest\n_read = index.ingest.read_file\n"
+               f"def _slow(*args, **kwargs):\n    time.sleep({seconds})\n    return _read(*args, **kwargs)\n"
+               "index.ingest.read_file = _slow\n")
+    if outlive:
+        prelude += "index.ingest._die_with_parent = lambda: None\n"
+    process = start_indexer(index_dir, corpus, "--jobs", "2", prelude=prelude)
+    deadline = time.monotonic() + 60
+    while len(group_members(process.pid)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return process
+
+
 def test_a_killed_run_does_not_leave_the_index_locked_by_its_file_readers(versions, tmp_path):
     # File readers are forked worker processes. On Linux they are killed with the indexer; where
     # that is not available they finish their file first: here they are made to outlive it.
     index_dir = copy_index(versions.base, tmp_path / "index")
-    slow_reading = ("import time, index.ingest\n_read = index.ingest.read_file\n"
-                    "def _slow(*args, **kwargs):\n    time.sleep(1.0)\n    return _read(*args, **kwargs)\n"
-                    "index.ingest.read_file = _slow\nindex.ingest._die_with_parent = lambda: None\n")
-    process = start_indexer(index_dir, versions.corpus, "--jobs", "2", prelude=slow_reading)
+    process = start_slow_readers(index_dir, versions.corpus, 1.0, outlive=True)
     try:
-        deadline = time.monotonic() + 60
-        while len(group_members(process.pid)) < 3 and time.monotonic() < deadline:
-            time.sleep(0.05)
         time.sleep(0.3)
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
@@ -148,14 +159,8 @@ def test_a_killed_run_does_not_leave_the_index_locked_by_its_file_readers(versio
 
 def test_file_readers_die_with_a_killed_indexer(versions, tmp_path):
     index_dir = copy_index(versions.base, tmp_path / "index")
-    slow_reading = ("import time, index.ingest\n_read = index.ingest.read_file\n"
-                    "def _slow(*args, **kwargs):\n    time.sleep(5.0)\n    return _read(*args, **kwargs)\n"
-                    "index.ingest.read_file = _slow\n")
-    process = start_indexer(index_dir, versions.corpus, "--jobs", "2", prelude=slow_reading)
+    process = start_slow_readers(index_dir, versions.corpus, 5.0)
     try:
-        deadline = time.monotonic() + 60
-        while len(group_members(process.pid)) < 3 and time.monotonic() < deadline:
-            time.sleep(0.05)
         assert len(group_members(process.pid)) >= 3, "the file readers never started"
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
