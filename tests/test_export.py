@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
+from urllib.parse import quote
 
 import pytest
 
@@ -178,7 +180,9 @@ def test_csv_route_downloads_every_hit_with_citations(client, search_index):
     response = client.get("/export.csv?q=职工书屋&page=2&view=kwic")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    assert response.headers["Content-Disposition"].startswith("attachment; filename=unionsearch.csv")
+    today = f"{date.today():%Y%m%d}"
+    assert response.headers["Content-Disposition"] == (
+        f"attachment; filename=unionsearch-{today}.csv; filename*=UTF-8''{quote(f'检索结果-职工书屋-{today}.csv')}")
     rows = read_csv(response.data)
     assert len(rows) == expected["total"] + 1
     by_id = {row[1]: dict(zip(rows[0], row)) for row in rows[1:]}
