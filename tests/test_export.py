@@ -93,6 +93,7 @@ def test_csv_has_a_bom_a_chinese_header_and_one_row_per_hit():
     assert first["省份"] == "河北省" and first["城市"] == "石家庄市" and first["区县"] == ""
     assert first["主题"] == "思想政治引领；职工文化"
     assert first["正文"] == "全省建成职工书屋示范点120个。"
+    assert (first["级别"], first["段落类型"]) == ("省级", "正文")  # codes read in Chinese
     assert first["引用"] == "——摘自《河北省总工会2022年工作总结》，河北省总工会，2022"
     second = dict(zip(rows[0], rows[2]))
     assert second["年份"] == "" and second["引用"] == "——摘自《河北省总工会2022年工作总结》，河北省总工会"

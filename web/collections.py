@@ -19,7 +19,7 @@ from flask import (
 
 from search.clippings import ClippingStore
 from search.clippings.exports import collection_csv, collection_markdown
-from search.clippings.sources import CURRENT, REMOVED, STATE_LABELS, paragraph_record, source_state
+from search.clippings.sources import CURRENT, MOVED, STATE_LABELS, paragraph_record, source_states
 from search.errors import IndexMissing, QueryError
 from search.export import citation
 from search.export_docx import collection_docx
@@ -90,17 +90,16 @@ def create_collection() -> Response:
     return redirect(url_for("collections.collection_page", collection_id=collection_id), code=303)
 
 
-def _states(collection: dict) -> dict[int, str]:
-    """Return each clipping's source state; all CURRENT when there is no index to compare with."""
+def _states(collection: dict) -> dict[int, tuple[str, str | None]]:
+    """Return each clipping's source state and current paragraph id; unchanged when there is no index."""
     try:
-        index = get_index()
-        return {clip["id"]: source_state(index, clip) for clip in collection["clippings"]}
+        return source_states(get_index(), collection["clippings"])
     except IndexMissing:
-        return {clip["id"]: CURRENT for clip in collection["clippings"]}
+        return {clip["id"]: (CURRENT, clip["paragraph_id"]) for clip in collection["clippings"]}
 
 
-def _flags(states: dict[int, str]) -> dict[int, str]:
-    return {clip_id: STATE_LABELS[state] for clip_id, state in states.items() if state != CURRENT}
+def _flags(states: dict[int, tuple[str, str | None]]) -> dict[int, str]:
+    return {clip_id: STATE_LABELS[state] for clip_id, (state, _) in states.items() if state in STATE_LABELS}
 
 
 @collections.get("/collections/<int:collection_id>")
@@ -109,11 +108,11 @@ def collection_page(collection_id: int) -> str:
     collection = get_store().collection(collection_id)
     states = _states(collection)
     for clip in collection["clippings"]:
-        clip["state"] = states[clip["id"]]
+        clip["state"], now_id = states[clip["id"]]
         clip["state_label"] = STATE_LABELS.get(clip["state"], "")
-        clip["article_url"] = (None if clip["state"] == REMOVED else
-                               url_for("views.article_page", article_id=clip["article_id"],
-                                       _anchor=f"p-{clip['paragraph_id']}"))
+        clip["moved"] = clip["state"] == MOVED
+        # The link follows the paragraph to where it is now; one that is gone has none.
+        clip["article_url"] = url_for("views.paragraph_page", paragraph_id=now_id) if now_id else None
     return render_template("collection.html", collection=collection)
 
 

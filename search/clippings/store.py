@@ -20,8 +20,8 @@ RECORD_FIELDS = ("title", "organization", "unit", "province", "city", "county", 
 
 
 def now() -> str:
-    """Return the current time as the database stores it: UTC, ISO 8601, to the second."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    """Return the current time as the database stores it: UTC, ISO 8601, to the microsecond (it orders lists)."""
+    return datetime.now(timezone.utc).isoformat()
 
 
 def clean_name(name: str, what: str = "素材夹") -> str:
