@@ -356,3 +356,16 @@ def test_the_context_api_marks_every_match_of_the_query(site, search_index):
         expected = [w for w in literals for _ in range(item["text"].count(w))]
         assert sorted(marked) == sorted(expected), item["text"]
     assert body["spans"] and "spans" not in site.client.get(f"/api/paragraphs/{hit['id']}").get_json()
+
+
+@pytest.mark.parametrize("paragraph_id", ["0123456789abcdef-0001", "..", "%2e%2e%2fsetup.cfg", "x" * 300])
+def test_the_clip_page_of_an_unknown_paragraph_is_a_404(site, paragraph_id):
+    assert site.client.get(f"/clip/{paragraph_id}").status_code == 404
+
+
+def test_the_clip_page_returns_only_to_a_path_of_this_site(site, search_index):
+    hit = first_hits(search_index, 1)[0]
+    form = site.page(f"/clip/{hit['id']}?next=https://evil.example/").select_one("form.clip-form")
+    assert form.select_one("input[name=next]")["value"] == f"/article/{hit['article_id']}#p-{hit['id']}"
+    form = site.page(f"/clip/{hit['id']}?next=/%3Fq%3D{Q}%26view%3Dkwic").select_one("form.clip-form")
+    assert form.select_one("input[name=next]")["value"] == f"/?q={Q}&view=kwic"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 
 from ..engine import SearchIndex, SearchRequest
@@ -15,7 +16,18 @@ HISTORY_LIMIT = 200
 
 def record_search(store: ClippingStore, state: str, q: str, described: str, total: int) -> None:
     """Remember a search; the same search again (e.g. its next page) only moves it to the top."""
-    with store.connection() as db, write(db):
+    with store.connection() as db:
+        # Every search page writes here: no fsync per search. WAL still survives a killed process;
+        # only a power cut could lose the last few entries of the history (never a clipping).
+        db.execute("PRAGMA synchronous = NORMAL")
+        try:
+            _record(db, state, q, described, total)
+        finally:
+            db.execute("PRAGMA synchronous = FULL")
+
+
+def _record(db: sqlite3.Connection, state: str, q: str, described: str, total: int) -> None:
+    with write(db):
         newest = db.execute("SELECT id, state FROM history ORDER BY id DESC LIMIT 1").fetchone()
         if newest and newest["state"] == state:
             db.execute("UPDATE history SET total = ?, searched = ? WHERE id = ?", (total, now(), newest["id"]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -54,22 +55,35 @@ def clipping_dict(row: sqlite3.Row) -> dict:
 class ClippingStore:
     """The collections, clippings, search history and saved searches of one database file.
 
-    Every call opens its own connection and holds the write lock only for its own short
-    transaction, so several page threads (two tabs) and processes can use one file at once.
+    Each thread has its own connection, and every call holds the write lock only for its own
+    short transaction, so several page threads (two tabs) and processes can use one file at once.
+    Connections stay open: closing the last one checkpoints the WAL, an fsync on every call.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         open_database(self.path).close()  # create and migrate once, before any request uses it
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
 
     @contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:
-        """Yield a connection to the database, closed afterwards."""
-        db = _connect(self.path)
-        try:
-            yield db
-        finally:
-            db.close()
+        """Yield this thread's connection to the database."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = _connect(self.path)
+            with self._lock:
+                self._opened.append(db)
+        yield db
+
+    def close(self) -> None:
+        """Close every thread's connection (when no call is running); the next call opens a new one."""
+        with self._lock:
+            for db in self._opened:
+                db.close()
+            self._opened.clear()
+        self._local = threading.local()
 
     # --- collections ---------------------------------------------------------------------------------
 
