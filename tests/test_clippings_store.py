@@ -10,7 +10,7 @@ import pytest
 
 from index.writer import update_index
 from search.clippings import SCHEMA_VERSION, ClippingStore, StoreError
-from search.clippings.db import MIGRATIONS, _connect, migrate
+from search.clippings.db import MIGRATIONS, connect, migrate
 from search.clippings.history import (
     HISTORY_LIMIT,
     clear_history,
@@ -58,7 +58,7 @@ def test_a_new_database_is_in_wal_mode_at_the_latest_version(store):
 
 def test_a_version_1_database_is_migrated_and_keeps_its_clippings(tmp_path):
     path = tmp_path / "old.sqlite3"
-    db = _connect(path)
+    db = connect(path)
     db.execute("PRAGMA journal_mode = WAL")
     assert migrate(db, target=1) == 1
     db.execute("INSERT INTO collection (name, created, updated) VALUES ('旧素材', '2025-01-01', '2025-01-01')")

@@ -236,9 +236,12 @@ def test_a_saved_search_counts_new_hits_and_opening_it_sees_them(site, search_in
     opened = site.post(f"/saved/{item['id']}/open", {})
     assert opened.status_code == 303 and parse_qs(urlsplit(opened.headers["Location"]).query) == {"q": [Q]}
     assert site.page("/saved").select_one("#saved-list .no-new").get_text() == "无新增"
+    site.post("/saved", {"state": "province=河南省&q=", "default_name": "省份：河南省"})
+    assert [s["name"] for s in saved_searches(store)] == ["省份：河南省", Q]
     refused = site.post("/saved", {"state": "page=2"})
     assert refused.status_code == 400 and "没有可保存的检索" in refused.get_data(as_text=True)
-    site.post(f"/saved/{item['id']}/delete", {})
+    for saved in saved_searches(store):
+        site.post(f"/saved/{saved['id']}/delete", {})
     assert site.page("/saved").select_one("#no-saved") is not None
 
 
@@ -344,6 +347,8 @@ def test_the_search_page_offers_per_page_choices_filters_button_word_export_and_
     assert doc.select_one("#filters-toggle")["href"] == "#facets"
     assert doc.select_one("#export-docx")["href"] == f"/export.docx?q={'%E8%81%8C%E5%B7%A5%E4%B9%A6%E5%B1%8B'}&per_page=20"
     assert parse_qs(doc.select_one("#save-search input[name=state]")["value"]) == {"q": [Q], "per_page": ["20"]}
+    assert site.page("/?q=劳模&province=河南省").select_one("#save-search input[name=default_name]")["value"] == \
+        "劳模 省份：河南省"
     assert site.page("/").select_one("#save-search") is None  # nothing to save yet
 
 

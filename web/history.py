@@ -100,7 +100,7 @@ def save_route() -> Response:
     request_ = _request_of(state)
     if not request_.q and not request_.filters:
         raise QueryError("没有可保存的检索", hint="请先输入检索词或勾选筛选条件")
-    name = request.form.get("name") or request_.q or state
+    name = request.form.get("name") or request.form.get("default_name") or request_.q or "保存的检索"
     save_search(get_store(), name, state, _current_ids(state))
     flash(f"已保存检索“{' '.join(name.split())[:100]}”。以后重建索引后，这里会显示新增的命中段落数。")
     return redirect(url_for("searches.saved_page"), code=303)

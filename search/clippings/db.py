@@ -72,7 +72,8 @@ class StoreError(SearchError):
     status = 503
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path) -> sqlite3.Connection:
+    """Return a connection with the store's settings: explicit transactions, busy timeout, foreign keys, FULL sync."""
     # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE), so none is left open by accident.
     db = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
     db.row_factory = sqlite3.Row
@@ -116,7 +117,7 @@ def open_database(path: Path, target: int = SCHEMA_VERSION) -> sqlite3.Connectio
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        db = _connect(path)
+        db = connect(path)
         mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode.lower() != "wal":
             raise StoreError(f"素材夹数据库 {path} 无法切换到 WAL 模式（{mode}）", hint="请把数据文件夹放在本机磁盘上")

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import DocumentNotFound, QueryError
-from .db import _connect, open_database, write
+from .db import connect, open_database, write
 
 MAX_NAME = 100  # characters of a collection or saved-search name
 MAX_NOTE = 2000  # characters of a note
@@ -72,7 +72,7 @@ class ClippingStore:
         """Yield this thread's connection to the database."""
         db = getattr(self._local, "db", None)
         if db is None:
-            db = self._local.db = _connect(self.path)
+            db = self._local.db = connect(self.path)
             with self._lock:
                 self._opened.append(db)
         yield db
