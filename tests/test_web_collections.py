@@ -6,6 +6,7 @@ import io
 import os
 import re
 import stat
+from collections import Counter
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import docx
@@ -374,3 +375,60 @@ def test_the_clip_page_returns_only_to_a_path_of_this_site(site, search_index):
     assert form.select_one("input[name=next]")["value"] == f"/article/{hit['article_id']}#p-{hit['id']}"
     form = site.page(f"/clip/{hit['id']}?next=/%3Fq%3D{Q}%26view%3Dkwic").select_one("form.clip-form")
     assert form.select_one("input[name=next]")["value"] == f"/?q={Q}&view=kwic"
+
+
+# --- any form data -------------------------------------------------------------------------------------------
+
+FORM_FIELDS = ("paragraph_id", "collection_id", "new_collection", "note", "next", "name", "position", "direction",
+               "confirm", "state", "default_name", "anchor")
+STATUSES: Counter[int] = Counter()
+WRITE_URLS = ("/clippings", "/collections", "/collections/{c}/rename", "/collections/{c}/delete", "/clippings/{k}/note",
+              "/clippings/{k}/move", "/clippings/{k}/remove", "/history/clear", "/saved", "/saved/{s}/open",
+              "/saved/{s}/delete")
+
+
+@pytest.fixture(scope="module")
+def fuzz_site(sample_index, search_index, tmp_path_factory):
+    from web import create_app
+
+    app = create_app({"INDEX": str(sample_index), "DATA_DIR": str(tmp_path_factory.mktemp("fuzz"))},
+                     search_index=search_index)
+    site = Site(app, app.test_client())
+    return site, site.token(), [h["id"] for h in first_hits(search_index, 3)]
+
+
+def seeded(site: Site, paragraph_ids: list[str]) -> dict[str, int]:
+    """Return a collection, a clipping and a saved search that exist, making them when a form removed them."""
+    from search.clippings.history import saved_searches
+
+    store = site.store()
+    collection_id = store.ensure_collection("种子")
+    for pid in paragraph_ids:
+        store.add_clipping(collection_id, {"id": pid, "article_id": pid[:16], "text": "种子段落"}, "——摘自")
+    if not saved_searches(store):
+        site.post("/saved", {"state": f"q={Q}"})
+    return {"c": collection_id, "k": store.collection(collection_id)["clippings"][0]["id"],
+            "s": saved_searches(store)[0]["id"]}
+
+
+def test_any_form_data_on_any_write_route_gets_an_answer_never_a_500(fuzz_site):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    site, token, real_ids = fuzz_site
+    values = st.one_of(st.text(max_size=40), st.sampled_from(["", "1", "0", "-1", "2" * 30, "up", "down", "yes",
+                                                               real_ids[0], "/", "//x", f"q={Q}", "\x00"]))
+
+    @settings(max_examples=200, deadline=None, database=None, derandomize=True)
+    @given(url=st.sampled_from(WRITE_URLS), data=st.dictionaries(st.sampled_from(FORM_FIELDS), values, max_size=6))
+    def check(url, data):
+        response = site.client.post(url.format(**seeded(site, real_ids)), data={**data, "csrf_token": token},
+                                    headers={"Origin": ORIGIN})
+        STATUSES[response.status_code] += 1
+        assert response.status_code in (303, 400, 404), (url, data, response.status_code)
+        if response.status_code == 303:
+            location = response.headers["Location"]
+            assert location.startswith("/") and not location.startswith("//"), location
+
+    check()
+    assert STATUSES[303] > 20 and STATUSES[400] > 20 and STATUSES[404] > 5 and STATUSES[303] > STATUSES[404], STATUSES  # the handlers were reached
