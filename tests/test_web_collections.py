@@ -432,3 +432,21 @@ def test_any_form_data_on_any_write_route_gets_an_answer_never_a_500(fuzz_site):
 
     check()
     assert STATUSES[303] > 20 and STATUSES[400] > 20 and STATUSES[404] > 5 and STATUSES[303] > STATUSES[404], STATUSES  # the handlers were reached
+
+
+def test_an_unusable_data_folder_leaves_searching_working_and_says_why_adding_fails(sample_index, search_index,
+                                                                                      tmp_path):
+    from web import create_app
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be", encoding="utf-8")
+    app = create_app({"INDEX": str(sample_index), "DATA_DIR": str(blocker / "data")}, search_index=search_index)
+    site = Site(app, app.test_client())
+    doc = site.page(f"/?q={Q}")
+    assert int(doc.select_one("#result-summary .total").get_text()) == search_index.search(SearchRequest(q=Q))["total"]
+    hit = first_hits(search_index, 1)[0]
+    token = doc.select_one("input[name=csrf_token]")["value"]
+    response = site.client.post("/clippings", data={"paragraph_id": hit["id"], "new_collection": "甲", "csrf_token": token},
+                                headers={"Origin": ORIGIN})
+    assert response.status_code == 503 and "无法打开素材夹数据库" in response.get_data(as_text=True)
+    assert "DATA_DIR" in response.get_data(as_text=True)

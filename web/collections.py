@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from flask import (
     url_for,
 )
 
-from search.clippings import ClippingStore
+from search.clippings import ClippingStore, StoreError
 from search.clippings.exports import collection_csv, collection_markdown
 from search.clippings.sources import CURRENT, MOVED, STATE_LABELS, paragraph_record, source_states
 from search.errors import IndexMissing, QueryError
@@ -28,6 +30,7 @@ from . import get_index
 from .downloads import attachment
 from .params import int_param
 
+log = logging.getLogger(__name__)
 collections = Blueprint("collections", __name__)
 
 STORE = "unionsearch_clippings"
@@ -49,9 +52,17 @@ def get_store() -> ClippingStore:
 
 @collections.app_template_global()
 def clip_targets() -> list[dict]:
-    """Return the collections a paragraph can be added to, most recently used first (once per request)."""
+    """Return the collections a paragraph can be added to, most recently used first (once per request).
+
+    A database that cannot be opened leaves the list empty: searching still works, and adding
+    says what is wrong.
+    """
     if "clip_targets" not in g:
-        g.clip_targets = get_store().collections()
+        try:
+            g.clip_targets = get_store().collections()
+        except (StoreError, sqlite3.Error, OSError):
+            log.warning("cannot read the collections database", exc_info=True)
+            g.clip_targets = []
     return g.clip_targets
 
 

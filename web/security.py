@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -13,6 +14,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from .errors import error_response
 
+log = logging.getLogger(__name__)
 SECRET_FILE = "secret_key"
 MAX_REQUEST_BYTES = 256 * 1024  # a form with a 2,000-character note is a few kilobytes
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -128,7 +130,12 @@ FLASK_DEFAULTS = {
 def init_security(app: Flask) -> None:
     """Install the session key, the request limits, the Host and Origin checks and CSRF protection."""
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = load_or_create_secret(Path(app.config["DATA_DIR"]))
+        try:
+            app.config["SECRET_KEY"] = load_or_create_secret(Path(app.config["DATA_DIR"]))
+        except OSError as exc:
+            # The page still searches; only forms opened before a restart stop working.
+            log.warning("cannot keep the session key in %s (%s): using one for this run only", app.config["DATA_DIR"], exc)
+            app.config["SECRET_KEY"] = secrets.token_hex(32)
     # Before CSRFProtect's own hook: a foreign Host or Origin is refused before anything else is read.
     app.before_request(check_host)
     app.before_request(check_origin)

@@ -115,15 +115,16 @@ def _statements(script: str) -> list[str]:
 def open_database(path: Path, target: int = SCHEMA_VERSION) -> sqlite3.Connection:
     """Open (creating) the database at ``path`` in WAL mode, migrated to ``target``."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         db = connect(path)
         mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode.lower() != "wal":
             raise StoreError(f"素材夹数据库 {path} 无法切换到 WAL 模式（{mode}）", hint="请把数据文件夹放在本机磁盘上")
         migrate(db, target)
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"无法打开素材夹数据库 {path}", hint=f"文件可能已损坏或被占用（{exc}）") from None
+    except (sqlite3.DatabaseError, OSError) as exc:
+        raise StoreError(f"无法打开素材夹数据库 {path}",
+                         hint=f"文件可能已损坏、被占用或所在文件夹不可写（{exc}）；可用设置项 DATA_DIR 换一个文件夹") from None
     return db
 
 
