@@ -9,6 +9,7 @@ import string
 from dataclasses import replace
 
 from .engine import SearchIndex, SearchRequest
+from .query_fields import value_label
 
 EXPORT_PAGE = 100  # the engine's largest page
 CITATION_FIELDS = ("title", "organization", "year", "source")
@@ -88,14 +89,21 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def to_csv(hits: list[dict], citation_format: str) -> bytes:
-    """Return the hits as CSV bytes in UTF-8 with a BOM, so that Excel reads the Chinese correctly."""
+def to_csv(hits: list[dict], citation_format: str, extra_columns: tuple[tuple[str, str], ...] = ()) -> bytes:
+    """Return the hits as CSV bytes in UTF-8 with a BOM, so that Excel reads the Chinese correctly.
+
+    A record that carries its own ``citation`` (a clipping's copy) keeps it; level and kind read in Chinese.
+    """
+    columns = CSV_COLUMNS + tuple(extra_columns)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(label for label, _ in CSV_COLUMNS)
+    writer.writerow(label for label, _ in columns)
     for n, hit in enumerate(hits, start=1):
-        row = {**hit, "n": n, "organization": organization_of(hit), "citation": citation(hit, citation_format)}
-        writer.writerow(_cell(row.get(key)) for _, key in CSV_COLUMNS)
+        row = {**hit, "n": n, "organization": organization_of(hit),
+               "citation": hit.get("citation") or citation(hit, citation_format),
+               "level": value_label("level", hit["level"]) if hit.get("level") else None,
+               "kind": value_label("kind", hit["kind"]) if hit.get("kind") else None}
+        writer.writerow(_cell(row.get(key)) for _, key in columns)
     return (UTF8_BOM + out.getvalue()).encode("utf-8")
 
 

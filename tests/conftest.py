@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,19 @@ HOSTILE_DOCUMENT = (
     '<script>alert("x")</script>职工书屋建设取得新进展，全市建成示范点<b>12</b>个，惠及职工三万余人。\n\n'
     "下一步，我们将继续推进职工书屋建设，让更多职工受益。\n"
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Point the page's data folder (collections database, session key) at a temporary folder for the run."""
+    folder = tmp_path_factory.mktemp("data")
+    previous = os.environ.get("UNIONSEARCH_DATA_DIR")
+    os.environ["UNIONSEARCH_DATA_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("UNIONSEARCH_DATA_DIR", None)
+    else:
+        os.environ["UNIONSEARCH_DATA_DIR"] = previous
 
 
 @pytest.fixture(scope="session")

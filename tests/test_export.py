@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
+from urllib.parse import quote
 
 import pytest
 
@@ -91,6 +93,7 @@ def test_csv_has_a_bom_a_chinese_header_and_one_row_per_hit():
     assert first["省份"] == "河北省" and first["城市"] == "石家庄市" and first["区县"] == ""
     assert first["主题"] == "思想政治引领；职工文化"
     assert first["正文"] == "全省建成职工书屋示范点120个。"
+    assert (first["级别"], first["段落类型"]) == ("省级", "正文")  # codes read in Chinese
     assert first["引用"] == "——摘自《河北省总工会2022年工作总结》，河北省总工会，2022"
     second = dict(zip(rows[0], rows[2]))
     assert second["年份"] == "" and second["引用"] == "——摘自《河北省总工会2022年工作总结》，河北省总工会"
@@ -178,7 +181,9 @@ def test_csv_route_downloads_every_hit_with_citations(client, search_index):
     response = client.get("/export.csv?q=职工书屋&page=2&view=kwic")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    assert response.headers["Content-Disposition"].startswith("attachment; filename=unionsearch.csv")
+    today = f"{date.today():%Y%m%d}"
+    assert response.headers["Content-Disposition"] == (
+        f"attachment; filename=unionsearch-{today}.csv; filename*=UTF-8''{quote(f'检索结果-职工书屋-{today}.csv')}")
     rows = read_csv(response.data)
     assert len(rows) == expected["total"] + 1
     by_id = {row[1]: dict(zip(rows[0], row)) for row in rows[1:]}

@@ -139,25 +139,56 @@ def test_the_test_server_is_bound_to_loopback(site):
     assert urlsplit(site).hostname == "127.0.0.1"
 
 
-def example_path(rule: str, paragraph_id: str, article_id: str) -> str:
+def example_path(rule: str, paragraph_id: str, article_id: str, record_id: int = 1) -> str:
     """Return a real URL of a route, with a query."""
+    for name in ("collection_id", "clipping_id", "saved_id"):
+        rule = rule.replace(f"<int:{name}>", str(record_id))
     return (rule.replace("<path:filename>", "app.js").replace("<paragraph_id>", paragraph_id)
-            .replace("<article_id>", article_id)) + "?q=" + quote("职工书屋")
+            .replace("<article_id>", article_id).replace("<any(docx, md, csv):extension>", "docx")) + "?q=" + quote("职工书屋")
 
 
-def test_no_route_writes_or_deletes(app, site, search_index):
+# The routes that change the collections database (issue 15): POST forms only, each with a CSRF token.
+WRITE_ROUTES = {
+    "/collections", "/collections/<int:collection_id>/rename", "/collections/<int:collection_id>/delete",
+    "/clippings", "/clippings/<int:clipping_id>/note", "/clippings/<int:clipping_id>/move",
+    "/clippings/<int:clipping_id>/remove", "/history/clear", "/saved", "/saved/<int:saved_id>/open",
+    "/saved/<int:saved_id>/delete",
+}
+
+READ_TOO = {"/collections", "/saved"}  # these paths are also pages (GET): the list a form adds to
+
+
+def test_only_the_collection_forms_write_and_only_by_post(app, site, search_index):
+    from web.collections import get_store
+
     hit = search_index.search(search_index_request())["hits"][0]
+    with app.app_context():
+        store = get_store()
+        collection_id = store.create_collection("路由测试素材夹")
+        store.add_clipping(collection_id, hit, "——摘自测试")
     rules = list(app.url_map.iter_rules())
-    assert len(rules) == 12
+    writes = [rule for rule in rules if "POST" in rule.methods]
+    assert {rule.rule for rule in writes} == WRITE_ROUTES and len(rules) == 13 + 6 + len(WRITE_ROUTES)
     for rule in rules:
+        path = example_path(rule.rule, hit["id"], hit["article_id"], collection_id)
+        if "POST" in rule.methods:
+            assert rule.methods == {"POST", "OPTIONS"}, rule
+            status, headers, body = get(site, path, "POST")
+            assert status == 400 and "安全令牌" in body.decode("utf-8"), (path, status)  # no CSRF token
+            if rule.rule not in READ_TOO:
+                assert get(site, path)[0] == 405, path
+            for method in ("PUT", "DELETE", "PATCH"):
+                assert get(site, path, method)[0] == 405, (method, path)
+            continue
         assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule
-        path = example_path(rule.rule, hit["id"], hit["article_id"])
         status, _, _ = get(site, path)
         assert status in (200, 302), path
-        for method in ("POST", "PUT", "DELETE", "PATCH"):
+        for method in ("PUT", "DELETE", "PATCH") + (() if rule.rule in READ_TOO else ("POST",)):
             status, headers, _ = get(site, path, method)
             assert status == 405, (method, path)
             assert headers["X-Content-Type-Options"] == "nosniff"
+    with app.app_context():
+        store.delete_collection(collection_id)
 
 
 def search_index_request():

@@ -81,7 +81,7 @@ def test_hit_line_shows_title_organization_region_year_section_and_theme_tags(cl
     assert [t.get_text() for t in card.select(".tags .tag")] == hit["themes"]
     assert card.select_one("a.open-article")["href"] == f"/article/{hit['article_id']}?q={_url(Q)}#p-{hit['id']}"
     assert card.select_one("a.similar")["href"] == f"/similar/{hit['id']}"
-    assert card.select_one("details.context")["data-src"] == f"/api/paragraphs/{hit['id']}"
+    assert card.select_one("details.context")["data-src"] == f"/api/paragraphs/{hit['id']}?q={_url(Q)}"
 
 
 def _url(text: str) -> str:
@@ -407,7 +407,7 @@ def test_every_response_carries_the_security_headers(client, url):
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert "'unsafe-inline'" not in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Referrer-Policy"] == "same-origin"
     assert headers["X-Frame-Options"] == "DENY"
 
 

@@ -18,7 +18,9 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # Not "no-referrer": with it the browser sends "Origin: null" on the page's own POST forms,
+    # which the Origin check could not tell from a forged one. Other sites still get no referrer.
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
 
@@ -35,15 +37,21 @@ def create_app(config: dict | None = None, instance_path: str | None = None,
     from search.export import check_citation_format
 
     from .api import api
+    from .collections import collections
     from .errors import register_error_handlers
+    from .history import searches
+    from .security import FLASK_DEFAULTS, init_security
     from .views import views
 
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     # "//" in a path is a bad request here, not a redirect to the merged path.
     app.url_map.merge_slashes = False
     app.config.from_mapping(settings.defaults())
+    app.config.update(FLASK_DEFAULTS)
     # SAMPLE_INDEX is state, not a setting: `serve` sets it when the index holds only the bundled samples.
     app.config["SAMPLE_INDEX"] = False
+    # BIND_HOST too: the address `serve` listens on, which the Host check accepts.
+    app.config["BIND_HOST"] = "127.0.0.1"
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(settings.from_environment())
     app.config.update(config or {})
@@ -55,8 +63,11 @@ def create_app(config: dict | None = None, instance_path: str | None = None,
     app.extensions[EXTENSION] = search_index or SearchIndex(Path(app.config["INDEX"]),
                                                             max_per_page=int(app.config["MAX_PER_PAGE"]),
                                                             max_query_length=int(app.config["MAX_QUERY_LENGTH"]))
+    init_security(app)
     app.register_blueprint(views)
     app.register_blueprint(api)
+    app.register_blueprint(collections)
+    app.register_blueprint(searches)
     register_error_handlers(app)
     app.after_request(add_security_headers)
     return app

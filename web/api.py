@@ -10,11 +10,13 @@ from search.documents import (
     paragraph_context,
     similar_paragraphs,
 )
+from search.engine import SearchRequest
 from search.errors import QueryError
+from search.highlight import find_spans
 from search.kwic import concordance
 
 from . import get_index
-from .params import int_param, kwic_request, query_param, search_request
+from .params import int_param, kwic_request, query_param, search_request, synonyms_param
 
 api = Blueprint("api", __name__, url_prefix="/api")
 
@@ -33,10 +35,20 @@ def articles() -> Response:
 
 @api.get("/paragraphs/<paragraph_id>")
 def paragraph(paragraph_id: str) -> Response:
-    """Return a paragraph with ``before``/``after`` paragraphs of its article (2 each unless asked)."""
+    """Return a paragraph with ``before``/``after`` paragraphs of its article (2 each unless asked).
+
+    With ``q``, each paragraph also has ``spans``: the [start, end) character ranges its terms match.
+    """
     before = int_param(request.args, "before", 2, 0, MAX_CONTEXT)
     after = int_param(request.args, "after", 2, 0, MAX_CONTEXT)
-    return jsonify(paragraph_context(get_index(), paragraph_id, before=before, after=after))
+    q = query_param(request.args, int(current_app.config["MAX_QUERY_LENGTH"]))
+    record = paragraph_context(get_index(), paragraph_id, before=before, after=after)
+    if q:
+        synonyms = synonyms_param(request.args, bool(current_app.config["SYNONYMS"]))
+        literals = get_index().search(SearchRequest(q=q, per_page=1, synonyms=synonyms))["literals"]
+        for item in (record, *record["before"], *record["after"]):
+            item["spans"] = find_spans(item["text"], literals, traditional=True)
+    return jsonify(record)
 
 
 @api.get("/similar/<paragraph_id>")

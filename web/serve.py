@@ -99,7 +99,7 @@ def run(index_dir: Path, host: str = "127.0.0.1", port: int = 8080, sample_dir: 
 
     # The index opened to look at it is the one served: it is loaded once.
     index, sample_only = prepare_index(Path(index_dir), sample_dir, echo, open_index)
-    app = create_app({"INDEX": str(index.index_dir), "SAMPLE_INDEX": sample_only}, search_index=index)
+    app = create_app({"INDEX": str(index.index_dir), "SAMPLE_INDEX": sample_only, "BIND_HOST": host}, search_index=index)
     if not is_local(host):
         echo(f"警告：--host {host} 让本机以外的电脑也能访问检索页面和索引中的全部文档；"
              "只在可信的网络中这样做。")

@@ -29,6 +29,11 @@ class Setting:
 SETTINGS = (
     Setting("INDEX", str(Path(platformdirs.user_data_dir(APP_NAME)) / "index"),
             "Folder of the search index (created on first use)."),
+    Setting("DATA_DIR", platformdirs.user_data_dir(APP_NAME),
+            "Folder of the collections database (素材夹, history, saved searches) and the page's session key."),
+    Setting("HISTORY", True, "Remember the last 200 searches of the page (检索历史)."),
+    Setting("ALLOWED_HOSTS", "",
+            "Extra host names the page answers to, comma-separated (besides localhost and the bound address)."),
     Setting("SAMPLE_CORPUS", str(SAMPLE_CORPUS),
             "Documents indexed when the page starts with no index yet."),
     Setting("SYNONYMS", True, "Expand union-domain synonyms and abbreviations in queries."),

@@ -31,6 +31,7 @@ from search.export import (
     to_markdown,
     with_citation,
 )
+from search.export_docx import results_docx
 from search.facets import FACET_BY_NAME
 from search.kwic import concordance
 from search.query import parse_query
@@ -38,6 +39,8 @@ from search.query_fields import value_label as facet_value_label
 
 from . import get_index
 from .charts import bar_chart, column_chart
+from .downloads import attachment
+from .history import remember_search
 from .params import (
     FILTER_NAMES,
     SORT_LABELS,
@@ -175,7 +178,8 @@ def decorate(hit: dict, q: str, synonyms: bool = True) -> dict:
         "article_url": url_for("views.article_page", article_id=hit["article_id"], q=q or None,
                                synonyms=None if synonyms or not q else "0", _anchor=f"p-{hit['id']}"),
         "similar_url": url_for("views.similar_page", paragraph_id=hit["id"]),
-        "context_url": url_for("api.paragraph", paragraph_id=hit["id"]),
+        "context_url": url_for("api.paragraph", paragraph_id=hit["id"], q=q or None,
+                               synonyms=None if synonyms or not q else "0"),
     }
 
 
@@ -202,6 +206,7 @@ def search_page() -> str:
         kwic["year_chart"] = column_chart(kwic["by_year"], f"“{kwic['query']}”各年出现次数")
         kwic["province_chart"] = bar_chart(kwic["by_province"], f"“{kwic['query']}”各省出现次数")
     idle = not search.q and not search.filters
+    remember_search(search, result["total"], _describe_filters(args))
     return render_template(
         "search.html",
         search=search, result=result, view=view, kwic=kwic, kwic_options=kwic_options, idle=idle,
@@ -270,7 +275,7 @@ def export_csv() -> Response:
     """Download every hit of the current search (up to ``limit``, at most EXPORT_LIMIT) as CSV for Excel."""
     result = _export(request.args)
     body = to_csv(result["hits"], str(current_app.config["CITATION_FORMAT"]))
-    return Response(body, mimetype="text/csv", headers=_attachment("csv"))
+    return Response(body, mimetype="text/csv", headers=_attachment(result, "csv"))
 
 
 @views.get("/export.md")
@@ -278,11 +283,19 @@ def export_markdown() -> Response:
     """Download every hit of the current search (up to ``limit``, at most EXPORT_LIMIT) as Markdown with citations."""
     result = _export(request.args)
     body = to_markdown(result, str(current_app.config["CITATION_FORMAT"]), _describe_filters(request.args))
-    return Response(body, mimetype="text/markdown", headers=_attachment("md"))
+    return Response(body, mimetype="text/markdown", headers=_attachment(result, "md"))
 
 
-def _attachment(extension: str) -> dict[str, str]:
-    # An ASCII name plus the RFC 5987 form, so every browser saves it with a sensible name.
-    return {"Content-Disposition": f"attachment; filename=unionsearch.{extension}; "
-                                   f"filename*=UTF-8''%E6%A3%80%E7%B4%A2%E7%BB%93%E6%9E%9C.{extension}"}
+@views.get("/export.docx")
+def export_docx() -> Response:
+    """Download every hit of the current search (up to ``limit``, at most EXPORT_LIMIT) as Word, by article."""
+    result = _export(request.args)
+    body = results_docx(result, str(current_app.config["CITATION_FORMAT"]), _describe_filters(request.args))
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    headers=_attachment(result, "docx"))
+
+
+def _attachment(result: dict, extension: str) -> dict[str, str]:
+    query = result.get("query") or ""
+    return attachment(f"检索结果-{query}" if query else "检索结果", extension)
 
