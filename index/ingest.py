@@ -9,44 +9,57 @@ import re
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from .analysis import index_words_folded
 from .articles import ArticlePart, article_id, paragraph_id, split_document
+from .datelines import read_datelines
 from .metadata import ArticleContext, extract_metadata
 from .model import Article, IngestError, IngestResult, Paragraph, RawDocument, Skipped
-from .normalize import fold, match_form_of_folded
+from .normalize import fold, is_traditional, match_form_of_folded, to_simplified
 from .overrides import load_overrides, overrides_from_front_matter
 from .readers import iter_files, read_document
 from .readers.walk import display_path
 from .themes import ThemeRules, classify, load_theme_rules
 
-FIRST_SENTENCE = re.compile(r"^(.{4,40}?)[。！？；，,]")
 YEAR = re.compile(r"(19|20)\d{2}")
 TITLE_KEYS = ("title", "html_title", "docx_title")
+# Dates a file's own metadata gives: weak, a template's creation date as often as the text's.
+FILE_DATE_KEYS = ("docx_created", "pdf_created")
+# Dates the document states about itself: front matter of note apps and static sites, page meta.
+STATED_DATE_KEYS = ("date", "published", "pubdate", "html_pubdate", "year")
+BYLINE_KEYS = ("author", "byline")
 PR_SET_PDEATHSIG = 1  # prctl option: the signal a process gets when its parent dies
 
 
-def _fallback_title(doc: RawDocument, part: ArticlePart) -> str:
-    """Return a title for an article whose text shows none: file metadata, else its first words."""
+def _fallback_title(doc: RawDocument) -> str:
+    """Return a title for an article whose text shows no headline: file metadata, else the file name.
+
+    A news item that opens with its first paragraph has no headline; its first words are no
+    title either, so the file's name stands for it.
+    """
     for key in TITLE_KEYS:
         value = doc.metadata.get(key)
         if isinstance(value, str) and value.strip():
             return value.strip()
-    for paragraph in part.shape.paragraphs:
-        if paragraph.kind == "body":
-            match = FIRST_SENTENCE.match(paragraph.text)
-            return match.group(1) if match else paragraph.text[:30]
     return Path(doc.source).stem
 
 
-def _file_year(doc: RawDocument) -> int | None:
-    for key in ("docx_created", "date", "year"):
+def _year_of(doc: RawDocument, keys: tuple[str, ...]) -> int | None:
+    for key in keys:
         match = YEAR.search(str(doc.metadata.get(key) or ""))
         if match:
             return int(match.group(0))
+    return None
+
+
+def _metadata_text(doc: RawDocument, keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        value = doc.metadata.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
     return None
 
 
@@ -55,21 +68,33 @@ def build_articles(doc: RawDocument, overrides: dict | None = None,
     """Return the articles of one read document, and notices about overrides applied."""
     rules = rules or load_theme_rules()
     overrides = {**overrides_from_front_matter(doc.metadata), **(overrides or {})}
+    dateline = read_datelines([b.text for b in doc.blocks])
     parts = split_document(doc)
+    single = len(parts) == 1  # a file's datelines date a single article, not a compilation's
+    stated_year = _year_of(doc, STATED_DATE_KEYS) or (dateline.year if single else None)
+    traditional = is_traditional("".join(b.text for b in doc.blocks[:200]))
     notices: list[str] = []
     articles: list[Article] = []
     for part in parts:
-        title = part.shape.title or _fallback_title(doc, part)
+        title = part.shape.title or _fallback_title(doc)
+        byline = part.shape.byline or _metadata_text(doc, BYLINE_KEYS)
         body = [p.text for p in part.shape.paragraphs if p.kind in ("body", "heading")]
         context = ArticleContext(
             collection_title=part.collection_title,
             section_label=part.group,
-            file_year=_file_year(doc),
+            file_year=_year_of(doc, FILE_DATE_KEYS),
             source_name=Path(doc.source).name,
+            stated_year=stated_year,
+            delivered=dateline.delivered and single,
+            sources=dateline.sources if single else (),
         )
-        meta = extract_metadata(title, body, part.shape.byline, context)
+        if traditional:
+            # Metadata rules and the gazetteer are written in Simplified characters.
+            meta = extract_metadata(*_simplified(title, body, byline, context))
+        else:
+            meta = extract_metadata(title, body, byline, context)
         aid = article_id(doc.content_hash, part.ordinal)
-        article = Article(id=aid, title=title, source=doc.source, byline=part.shape.byline, **meta)
+        article = Article(id=aid, title=title, source=doc.source, byline=byline, **meta)
         article.paragraphs = [
             Paragraph(paragraph_id(aid, n), p.kind, p.section, p.text, classify(p.text, rules))
             for n, p in enumerate(part.shape.paragraphs)
@@ -79,6 +104,17 @@ def build_articles(doc: RawDocument, overrides: dict | None = None,
             notices.append(f"{doc.source}: metadata set by override: {', '.join(applied)}")
         articles.append(article)
     return articles, notices
+
+
+def _simplified(title: str, body: list[str], byline: str | None,
+                context: ArticleContext) -> tuple[str, list[str], str | None, ArticleContext]:
+    """Return the texts metadata is read from, in Simplified characters."""
+    convert = to_simplified
+    return (convert(title), [convert(t) for t in body], convert(byline) if byline else None,
+            replace(context, collection_title=convert(context.collection_title) if context.collection_title else None,
+                    section_label=convert(context.section_label) if context.section_label else None,
+                    source_name=convert(context.source_name) if context.source_name else None,
+                    sources=tuple(convert(s) for s in context.sources)))
 
 
 def _apply_overrides(article: Article, overrides: dict, multiple: bool) -> list[str]:

@@ -41,8 +41,11 @@ class ArticleContext:
 
     collection_title: str | None = None
     section_label: str | None = None
-    file_year: int | None = None
+    file_year: int | None = None  # the file's own metadata date: weak (a template's, often)
     source_name: str | None = None
+    stated_year: int | None = None  # the year a dateline or front matter dates the article by
+    delivered: bool = False  # stated_year is a speech's or report's delivery date
+    sources: tuple[str, ...] = ()  # outlets named in source lines (来源：枣庄新闻网)
 
 
 def _subtitle(body: list[str]) -> str:
@@ -163,7 +166,7 @@ def extract_metadata(title: str, body: list[str], byline: str | None = None,
         level = relative_level(headline) or (place.level if place else None)
     if place is not None:
         place = _at_level(place, level)
-    year, covered = extract_years(headline, body, ctx.file_year, ctx.collection_title)
+    year, covered = extract_years(headline, body, ctx.file_year, ctx.collection_title, ctx.stated_year)
     return {
         "organization": _organization(org, place, level, full_text),
         "province": place.province if place else None,
