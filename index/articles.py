@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .contents import Contents, find_contents, locate_articles
 from .datelines import HEAD_LINES, dateline_date
-from .junk import JunkRules, clean_line, load_junk_rules, recurring_lines
+from .junk import JunkRules, clean_line, is_end_marker, load_junk_rules, recurring_lines
 from .lines import NUMBERED_HEADINGS, compact, ends_sentence, toc_entry
 from .model import Block, RawDocument
 from .normalize import display_clean, undo_fake_bold
@@ -44,7 +44,9 @@ def clean_blocks(blocks: list[Block], rules: JunkRules) -> list[Block]:
     cleaned: list[Block] = []
     dateline_at: int | None = None
     seen = 0
-    for block in repaired:
+    for n, block in enumerate(repaired):
+        if n >= len(repaired) // 2 and is_end_marker(block.text, rules):
+            break
         if block.text.strip() in boilerplate:
             continue
         text = clean_line(block.text, rules)

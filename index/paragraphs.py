@@ -32,7 +32,7 @@ LATIN_EDGE = re.compile(r"[A-Za-z0-9]")
 HEADLINE_MAX_WIDTH = 64  # 32 Chinese characters
 HEADLINE_GAP_WIDTH = 40  # without indentation, only a line of 20 characters or fewer stands alone
 ORPHAN_MAX_CHARS = 3
-OPENING_HEADLINE_MAX_CHARS = 50
+OPENING_HEADLINE_MAX_CHARS = 80
 RUNNING_TEXT = re.compile(r"[，。；]|[,、]$")  # a line with the punctuation of running text is no headline
 CLAUSE_MARKS = re.compile(r"[，,；;：:]")
 # Longest paragraph kept whole: a run-on line or an unpunctuated wrapped text of megabytes is

@@ -29,7 +29,10 @@ from index.metadata.dates import extract_years
 from index.metadata.doctype import classify_doc_type
 from index.metadata.gazetteer import Place, get_gazetteer
 from index.metadata.organization import OrgMatch, find_org, general_suffix, relative_level
-from index.metadata.region import combine, compatible, dominant_place, places_in
+from index.metadata.region import (
+    combine, compatible, distinct_cities, dominant_place, headline_places, lead_place, lead_sentence,
+    places_in, province_of, sole_city, union_cities,
+)
 
 _REGIONAL = ("province", "city", "district")
 _DASH = re.compile(r"^\s*[—－-]{1,2}")
@@ -122,14 +125,37 @@ def _locate(org: OrgMatch | None, headline: str, body: list[str],
     """Find where the article's body sits, most trusted source first."""
     if org and org.level == "national":
         return None
-    title_places = places_in(headline)
+    title_places = headline_places(headline)
+    unions = union_cities(headline)
+    if distinct_cities(unions):
+        return province_of(unions)  # a digest of several cities' unions' news speaks for the province
     if org and org.places:
         if len(org.places) == 1:
             return org.places[0]
         return _pick(org.places, title_places + [p for p in (_context_places(ctx),) if p], body)
     if title_places and not (org and org.level == "enterprise"):
         return combine(title_places)
-    return _context_places(ctx) or dominant_place(body)
+    return _context_places(ctx) or _body_place(headline, body, ctx)
+
+
+def _body_place(headline: str, body: list[str], ctx: ArticleContext) -> Place | None:
+    """Find the place of an article whose title names none: first sentence, body, own-body words, sources.
+
+    The first sentence's place by full name ("丹东市总工会慰问团…") gives city and province
+    when the body does not point elsewhere; a text that says only "市总工会" / "我市" is
+    placed by the one city it names, if it names one; the outlet of a source line
+    ("来源：枣庄新闻网") comes last.  Otherwise the place stays unknown: never a guess.
+    """
+    lead, dominant = lead_place(body), dominant_place(body)
+    if lead and (dominant is None or compatible(lead, dominant)):
+        place = lead if dominant is None or lead.city or not dominant.city else dominant
+    else:
+        place = dominant
+    if (place is None or place.city is None) and relative_level(headline + " " + " ".join(body[:2])) == "city":
+        city = sole_city(body)
+        if city and (place is None or compatible(city, place)):
+            return city
+    return place or combine(places_in(" ".join(ctx.sources)))
 
 
 def _organization(org: OrgMatch | None, place: Place | None, level: str | None,
@@ -156,7 +182,14 @@ def extract_metadata(title: str, body: list[str], byline: str | None = None,
     # The compilation title and file name count as text the body's name may appear in.
     full_text = "\n".join([headline, byline or "", ctx.collection_title or "",
                            ctx.source_name or ""] + body)
-    org = find_org(headline, full_text) or (find_org(byline, full_text) if byline else None)
+    org = find_org(headline, full_text)
+    if org is None and not places_in(headline):
+        # "丹东市总工会慰问团先后走访…": a regional union opening the text issued it; an
+        # enterprise or office named there is where it went.
+        lead = find_org(lead_sentence(body), full_text)
+        org = lead if lead and lead.level in _REGIONAL and lead.unit is None else None
+    if org is None and byline:
+        org = find_org(byline, full_text)
     place = _locate(org, headline, body, ctx)
     level = org.level if org else None
     section = _section_level(ctx.section_label)
