@@ -101,7 +101,7 @@ def build_articles(doc: RawDocument, overrides: dict | None = None,
         ]
         applied = _apply_overrides(article, overrides, multiple=len(parts) > 1)
         if applied:
-            notices.append(f"{doc.source}: metadata set by override: {', '.join(applied)}")
+            notices.append(f"{doc.source}：元数据按用户设定覆盖（{', '.join(applied)}）")
         articles.append(article)
     return articles, notices
 
@@ -176,11 +176,11 @@ def read_file(path: Path, known_digest: str | None = None, with_words: bool = Fa
     except IngestError as exc:
         return Skipped(name, str(exc))
     except OSError as exc:
-        return Skipped(name, f"could not be read ({exc.strerror or exc})")
+        return Skipped(name, f"无法读取（{exc.strerror or exc}）")
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the others
-        return Skipped(name, f"could not be processed ({type(exc).__name__}: {exc})")
+        return Skipped(name, f"无法处理（{type(exc).__name__}: {exc}）")
     if not any(a.paragraphs for a in articles):
-        return Skipped(name, "no text found")
+        return Skipped(name, "没有找到正文")
     doc.blocks = []  # read and shaped: the raw lines need not travel between processes
     if not with_words:
         return Ingested(path, doc, articles, notices)
@@ -223,7 +223,7 @@ def iter_ingest(paths: Iterable[Path], known: dict[str, str] | None = None,
             if digest:
                 name = display_path(result.path)
                 if digest in seen:
-                    yield Skipped(name, f"same content as {seen[digest]}")
+                    yield Skipped(name, f"与 {seen[digest]} 内容相同")
                     continue
                 seen[digest] = name
             yield result
