@@ -87,6 +87,7 @@ def build_articles(doc: RawDocument, overrides: dict | None = None,
             stated_year=stated_year,
             delivered=dateline.delivered and single,
             sources=dateline.sources if single else (),
+            published=single and dateline.year is not None and not dateline.delivered,
         )
         if traditional:
             # Metadata rules and the gazetteer are written in Simplified characters.
@@ -139,6 +140,7 @@ class Ingested:
     notices: list[str]
     words: dict[str, list[str]] | None = None
     folded: dict[str, str] | None = None
+    text_digest: str = ""  # of the decoded, normalised text: the same text in another encoding matches
 
 
 @dataclass
@@ -155,6 +157,21 @@ def file_hash(path: Path) -> str:
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
+    return digest.hexdigest()
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def text_hash(doc: RawDocument) -> str:
+    """Return the sha256 of a document's decoded text, folded and without white space.
+
+    Two files holding the same text in different encodings (a GB18030 copy of a UTF-8 file)
+    or line endings have different bytes but the same text hash.
+    """
+    digest = hashlib.sha256()
+    for block in doc.blocks:
+        digest.update(_WHITESPACE.sub("", fold(block.text)).encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -181,16 +198,17 @@ def read_file(path: Path, known_digest: str | None = None, with_words: bool = Fa
         return Skipped(name, f"无法处理（{type(exc).__name__}: {exc}）")
     if not any(a.paragraphs for a in articles):
         return Skipped(name, "没有找到正文")
+    text_digest = text_hash(doc)
     doc.blocks = []  # read and shaped: the raw lines need not travel between processes
     if not with_words:
-        return Ingested(path, doc, articles, notices)
+        return Ingested(path, doc, articles, notices, text_digest=text_digest)
     # Words and match forms are computed here, in the reading process, to spare the writer.
     words, folded = {}, {}
     for paragraph in (p for a in articles for p in a.paragraphs):
         base = fold(paragraph.text)
         words[paragraph.id] = index_words_folded(base)
         folded[paragraph.id] = match_form_of_folded(base)
-    return Ingested(path, doc, articles, notices, words, folded)
+    return Ingested(path, doc, articles, notices, words, folded, text_digest)
 
 
 @lru_cache(maxsize=1)
@@ -220,12 +238,18 @@ def iter_ingest(paths: Iterable[Path], known: dict[str, str] | None = None,
             if on_file and not isinstance(result, Skipped):
                 on_file(result.path)
             digest = result.document.content_hash if isinstance(result, Ingested) else getattr(result, "digest", "")
+            text_key = result.text_digest if isinstance(result, Ingested) else ""
             if digest:
                 name = display_path(result.path)
                 if digest in seen:
                     yield Skipped(name, f"与 {seen[digest]} 内容相同")
                     continue
+                if text_key in seen:
+                    yield Skipped(name, f"与 {seen[text_key]} 文字相同（编码或格式不同，按解码后的文字判断）")
+                    continue
                 seen[digest] = name
+                if text_key:
+                    seen[text_key] = name
             yield result
 
 

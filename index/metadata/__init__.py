@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from index.metadata.dates import extract_years
-from index.metadata.doctype import classify_doc_type
+from index.metadata.doctype import OTHER, classify_doc_type
 from index.metadata.gazetteer import Place, get_gazetteer
 from index.metadata.organization import OrgMatch, find_org, general_suffix, relative_level
 from index.metadata.region import (
@@ -35,6 +35,7 @@ from index.metadata.region import (
 )
 
 _REGIONAL = ("province", "city", "district")
+NEWS = "新闻报道"
 _DASH = re.compile(r"^\s*[—－-]{1,2}")
 
 
@@ -49,6 +50,7 @@ class ArticleContext:
     stated_year: int | None = None  # the year a dateline or front matter dates the article by
     delivered: bool = False  # stated_year is a speech's or report's delivery date
     sources: tuple[str, ...] = ()  # outlets named in source lines (来源：枣庄新闻网)
+    published: bool = False  # a publication line dates it ("发布时间：…"): a news item unless it says otherwise
 
 
 def _subtitle(body: list[str]) -> str:
@@ -173,6 +175,12 @@ def _organization(org: OrgMatch | None, place: Place | None, level: str | None,
     return (org.prefix if org else "") + name + suffix
 
 
+def _doc_type(headline: str, byline: str | None, body: list[str], ctx: ArticleContext) -> str:
+    """Classify the article; a web copy with a publication line and no other cue is a news item."""
+    found = classify_doc_type(headline, byline, body, ctx.collection_title)
+    return NEWS if found == OTHER and ctx.published else found
+
+
 def extract_metadata(title: str, body: list[str], byline: str | None = None,
                      context: ArticleContext | None = None) -> dict:
     """Return the metadata of one article (region, body, level, years, document type)."""
@@ -209,7 +217,7 @@ def extract_metadata(title: str, body: list[str], byline: str | None = None,
         "level": level,
         "year": year,
         "years_covered": covered,
-        "doc_type": classify_doc_type(headline, byline, body, ctx.collection_title),
+        "doc_type": _doc_type(headline, byline, body, ctx),
     }
 
 
