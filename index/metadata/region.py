@@ -87,8 +87,9 @@ def find_places(text: str, strict: bool = False, gaz: Gazetteer | None = None) -
         after_parent = bool(inside)
         entries = inside or entries
         inside_friend = any(s <= i and end <= e for s, e in friends)
+        # Inside a false friend only an official name with its suffix stands (隆重庆祝 is no 重庆).
         kept = tuple(e.place for e in entries
-                     if not (inside_friend and e.strength != FULL)
+                     if not (inside_friend and (e.strength != FULL or text[i:end] != e.place.body))
                      and _accepts(e, text, end, strict, after_parent))
         if kept:
             out.append(Mention(i, end, text[i:end], kept))
@@ -241,8 +242,11 @@ def lead_sentence(body: list[str]) -> str:
 def lead_place(body: list[str]) -> Place | None:
     """Return the place the first sentence names by its full official name, if it names one."""
     sentence = lead_sentence(body)
+    # Only an official name (陽泉市) or a name with a union word after it (丹东总工会): a bare
+    # short form in running text is too often part of a word (隆重庆祝).
     strong = [m for m in find_places(sentence, strict=True)
-              if not sentence[m.end:].startswith(_INSTITUTION_AFTER) and not _is_venue(sentence, m)]
+              if (m.text in {p.body for p in m.places} or sentence[m.end:].startswith(_SHORT_ANCHORS))
+              and not sentence[m.end:].startswith(_INSTITUTION_AFTER) and not _is_venue(sentence, m)]
     places = disambiguate(strong)
     return combine(places) if places and not distinct_cities(places) else None
 
