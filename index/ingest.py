@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .analysis import index_words_folded
-from .articles import ArticlePart, article_id, paragraph_id, split_document
+from .articles import article_id, paragraph_id, split_document
 from .datelines import read_datelines
 from .metadata import ArticleContext, extract_metadata
 from .model import Article, IngestError, IngestResult, Paragraph, RawDocument, Skipped
