@@ -1,6 +1,7 @@
 """Measure ingest metadata accuracy on the labelled real-world set (tests/data/realworld/).
 
-Run from the repository root: ``python scripts/eval_realworld.py [-v]``.  Prints, per field,
+Run from the repository root: ``python scripts/eval_realworld.py [-v] [FOLDER]`` (FOLDER holding a
+labels.toml; default tests/data/realworld, the held-out check is tests/data/realworld_heldout).  Prints, per field,
 right/all documents and right/documents whose label is not empty (the text states a value);
 -v lists every miss.  A label "" (year 0) expects the field left empty; a headline-less
 item titled by its file name counts as the empty title.  A title is chrome when it holds a
@@ -18,7 +19,7 @@ sys.path.insert(0, str(Path.cwd()))
 
 from index.ingest import ingest  # noqa: E402
 
-DATA = Path("tests/data/realworld")
+DATA = Path(next((a for a in sys.argv[1:] if not a.startswith("-")), "tests/data/realworld"))
 FIELDS = ("province", "city", "year", "doc_type", "title")
 CHROME = re.compile(r"当前位置|您的位置|位置[:：]|首页|欢迎|发布时间|发布日期|来源[:：]|來源[:：]|点击|浏览|访问量"
                     r"|编辑[:：/]|編輯|责编|本帖|发表于|打印|字号|收藏|分享|ICP|备案|版权|Copyright|https?:|www\."
