@@ -85,7 +85,6 @@ def build_articles(doc: RawDocument, overrides: dict | None = None,
             file_year=_year_of(doc, FILE_DATE_KEYS),
             source_name=Path(doc.source).name,
             stated_year=stated_year,
-            delivered=dateline.delivered and single,
             sources=dateline.sources if single else (),
             published=single and dateline.year is not None and not dateline.delivered,
         )

