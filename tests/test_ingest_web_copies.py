@@ -257,3 +257,10 @@ def test_anniversary_of_the_youth_league_dates_the_text():
     md = extract_metadata("县总工会召开全委会", ["传达学习庆祝中国共产主义青年团成立100周年大会上的重要讲话精神。"],
                           context=ArticleContext())
     assert md["year"] == 2022
+
+
+def test_a_source_line_places_an_article_that_names_no_place(tmp_path):
+    article = one(tmp_path, "item.txt",
+                  "市总工会开展“两节”送温暖活动\n\n来源：枣庄新闻网 2022-01-25\n\n"
+                  "　　1月24日，市总工会开展“两节”送温暖活动，走访慰问困难职工和一线职工，送去慰问金和慰问品。\n")
+    assert (article.province, article.city, article.year, article.doc_type) == ("山东省", "枣庄市", 2022, "新闻报道")
