@@ -166,9 +166,11 @@ def text_hash(doc: RawDocument) -> str:
     """Return the sha256 of a document's decoded text, folded and without white space.
 
     Two files holding the same text in different encodings (a GB18030 copy of a UTF-8 file)
-    or line endings have different bytes but the same text hash.
+    or line endings have different bytes but the same text hash.  What the file says about
+    itself (front matter, core properties) counts too: two notes with the same body and
+    different front matter are two documents.
     """
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(repr(sorted((k, repr(v)) for k, v in doc.metadata.items())).encode("utf-8"))
     for block in doc.blocks:
         digest.update(_WHITESPACE.sub("", fold(block.text)).encode("utf-8"))
     return digest.hexdigest()

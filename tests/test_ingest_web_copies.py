@@ -264,3 +264,11 @@ def test_a_source_line_places_an_article_that_names_no_place(tmp_path):
                   "市总工会开展“两节”送温暖活动\n\n来源：枣庄新闻网 2022-01-25\n\n"
                   "　　1月24日，市总工会开展“两节”送温暖活动，走访慰问困难职工和一线职工，送去慰问金和慰问品。\n")
     assert (article.province, article.city, article.year, article.doc_type) == ("山东省", "枣庄市", 2022, "新闻报道")
+
+
+def test_same_body_with_other_front_matter_is_not_a_duplicate(tmp_path):
+    body = "\n组织开展技能比武活动。\n"
+    (tmp_path / "old.md").write_text("---\nyear: 1990\n---\n" + body, encoding="utf-8")
+    (tmp_path / "new.md").write_text("---\nyear: 2024\n---\n" + body, encoding="utf-8")
+    result = ingest([tmp_path])
+    assert (sorted(a.year for a in result.articles), result.skipped) == ([1990, 2024], [])
