@@ -7,14 +7,18 @@ import re
 from dataclasses import dataclass
 
 from .contents import Contents, find_contents, locate_articles
-from .junk import JunkRules, clean_line, load_junk_rules, recurring_lines
-from .lines import NUMBERED_HEADINGS, compact, toc_entry
+from .datelines import HEAD_LINES, dateline_date
+from .junk import JunkRules, clean_line, is_end_marker, load_junk_rules, recurring_lines
+from .lines import NUMBERED_HEADINGS, compact, ends_sentence, toc_entry
 from .model import Block, RawDocument
 from .normalize import display_clean, undo_fake_bold
 from .paragraphs import rejoin
 from .structure import ArticleShape, shape_article
 
 HEADING_LIKE = re.compile("|".join(p.pattern for p in NUMBERED_HEADINGS) + r"|^#")
+HEADLINE_MAX_CHARS = 50
+NAME_MAX_CHARS = 5  # a reporter's or poster's name between headline and dateline ("吳鐸思")
+BANNER_MAX_CHARS = 80
 
 
 @dataclass
@@ -38,14 +42,41 @@ def clean_blocks(blocks: list[Block], rules: JunkRules) -> list[Block]:
     repaired = [Block(_repair(b.text), b.heading_level, b.wrapped) for b in blocks]
     boilerplate = recurring_lines([b.text for b in repaired if b.text.strip()], rules, HEADING_LIKE)
     cleaned: list[Block] = []
-    for block in repaired:
+    dateline_at: int | None = None
+    seen = 0
+    for n, block in enumerate(repaired):
+        if n >= len(repaired) // 2 and is_end_marker(block.text, rules):
+            break
         if block.text.strip() in boilerplate:
             continue
         text = clean_line(block.text, rules)
+        if block.text.strip():
+            seen += 1
         if text is None:
+            if dateline_at is None and seen <= HEAD_LINES and dateline_date(block.text):
+                dateline_at = len(cleaned)
             continue
         cleaned.append(Block(text, block.heading_level, block.wrapped))
-    return cleaned
+    return _drop_banners(cleaned, dateline_at)
+
+
+def _drop_banners(blocks: list[Block], dateline_at: int | None) -> list[Block]:
+    """Drop site banners above the headline of a web copy.
+
+    A page copied from a web site shows its headline right above its dateline ("发布时间：…");
+    lines above that headline which end no sentence are the site's name, slogan or menu.
+    """
+    if not dateline_at:
+        return blocks
+    above = [i for i in range(dateline_at) if blocks[i].text.strip()]
+    names = [i for i in above if len(blocks[i].text.strip()) <= NAME_MAX_CHARS]
+    headline = next((i for i in reversed(above) if i not in names), None)
+    if headline is None or len(blocks[headline].text.strip()) > HEADLINE_MAX_CHARS:
+        return blocks
+    banners = [i for i in above if i < headline]
+    if any(ends_sentence(blocks[i].text) or len(blocks[i].text.strip()) > BANNER_MAX_CHARS for i in banners):
+        return blocks
+    return [b for i, b in enumerate(blocks) if i not in set(banners)]
 
 
 def _drop_stray_contents(blocks: list[Block]) -> list[Block]:

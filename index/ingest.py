@@ -9,44 +9,57 @@ import re
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from .analysis import index_words_folded
-from .articles import ArticlePart, article_id, paragraph_id, split_document
+from .articles import article_id, paragraph_id, split_document
+from .datelines import read_datelines
 from .metadata import ArticleContext, extract_metadata
 from .model import Article, IngestError, IngestResult, Paragraph, RawDocument, Skipped
-from .normalize import fold, match_form_of_folded
+from .normalize import fold, is_traditional, match_form_of_folded, to_simplified
 from .overrides import load_overrides, overrides_from_front_matter
 from .readers import iter_files, read_document
 from .readers.walk import display_path
 from .themes import ThemeRules, classify, load_theme_rules
 
-FIRST_SENTENCE = re.compile(r"^(.{4,40}?)[。！？；，,]")
 YEAR = re.compile(r"(19|20)\d{2}")
 TITLE_KEYS = ("title", "html_title", "docx_title")
+# Dates a file's own metadata gives: weak, a template's creation date as often as the text's.
+FILE_DATE_KEYS = ("docx_created", "pdf_created")
+# Dates the document states about itself: front matter of note apps and static sites, page meta.
+STATED_DATE_KEYS = ("date", "published", "pubdate", "html_pubdate", "year")
+BYLINE_KEYS = ("author", "byline")
 PR_SET_PDEATHSIG = 1  # prctl option: the signal a process gets when its parent dies
 
 
-def _fallback_title(doc: RawDocument, part: ArticlePart) -> str:
-    """Return a title for an article whose text shows none: file metadata, else its first words."""
+def _fallback_title(doc: RawDocument) -> str:
+    """Return a title for an article whose text shows no headline: file metadata, else the file name.
+
+    A news item that opens with its first paragraph has no headline; its first words are no
+    title either, so the file's name stands for it.
+    """
     for key in TITLE_KEYS:
         value = doc.metadata.get(key)
         if isinstance(value, str) and value.strip():
             return value.strip()
-    for paragraph in part.shape.paragraphs:
-        if paragraph.kind == "body":
-            match = FIRST_SENTENCE.match(paragraph.text)
-            return match.group(1) if match else paragraph.text[:30]
     return Path(doc.source).stem
 
 
-def _file_year(doc: RawDocument) -> int | None:
-    for key in ("docx_created", "date", "year"):
+def _year_of(doc: RawDocument, keys: tuple[str, ...]) -> int | None:
+    for key in keys:
         match = YEAR.search(str(doc.metadata.get(key) or ""))
         if match:
             return int(match.group(0))
+    return None
+
+
+def _metadata_text(doc: RawDocument, keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        value = doc.metadata.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
     return None
 
 
@@ -55,30 +68,53 @@ def build_articles(doc: RawDocument, overrides: dict | None = None,
     """Return the articles of one read document, and notices about overrides applied."""
     rules = rules or load_theme_rules()
     overrides = {**overrides_from_front_matter(doc.metadata), **(overrides or {})}
+    dateline = read_datelines([b.text for b in doc.blocks])
     parts = split_document(doc)
+    single = len(parts) == 1  # a file's datelines date a single article, not a compilation's
+    stated_year = _year_of(doc, STATED_DATE_KEYS) or (dateline.year if single else None)
+    traditional = is_traditional("".join(b.text for b in doc.blocks[:200]))
     notices: list[str] = []
     articles: list[Article] = []
     for part in parts:
-        title = part.shape.title or _fallback_title(doc, part)
+        title = part.shape.title or _fallback_title(doc)
+        byline = part.shape.byline or _metadata_text(doc, BYLINE_KEYS)
         body = [p.text for p in part.shape.paragraphs if p.kind in ("body", "heading")]
         context = ArticleContext(
             collection_title=part.collection_title,
             section_label=part.group,
-            file_year=_file_year(doc),
+            file_year=_year_of(doc, FILE_DATE_KEYS),
             source_name=Path(doc.source).name,
+            stated_year=stated_year,
+            sources=dateline.sources if single else (),
+            published=single and dateline.year is not None and not dateline.delivered,
         )
-        meta = extract_metadata(title, body, part.shape.byline, context)
+        if traditional:
+            # Metadata rules and the gazetteer are written in Simplified characters.
+            meta = extract_metadata(*_simplified(title, body, byline, context))
+        else:
+            meta = extract_metadata(title, body, byline, context)
         aid = article_id(doc.content_hash, part.ordinal)
-        article = Article(id=aid, title=title, source=doc.source, byline=part.shape.byline, **meta)
+        article = Article(id=aid, title=title, source=doc.source, byline=byline, **meta)
         article.paragraphs = [
             Paragraph(paragraph_id(aid, n), p.kind, p.section, p.text, classify(p.text, rules))
             for n, p in enumerate(part.shape.paragraphs)
         ]
         applied = _apply_overrides(article, overrides, multiple=len(parts) > 1)
         if applied:
-            notices.append(f"{doc.source}: metadata set by override: {', '.join(applied)}")
+            notices.append(f"{doc.source}：元数据按用户设定覆盖（{', '.join(applied)}）")
         articles.append(article)
     return articles, notices
+
+
+def _simplified(title: str, body: list[str], byline: str | None,
+                context: ArticleContext) -> tuple[str, list[str], str | None, ArticleContext]:
+    """Return the texts metadata is read from, in Simplified characters."""
+    convert = to_simplified
+    return (convert(title), [convert(t) for t in body], convert(byline) if byline else None,
+            replace(context, collection_title=convert(context.collection_title) if context.collection_title else None,
+                    section_label=convert(context.section_label) if context.section_label else None,
+                    source_name=convert(context.source_name) if context.source_name else None,
+                    sources=tuple(convert(s) for s in context.sources)))
 
 
 def _apply_overrides(article: Article, overrides: dict, multiple: bool) -> list[str]:
@@ -103,6 +139,7 @@ class Ingested:
     notices: list[str]
     words: dict[str, list[str]] | None = None
     folded: dict[str, str] | None = None
+    text_digest: str = ""  # of the decoded, normalised text: the same text in another encoding matches
 
 
 @dataclass
@@ -119,6 +156,23 @@ def file_hash(path: Path) -> str:
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
+    return digest.hexdigest()
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def text_hash(doc: RawDocument) -> str:
+    """Return the sha256 of a document's decoded text, folded and without white space.
+
+    Two files holding the same text in different encodings (a GB18030 copy of a UTF-8 file)
+    or line endings have different bytes but the same text hash.  What the file says about
+    itself (front matter, core properties) counts too: two notes with the same body and
+    different front matter are two documents.
+    """
+    digest = hashlib.sha256(repr(sorted((k, repr(v)) for k, v in doc.metadata.items())).encode("utf-8"))
+    for block in doc.blocks:
+        digest.update(_WHITESPACE.sub("", fold(block.text)).encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -140,21 +194,22 @@ def read_file(path: Path, known_digest: str | None = None, with_words: bool = Fa
     except IngestError as exc:
         return Skipped(name, str(exc))
     except OSError as exc:
-        return Skipped(name, f"could not be read ({exc.strerror or exc})")
+        return Skipped(name, f"无法读取（{exc.strerror or exc}）")
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the others
-        return Skipped(name, f"could not be processed ({type(exc).__name__}: {exc})")
+        return Skipped(name, f"无法处理（{type(exc).__name__}: {exc}）")
     if not any(a.paragraphs for a in articles):
-        return Skipped(name, "no text found")
+        return Skipped(name, "没有找到正文")
+    text_digest = text_hash(doc)
     doc.blocks = []  # read and shaped: the raw lines need not travel between processes
     if not with_words:
-        return Ingested(path, doc, articles, notices)
+        return Ingested(path, doc, articles, notices, text_digest=text_digest)
     # Words and match forms are computed here, in the reading process, to spare the writer.
     words, folded = {}, {}
     for paragraph in (p for a in articles for p in a.paragraphs):
         base = fold(paragraph.text)
         words[paragraph.id] = index_words_folded(base)
         folded[paragraph.id] = match_form_of_folded(base)
-    return Ingested(path, doc, articles, notices, words, folded)
+    return Ingested(path, doc, articles, notices, words, folded, text_digest)
 
 
 @lru_cache(maxsize=1)
@@ -184,12 +239,18 @@ def iter_ingest(paths: Iterable[Path], known: dict[str, str] | None = None,
             if on_file and not isinstance(result, Skipped):
                 on_file(result.path)
             digest = result.document.content_hash if isinstance(result, Ingested) else getattr(result, "digest", "")
+            text_key = result.text_digest if isinstance(result, Ingested) else ""
             if digest:
                 name = display_path(result.path)
                 if digest in seen:
-                    yield Skipped(name, f"same content as {seen[digest]}")
+                    yield Skipped(name, f"与 {seen[digest]} 内容相同")
+                    continue
+                if text_key in seen:
+                    yield Skipped(name, f"与 {seen[text_key]} 文字相同（编码或格式不同，按解码后的文字判断）")
                     continue
                 seen[digest] = name
+                if text_key:
+                    seen[text_key] = name
             yield result
 
 

@@ -19,6 +19,7 @@ class JunkRules:
 
     line: re.Pattern | None
     inline: re.Pattern | None
+    end: re.Pattern | None  # a line after which a web copy holds only link lists and footers
     repeat_min_count: int
     repeat_min_length: int
 
@@ -44,6 +45,7 @@ def load_junk_rules(path: Path = DEFAULT_JUNK_FILE) -> JunkRules:
     return JunkRules(
         line=_compile(list(patterns.get("line", [])), path),
         inline=_compile(list(patterns.get("inline", [])), path),
+        end=_compile(list(patterns.get("end", [])), path),
         repeat_min_count=int(repeat.get("min_count", 3)),
         repeat_min_length=int(repeat.get("min_length", 4)),
     )
@@ -63,6 +65,11 @@ def recurring_lines(lines: list[str], rules: JunkRules, keep: re.Pattern) -> set
         and len(line) >= rules.repeat_min_length
         and not keep.match(line)
     }
+
+
+def is_end_marker(line: str, rules: JunkRules) -> bool:
+    """Tell whether a line opens the link lists under a copied article ("相关新闻", "猜你喜欢")."""
+    return rules.end is not None and bool(rules.end.search(line.strip()))
 
 
 def clean_line(line: str, rules: JunkRules) -> str | None:

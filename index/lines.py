@@ -30,6 +30,9 @@ BYLINE = re.compile(
     r"^[（(]?\s*(?:(?:本报|本刊|本台|本网)?(?:特约)?(?:记者|通讯员|通讯⼯作者)|文\s*[/／|]|图\s*[/／|]|"
     r"文图\s*[/／|]|撰稿[:：\s]|作者[:：\s]|供稿[:：\s]|来源[:：\s]|摄影[:：\s]|执笔[:：\s])"
 )
+# A credit line of names around an outlet's reporter ("楊夢婧 自貢網記者 李秋玥", "全媒体记者唐慧晔 通讯员郑轶文").
+NAMED_BYLINE = re.compile(r"^(?:[\u4e00-\u9fff·]{2,5}\s+)?[\u4e00-\u9fff]{0,10}(?:记者|記者|通讯员|通訊員)\s*[\u4e00-\u9fff·]{2,5}"
+                          r"(?:\s+(?:通讯员|通訊員)?\s*[\u4e00-\u9fff·]{2,5})*$")
 BYLINE_TAIL = re.compile(r"[（(]\s*(?:文|图|文图|记者|通讯员|撰稿|作者)\s*[/／:：]\s*[^（()）]{1,40}[)）]\s*$")
 CAPTION_CUE = re.compile(
     r"[（(]\s*[左右中前后]\s*[一二三四五六七八九十\d]+\s*[)）]|^图为|^图\s*[:：\d]|[（(]?摄影?[)）]?$|"
@@ -81,7 +84,9 @@ def is_subtitle(text: str) -> bool:
 
 def is_byline(text: str) -> bool:
     """Return True for a line that names the writers rather than saying something."""
-    return len(text) <= 60 and bool(BYLINE.match(text)) and not ends_sentence(text.rstrip(")）"))
+    if len(text) > 60 or ends_sentence(text.rstrip(")）")):
+        return False
+    return bool(BYLINE.match(text)) or (len(text) <= 30 and bool(NAMED_BYLINE.match(text.strip())))
 
 
 def is_caption_cue(text: str) -> bool:

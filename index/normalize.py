@@ -100,6 +100,26 @@ def _to_simplified(text: str) -> str:
         return "".join(out)
 
 
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+TRADITIONAL_SAMPLE = 3000
+TRADITIONAL_MIN_SHARE = 0.02  # simplified text has no characters OpenCC changes, or only a stray one
+
+
+def is_traditional(text: str) -> bool:
+    """Tell whether a text is written in Traditional characters (judged on its first characters)."""
+    sample = text[:TRADITIONAL_SAMPLE]
+    cjk = len(_CJK_CHAR.findall(sample))
+    if cjk == 0:
+        return False
+    changed = sum(a != b for a, b in zip(sample, _to_simplified(sample)))
+    return changed >= 3 and changed >= TRADITIONAL_MIN_SHARE * cjk
+
+
+def to_simplified(text: str) -> str:
+    """Return ``text`` with Traditional characters made Simplified, one character for one."""
+    return _to_simplified(text)
+
+
 def fold(text: str, traditional: bool = False) -> str:
     """Return the matching form of ``text``: same length, one character for one.
 

@@ -36,23 +36,23 @@ _MIN_YEAR, _MAX_YEAR = 1900, 2100
 
 def _year(value: object) -> int:
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a year")
+        raise ValueError(f"{value!r} 不是年份")
     if isinstance(value, int):
         year = value
     else:
         match = _YEAR.match(str(value))
         if not match:
-            raise ValueError(f"{value!r} is not a year")
+            raise ValueError(f"{value!r} 不是年份")
         year = int(match.group(1))
     if not _MIN_YEAR <= year <= _MAX_YEAR:
-        raise ValueError(f"{year} is not a plausible year")
+        raise ValueError(f"{year} 不是合理的年份")
     return year
 
 
 def _years_covered(value: object) -> list[int]:
     if isinstance(value, (list, tuple)):
         if len(value) != 2:
-            raise ValueError(f"{value!r} is not a [from, to] pair")
+            raise ValueError(f"{value!r} 不是 [起, 止] 两个年份")
         first, last = _year(value[0]), _year(value[1])
     else:
         match = _RANGE.match(str(value))
@@ -61,7 +61,7 @@ def _years_covered(value: object) -> list[int]:
         else:
             first = last = _year(value)
     if first > last:
-        raise ValueError(f"{value!r} runs backwards")
+        raise ValueError(f"{value!r} 起止年份颠倒")
     return [first, last]
 
 
@@ -69,20 +69,20 @@ def _level(value: object) -> str:
     text = str(value).strip()
     level = _LEVEL_ALIASES.get(text, text.lower())
     if level not in LEVELS:
-        raise ValueError(f"{text!r} is not one of {', '.join(LEVELS)}")
+        raise ValueError(f"{text!r} 不是可用的级别（{', '.join(LEVELS)}）")
     return level
 
 
 def _doc_type(value: object) -> str:
     text = str(value).strip()
     if text not in DOC_TYPES:
-        raise ValueError(f"{text!r} is not one of {'、'.join(DOC_TYPES)}")
+        raise ValueError(f"{text!r} 不是可用的文稿类型（{'、'.join(DOC_TYPES)}）")
     return text
 
 
 def _text(value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise ValueError(f"{value!r} is not text")
+        raise ValueError(f"{value!r} 不是文字")
     return str(value).strip()
 
 
@@ -100,7 +100,7 @@ def convert_fields(raw: dict, strict: bool = True, origin: str = "") -> dict[str
             fields[name] = _CONVERT.get(name, _text)(value)
         except ValueError as exc:
             if strict:
-                raise IngestError(f"{origin}: field {name}: {exc}") from exc
+                raise IngestError(f"{origin}：字段 {name}：{exc}") from exc
     return fields
 
 
@@ -121,11 +121,11 @@ def _load_toml(path: Path) -> dict[str, object]:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
-        raise IngestError(f"{path.name}: malformed TOML ({exc})") from exc
+        raise IngestError(f"{path.name}：TOML 格式错误（{exc}）") from exc
     except UnicodeDecodeError as exc:
-        raise IngestError(f"{path.name}: not UTF-8 text (TOML files must be UTF-8)") from exc
+        raise IngestError(f"{path.name}：不是 UTF-8 文本（TOML 文件必须是 UTF-8）") from exc
     except OSError as exc:
-        raise IngestError(f"{path.name}: cannot read ({exc.strerror or exc})") from exc
+        raise IngestError(f"{path.name}：无法读取（{exc.strerror or exc}）") from exc
     return convert_fields(data, origin=path.name)
 
 
@@ -141,26 +141,26 @@ def _csv_rows(path: str, mtime_ns: int, size: int) -> dict[str, list[dict[str, s
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise IngestError(f"{name}: cannot read ({exc.strerror or exc})") from exc
+        raise IngestError(f"{name}：无法读取（{exc.strerror or exc}）") from exc
     try:
         text = decode_bytes(data)  # Excel saves GBK, or UTF-8 with a BOM
     except IngestError as exc:
-        raise IngestError(f"{name}: {exc}") from exc
+        raise IngestError(f"{name}：{exc}") from exc
     rows: dict[str, list[dict[str, str]]] = {}
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         header = {str(h).strip().lower(): h for h in reader.fieldnames or [] if h is not None}
         column = next((header[c] for c in _FILE_COLUMNS if c in header), None)
         if column is None:
-            raise IngestError(f"{name}: no 'file' or 'filename' column in the first line")
+            raise IngestError(f"{name}：第一行没有 file 或 filename 列")
         for row in reader:
             if None in row:
-                raise IngestError(f"{name}: line {reader.line_num} has more cells than the header")
+                raise IngestError(f"{name}：第 {reader.line_num} 行的单元格比表头多")
             key = _file_key(row.get(column) or "")
             if key:
                 rows.setdefault(key, []).append({str(k): v for k, v in row.items() if k != column})
     except csv.Error as exc:
-        raise IngestError(f"{name}: malformed CSV ({exc})") from exc
+        raise IngestError(f"{name}：CSV 格式错误（{exc}）") from exc
     return rows
 
 
@@ -171,7 +171,7 @@ def _load_csv(path: Path) -> dict[str, object]:
     info = table.stat()
     rows = _csv_rows(str(table), info.st_mtime_ns, info.st_size).get(_file_key(path.name), [])
     if len(rows) > 1:
-        raise IngestError(f"{CSV_NAME}: {path.name} is listed on {len(rows)} lines")
+        raise IngestError(f"{CSV_NAME}：{path.name} 出现在 {len(rows)} 行")
     return convert_fields(rows[0], origin=f"{CSV_NAME} ({path.name})") if rows else {}
 
 

@@ -32,6 +32,8 @@ LATIN_EDGE = re.compile(r"[A-Za-z0-9]")
 HEADLINE_MAX_WIDTH = 64  # 32 Chinese characters
 HEADLINE_GAP_WIDTH = 40  # without indentation, only a line of 20 characters or fewer stands alone
 ORPHAN_MAX_CHARS = 3
+OPENING_HEADLINE_MAX_CHARS = 80
+RUNNING_TEXT = re.compile(r"[，。；]|[,、]$")  # a line with the punctuation of running text is no headline
 CLAUSE_MARKS = re.compile(r"[，,；;：:]")
 # Longest paragraph kept whole: a run-on line or an unpunctuated wrapped text of megabytes is
 # no paragraph, and would be sent whole with every hit, copy button and similar-paragraph query.
@@ -140,6 +142,8 @@ def rejoin(blocks: list[Block]) -> list[Piece]:
             pieces[-1].gap_after = max(pieces[-1].gap_after, gap)
         current = Piece(text, gap_before=gap)
         current.standalone = not fixed and ended and layout.short(text)
+        if not pieces and layout.width is None and _opens_as_headline(text):
+            current.standalone = fixed = True  # the text's first line, of headline length
         if fixed:
             close()
         last_line, gap = text, 0
@@ -147,6 +151,16 @@ def rejoin(blocks: list[Block]) -> list[Piece]:
     if pieces:
         pieces[-1].gap_after = max(pieces[-1].gap_after, gap)
     return pieces
+
+
+def _opens_as_headline(text: str) -> bool:
+    """Tell whether the first line of a text that is not hard-wrapped is its headline.
+
+    Web pages and word processors put a headline on a line of its own; in text that is not
+    wrapped at a fixed width, a first line that ends no sentence cannot continue on the next
+    line, so it stands alone even when the body follows without a blank line.
+    """
+    return len(text) <= OPENING_HEADLINE_MAX_CHARS and not ends_sentence(text) and not RUNNING_TEXT.search(text)
 
 
 def _is_orphan(text: str, indented: bool, pieces: list[Piece]) -> bool:

@@ -63,8 +63,9 @@ def test_inspect_summary_lists_articles_then_skipped(runner, folder):
     result = runner.invoke(main, ["inspect", str(folder)])
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0] == "沧州市总工会2021年职工书屋建设工作总结 · 河北省 沧州市 · 2021 · 4 段"
-    assert lines[1] == "河南省商丘市总工会2020年送温暖工作总结 · 河南省 商丘市 · 2020 · 2 段"
+    sources = sorted(str(p.absolute()) for p in folder.iterdir() if p.suffix != ".xyz")
+    assert lines[0] == f"沧州市总工会2021年职工书屋建设工作总结 · 河北省 沧州市 · 2021 · 4 段 · 文件：{sources[0]}"
+    assert lines[1] == f"河南省商丘市总工会2020年送温暖工作总结 · 河南省 商丘市 · 2020 · 2 段 · 文件：{sources[1]}"
     assert any(line.strip().startswith(str(folder / "notes.xyz")) for line in lines)
     assert lines[-1] == "2 篇文章, 6 段"
 

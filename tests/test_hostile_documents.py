@@ -33,25 +33,25 @@ UNDECODABLE = "names/bad-\\xff\\xfe-\\xb9\\xa4\\xbb\\xe1.txt"
 
 # Every file of the set that must be skipped, with the reason the user is shown.
 SKIPPED = {
-    "broken/binary.docx": "damaged .docx (not a readable zip package: File is not a zip file)",
-    "broken/binary.pdf": "damaged PDF (Failed to load document (PDFium: Data format error).)",
-    "broken/binary.txt": "binary file, not text",
-    "broken/declared-bomb.docx": ".docx unpacks to 8192 MB, over the 200 MB limit (possible zip bomb)",
-    "broken/empty.docx": "empty file",
-    "broken/empty.pdf": "empty file",
-    "broken/empty.txt": "empty file",
-    "broken/garbled.txt": "cannot recognise the text encoding (damaged or unsupported multi-byte text)",
-    "broken/locked.docx": "Word document is password-protected",
-    "broken/locked.pdf": "PDF is password-protected",
-    "broken/lying-zip.docx": "damaged .docx (BadZipFile: Bad CRC-32 for file 'word/document.xml')",
-    "broken/truncated.docx": "damaged .docx (not a readable zip package: File is not a zip file)",
-    "broken/truncated.pdf": "damaged PDF (Failed to load document (PDFium: Data format error).)",
-    "broken/zip-bomb.docx": ".docx unpacks to 2048 MB, over the 200 MB limit (possible zip bomb)",
-    "symlinks/broken.txt": "broken symbolic link",
-    "symlinks/self.txt": "symbolic link loop",
+    "broken/binary.docx": "Word 文件已损坏（不是可读的 zip 包：File is not a zip file）",
+    "broken/binary.pdf": "PDF 文件已损坏（Failed to load document (PDFium: Data format error).）",
+    "broken/binary.txt": "二进制文件，不是文本",
+    "broken/declared-bomb.docx": ".docx 解压后有 8192 MB，超过 200 MB 上限（可能是 zip 炸弹）",
+    "broken/empty.docx": "空文件",
+    "broken/empty.pdf": "空文件",
+    "broken/empty.txt": "空文件",
+    "broken/garbled.txt": "无法识别文本编码（文本损坏，或是不支持的多字节编码）",
+    "broken/locked.docx": "Word 文档有密码保护",
+    "broken/locked.pdf": "PDF 有密码保护",
+    "broken/lying-zip.docx": "Word 文件已损坏（BadZipFile: Bad CRC-32 for file 'word/document.xml'）",
+    "broken/truncated.docx": "Word 文件已损坏（不是可读的 zip 包：File is not a zip file）",
+    "broken/truncated.pdf": "PDF 文件已损坏（Failed to load document (PDFium: Data format error).）",
+    "broken/zip-bomb.docx": ".docx 解压后有 2048 MB，超过 200 MB 上限（可能是 zip 炸弹）",
+    "symlinks/broken.txt": "符号链接已断开（目标不存在）",
+    "symlinks/self.txt": "符号链接循环",
 }
 # libxml2 words its refusal differently across versions; the reader's part is the prefix.
-ENTITY_BOMB = ("broken/entity-bomb.docx", "damaged .docx (XMLSyntaxError: ")
+ENTITY_BOMB = ("broken/entity-bomb.docx", "Word 文件已损坏（XMLSyntaxError: ")
 
 # Every other file is indexed, with exactly these paragraphs.
 INDEXED = {
@@ -158,13 +158,13 @@ def test_scripts_styles_and_handlers_of_a_page_are_not_document_text(tmp_path):
 
 
 def test_the_entity_bomb_is_refused_without_expanding(tmp_path):
-    with pytest.raises(IngestError, match=r"^damaged \.docx \(XMLSyntaxError: .*entity"):
+    with pytest.raises(IngestError, match=r"^Word 文件已损坏（XMLSyntaxError: .*entity"):
         read_document(hf.write(tmp_path / "bomb.docx", hf.entity_bomb_docx()))
 
 
 @pytest.mark.parametrize("prefix_crc, reason", [
-    (False, r"^damaged \.docx \(BadZipFile: Bad CRC-32 for file 'word/document\.xml'\)$"),
-    (True, r"^damaged \.docx \(XMLSyntaxError: "),
+    (False, r"^Word 文件已损坏（BadZipFile: Bad CRC-32 for file 'word/document\.xml'）$"),
+    (True, r"^Word 文件已损坏（XMLSyntaxError: "),
 ])
 def test_a_part_inflating_past_its_declared_size_is_refused_in_bounded_memory(tmp_path, prefix_crc, reason):
     # Sizes declared as 1000 bytes, 2 GB behind them: a single zipfile read() would inflate it all.
@@ -180,7 +180,7 @@ def test_a_part_inflating_past_its_declared_size_is_refused_in_bounded_memory(tm
 
 
 def test_heavily_damaged_short_utf8_is_refused_but_slightly_damaged_utf8_is_read(tmp_path):
-    with pytest.raises(IngestError, match="cannot recognise the text encoding"):
+    with pytest.raises(IngestError, match="无法识别文本编码"):
         read_document(hf.write(tmp_path / "short.txt", hf.damaged_utf8_text(1)))
     doc = read_document(hf.write(tmp_path / "long.txt", hf.damaged_utf8_text(10)))
     assert doc.blocks[2].text.startswith("全市建成\ufffd职工书屋") and doc.blocks[2].text.endswith("新进展。\ufffd")
@@ -195,7 +195,7 @@ def test_a_file_growing_past_the_limit_while_read_is_refused(tmp_path, monkeypat
     # /proc files report a size of 0 whatever they hold: only a bounded read stops them.
     monkeypatch.setattr(readers, "MAX_FILE_BYTES", 16)
     os.symlink("/proc/self/status", tmp_path / "status.txt")
-    with pytest.raises(IngestError, match=r"^file is too large \(over the 0 MB limit when read\)$"):
+    with pytest.raises(IngestError, match=r"^文件太大（读取时超过 0 MB 上限）$"):
         read_document(tmp_path / "status.txt")
 
 
@@ -231,7 +231,7 @@ def test_a_tree_deeper_than_the_longest_path_is_skipped_with_a_reason(tmp_path):
     try:
         items = list(iter_files([tmp_path]))
         assert len(items) == 1 and isinstance(items[0], Skipped)
-        assert items[0].reason == "cannot open folder (File name too long)"
+        assert items[0].reason == "无法打开文件夹（File name too long）"
     finally:
         hf.remove_nested(tmp_path, name)
 
@@ -244,13 +244,13 @@ def test_symbolic_link_loops_are_walked_once(tmp_path):
     os.symlink("pong.txt", tmp_path / "ping.txt")
     assert [(str(i.path)[len(str(tmp_path)):], i.reason) if isinstance(i, Skipped) else str(i)[len(str(tmp_path)):]
             for i in iter_files([tmp_path])] == [
-        "/a/doc.txt", ("/ping.txt", "symbolic link loop"), ("/pong.txt", "symbolic link loop")]
+        "/a/doc.txt", ("/ping.txt", "符号链接循环"), ("/pong.txt", "符号链接循环")]
 
 
 def test_an_undecodable_name_is_skipped_printably_when_the_file_is_bad(tmp_path):
     hf.write(Path(os.fsdecode(os.fsencode(tmp_path) + b"/\xff.txt")), b"")
     (skipped,) = ingest([tmp_path]).skipped
-    assert (skipped.path, skipped.reason) == (f"{tmp_path}/\\xff.txt", "empty file")
+    assert (skipped.path, skipped.reason) == (f"{tmp_path}/\\xff.txt", "空文件")
     json.dumps(skipped.__dict__, ensure_ascii=False).encode("utf-8")  # printable and storable
 
 
@@ -277,7 +277,7 @@ def test_a_file_deleted_after_the_walk_is_skipped_and_the_run_goes_on(tmp_path, 
     _after_the_walk(monkeypatch, "1.txt", Path.unlink)
     summary = update_index(tmp_path / "index", [tmp_path / "docs"])
     assert [(relative(s.path, tmp_path), s.reason) for s in summary.skipped] == [
-        ("docs/1.txt", "could not be read (No such file or directory)")]
+        ("docs/1.txt", "无法读取（No such file or directory）")]
     assert (summary.added, summary.articles) == (2, 2)
 
 
@@ -286,7 +286,7 @@ def test_a_file_replaced_by_a_folder_after_the_walk_is_skipped(tmp_path, monkeyp
     _after_the_walk(monkeypatch, "0.txt", lambda path: (path.unlink(), path.mkdir()))
     result = [item for item in iter_ingest([tmp_path / "docs"]) if isinstance(item, Skipped)]
     assert [(relative(s.path, tmp_path), s.reason) for s in result] == [
-        ("docs/0.txt", "could not be read (Is a directory)")]
+        ("docs/0.txt", "无法读取（Is a directory）")]
 
 
 def test_a_file_that_changes_while_read_is_indexed_as_read_and_updated_next_run(tmp_path, monkeypatch):
@@ -321,7 +321,7 @@ def test_a_file_truncated_to_nothing_while_read_is_skipped(tmp_path, monkeypatch
 
     monkeypatch.setattr(ingest_module, "file_hash", hash_then_truncate)
     result = ingest([tmp_path / "docs"])
-    assert [(relative(s.path, tmp_path), s.reason) for s in result.skipped] == [("docs/0.txt", "empty file")]
+    assert [(relative(s.path, tmp_path), s.reason) for s in result.skipped] == [("docs/0.txt", "空文件")]
     assert len(result.articles) == 2
 
 

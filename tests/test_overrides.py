@@ -42,30 +42,30 @@ class TestSidecars:
     def test_malformed_toml_names_file(self, tmp_path):
         doc = _doc(tmp_path)
         (tmp_path / "a.meta.toml").write_text('title = "没有闭合\n', encoding="utf-8")
-        with pytest.raises(IngestError, match=r"^a\.meta\.toml: malformed TOML \("):
+        with pytest.raises(IngestError, match=r"^a\.meta\.toml：TOML 格式错误（"):
             load_overrides(doc)
 
     def test_toml_not_utf8(self, tmp_path):
         doc = _doc(tmp_path)
         (tmp_path / "a.meta.toml").write_bytes('title = "工会"\n'.encode("gbk"))
-        with pytest.raises(IngestError, match=r"^a\.meta\.toml: not UTF-8 text"):
+        with pytest.raises(IngestError, match=r"^a\.meta\.toml：不是 UTF-8 文本"):
             load_overrides(doc)
 
     @pytest.mark.parametrize(
         "line, problem",
         [
-            ('year = "去年"', "field year: '去年' is not a year"),
-            ("year = 20222", "field year: 20222 is not a plausible year"),
-            ('years_covered = "2022-2018"', "field years_covered: '2022-2018' runs backwards"),
-            ('level = "村级"', "field level: '村级' is not one of national, province"),
-            ('doc_type = "新闻稿"', "field doc_type: '新闻稿' is not one of 工作综述"),
-            ("title = [1, 2]", r"field title: \[1, 2\] is not text"),
+            ('year = "去年"', "字段 year：'去年' 不是年份"),
+            ("year = 20222", "字段 year：20222 不是合理的年份"),
+            ('years_covered = "2022-2018"', "字段 years_covered：'2022-2018' 起止年份颠倒"),
+            ('level = "村级"', "字段 level：'村级' 不是可用的级别（national, province"),
+            ('doc_type = "新闻稿"', "字段 doc_type：'新闻稿' 不是可用的文稿类型（工作综述"),
+            ("title = [1, 2]", r"字段 title：\[1, 2\] 不是文字"),
         ],
     )
     def test_bad_values_name_file_and_field(self, tmp_path, line, problem):
         doc = _doc(tmp_path)
         (tmp_path / "a.docx.meta.toml").write_text(line + "\n", encoding="utf-8")
-        with pytest.raises(IngestError, match=rf"^a\.docx\.meta\.toml: {problem}"):
+        with pytest.raises(IngestError, match=rf"^a\.docx\.meta\.toml：{problem}"):
             load_overrides(doc)
 
 
@@ -133,33 +133,33 @@ class TestMetadataCsv:
     def test_missing_file_column(self, tmp_path):
         doc = _doc(tmp_path)
         (tmp_path / "metadata.csv").write_text("name,title\na.docx,x\n", encoding="utf-8")
-        with pytest.raises(IngestError, match=r"^metadata\.csv: no 'file' or 'filename' column"):
+        with pytest.raises(IngestError, match=r"^metadata\.csv：第一行没有 file 或 filename 列"):
             load_overrides(doc)
 
     def test_unclosed_quote(self, tmp_path):
         doc = _doc(tmp_path)
         (tmp_path / "metadata.csv").write_text('file,title\na.docx,"没有闭合\n', encoding="utf-8")
-        with pytest.raises(IngestError, match=r"^metadata\.csv: malformed CSV \("):
+        with pytest.raises(IngestError, match=r"^metadata\.csv：CSV 格式错误（"):
             load_overrides(doc)
 
     def test_extra_cells(self, tmp_path):
         doc = _doc(tmp_path)
         (tmp_path / "metadata.csv").write_text("file,title\na.docx,x,y\n", encoding="utf-8")
-        with pytest.raises(IngestError, match=r"^metadata\.csv: line 2 has more cells than the header"):
+        with pytest.raises(IngestError, match=r"^metadata\.csv：第 2 行的单元格比表头多"):
             load_overrides(doc)
 
     def test_listed_twice(self, tmp_path):
         doc = _doc(tmp_path)
         _doc(tmp_path, "b.txt")
         (tmp_path / "metadata.csv").write_text("file,year\na.docx,2021\na.docx,2022\nb.txt,2020\n", encoding="utf-8")
-        with pytest.raises(IngestError, match=r"^metadata\.csv: a\.docx is listed on 2 lines"):
+        with pytest.raises(IngestError, match=r"^metadata\.csv：a\.docx 出现在 2 行"):
             load_overrides(doc)
         assert load_overrides(tmp_path / "b.txt") == {"year": 2020}
 
     def test_bad_value_names_row(self, tmp_path):
         doc = _doc(tmp_path)
         (tmp_path / "metadata.csv").write_text("file,year\na.docx,明年\n", encoding="utf-8")
-        with pytest.raises(IngestError, match=r"^metadata\.csv \(a\.docx\): field year: '明年' is not a year"):
+        with pytest.raises(IngestError, match=r"^metadata\.csv \(a\.docx\)：字段 year：'明年' 不是年份"):
             load_overrides(doc)
 
 

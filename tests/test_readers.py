@@ -64,17 +64,17 @@ class TestTextEncodings:
 
     def test_damaged_gbk_is_refused_not_garbled(self, tmp_path):
         path = _write(tmp_path, "a.txt", "工会工作总结，深入开展劳动竞赛。".encode("gbk") + b"\xff\xff")
-        with pytest.raises(IngestError, match="cannot recognise the text encoding"):
+        with pytest.raises(IngestError, match="无法识别文本编码"):
             read_document(path)
 
     def test_invalid_bytes_after_bom(self, tmp_path):
         path = _write(tmp_path, "a.txt", codecs.BOM_UTF8 + b"\xff\xfe\xfa")
-        with pytest.raises(IngestError, match="byte-order mark but invalid bytes"):
+        with pytest.raises(IngestError, match="字节顺序标记（BOM），却含有无效字节"):
             read_document(path)
 
     def test_binary_file(self, tmp_path):
         path = _write(tmp_path, "a.txt", b"PK\x03\x04\x00\x00binary\x00stuff")
-        with pytest.raises(IngestError, match="^binary file$"):
+        with pytest.raises(IngestError, match="^二进制文件$"):
             read_document(path)
 
 
@@ -107,23 +107,23 @@ class TestDispatch:
 
     def test_unsupported_suffix(self, tmp_path):
         path = _write(tmp_path, "a.xls", b"x")
-        with pytest.raises(IngestError, match=r"unsupported file type \.xls"):
+        with pytest.raises(IngestError, match=r"不支持的文件类型 \.xls"):
             read_document(path)
 
     def test_missing_file(self, tmp_path):
-        with pytest.raises(IngestError, match="file not found"):
+        with pytest.raises(IngestError, match="找不到文件"):
             read_document(tmp_path / "none.txt")
 
     def test_empty_file(self, tmp_path):
-        with pytest.raises(IngestError, match="empty file"):
+        with pytest.raises(IngestError, match="空文件"):
             read_document(_write(tmp_path, "a.txt", b""))
 
     def test_whitespace_only(self, tmp_path):
-        with pytest.raises(IngestError, match="no text found"):
+        with pytest.raises(IngestError, match="文档中没有找到文字"):
             read_document(_write(tmp_path, "a.txt", "  \n\u3000\n".encode("utf-8")))
 
     def test_size_cap(self, tmp_path, monkeypatch):
         monkeypatch.setattr(readers, "MAX_FILE_BYTES", 1024 * 1024)
         path = _write(tmp_path, "big.txt", b"a" * (3 * 1024 * 1024 // 2))
-        with pytest.raises(IngestError, match=r"file is too large \(1\.5 MB; the limit is 1 MB\)"):
+        with pytest.raises(IngestError, match=r"文件太大（1\.5 MB，上限 1 MB）"):
             read_document(path)

@@ -116,27 +116,27 @@ class TestContent:
 class TestRefused:
     def test_password_protected(self, tmp_path):
         ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512 + "EncryptedPackage".encode("utf-16-le")
-        with pytest.raises(IngestError, match="^Word document is password-protected$"):
+        with pytest.raises(IngestError, match="^Word 文档有密码保护$"):
             _read(tmp_path, ole)
 
     def test_old_doc_renamed(self, tmp_path):
-        with pytest.raises(IngestError, match=r"old-format Word \.doc"):
+        with pytest.raises(IngestError, match=r"旧版 Word \.doc 文件"):
             _read(tmp_path, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
 
     def test_truncated(self, tmp_path):
         data = _build()
-        with pytest.raises(IngestError, match=r"^damaged \.docx"):
+        with pytest.raises(IngestError, match=r"^Word 文件已损坏"):
             _read(tmp_path, data[: len(data) // 2])
 
     def test_not_a_zip(self, tmp_path):
-        with pytest.raises(IngestError, match=r"^damaged \.docx"):
+        with pytest.raises(IngestError, match=r"^Word 文件已损坏"):
             _read(tmp_path, "这不是一个Word文件".encode("utf-8"))
 
     def test_zip_without_document(self, tmp_path):
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as package:
             package.writestr("hello.txt", "hi")
-        with pytest.raises(IngestError, match="no word/document.xml"):
+        with pytest.raises(IngestError, match="包内没有 word/document.xml"):
             _read(tmp_path, buffer.getvalue())
 
     def test_damaged_part(self, tmp_path):
@@ -145,17 +145,17 @@ class TestRefused:
             for info in source.infolist():
                 data = b"<w:document" if info.filename == "word/document.xml" else source.read(info)
                 target.writestr(info, data)
-        with pytest.raises(IngestError, match=r"^damaged \.docx \("):
+        with pytest.raises(IngestError, match=r"^Word 文件已损坏（"):
             _read(tmp_path, buffer.getvalue())
 
     def test_unpacked_size_cap(self, tmp_path, monkeypatch):
         monkeypatch.setattr(docx_reader, "MAX_UNZIPPED_BYTES", 10 * 1024 * 1024)
-        with pytest.raises(IngestError, match=r"unpacks to 11 MB, over the 10 MB limit \(possible zip bomb\)"):
+        with pytest.raises(IngestError, match=r"解压后有 11 MB，超过 10 MB 上限（可能是 zip 炸弹）"):
             _read(tmp_path, _bomb(11 * 1024 * 1024))
 
     def test_compression_ratio_cap(self, tmp_path, monkeypatch):
         monkeypatch.setattr(docx_reader, "_RATIO_FLOOR", 1024 * 1024)
-        with pytest.raises(IngestError, match=r"compression ratio is over 100:1"):
+        with pytest.raises(IngestError, match=r"压缩比超过 100:1"):
             _read(tmp_path, _bomb(2 * 1024 * 1024))
 
 

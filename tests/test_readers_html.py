@@ -253,7 +253,7 @@ class TestArticleExtraction:
 
     def test_page_with_only_navigation_has_no_text(self, tmp_path):
         page = "<html><body><nav><a href='/'>首页</a></nav><div class='footer'>版权所有</div></body></html>"
-        with pytest.raises(IngestError, match="no text found"):
+        with pytest.raises(IngestError, match="文档中没有找到文字"):
             _read(tmp_path, page.encode("utf-8"))
 
 

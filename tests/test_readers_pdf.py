@@ -66,16 +66,16 @@ class TestTextLayer:
 class TestRefused:
     def test_password_protected(self, tmp_path):
         enc = StandardEncryption("user", ownerPassword="owner")
-        with pytest.raises(IngestError, match="^PDF is password-protected$"):
+        with pytest.raises(IngestError, match="^PDF 有密码保护$"):
             _read(tmp_path, _pdf(PAGES, encrypt=enc))
 
     def test_truncated(self, tmp_path):
         data = _pdf(PAGES)
-        with pytest.raises(IngestError, match="^damaged PDF"):
+        with pytest.raises(IngestError, match="^PDF 文件已损坏"):
             _read(tmp_path, data[: len(data) // 2])
 
     def test_not_a_pdf(self, tmp_path):
-        with pytest.raises(IngestError, match="^damaged PDF"):
+        with pytest.raises(IngestError, match="^PDF 文件已损坏"):
             _read(tmp_path, b"%PDF-1.4 nothing else here")
 
     def test_no_text_layer(self, tmp_path):
@@ -84,5 +84,5 @@ class TestRefused:
         page_canvas.rect(72, 72, 300, 500, fill=1)  # what a scan looks like to a text extractor
         page_canvas.showPage()
         page_canvas.save()
-        with pytest.raises(IngestError, match=r"^PDF has no text layer \(scanned image\?\)$"):
+        with pytest.raises(IngestError, match=r"^PDF 没有文字层（可能是扫描图片）$"):
             _read(tmp_path, buffer.getvalue())

@@ -49,14 +49,14 @@ def test_folder_walk(tmp_path):
     os.symlink(tmp_path, tmp_path / "sub" / "loop")  # a link back to the root
     os.symlink(tmp_path / "missing.txt", tmp_path / "dangling.txt")
     assert _show(iter_files([tmp_path]), tmp_path) == [
-        "SKIP README: no file extension, so the file type is unknown",
+        "SKIP README: 没有扩展名，无法判断文件类型",
         "a.md",
         "b.txt",
-        "SKIP binary.txt: binary file, not text",
-        "SKIP dangling.txt: broken symbolic link",
-        "SKIP empty.txt: empty file",
-        "SKIP image.png: unsupported file type .png (supported: .txt, .text, .md, .markdown, .html, .htm, .docx, .pdf)",
-        "SKIP old.doc: old Word .doc format is not supported: save it as .docx",
+        "SKIP binary.txt: 二进制文件，不是文本",
+        "SKIP dangling.txt: 符号链接已断开（目标不存在）",
+        "SKIP empty.txt: 空文件",
+        "SKIP image.png: 不支持的文件类型 .png（支持：.txt、.text、.md、.markdown、.html、.htm、.docx、.pdf）",
+        "SKIP old.doc: 不支持旧版 Word .doc 格式：请另存为 .docx",
         "sub/c.html",
         "sub/d.PDF",
         "utf16.txt",
@@ -69,7 +69,7 @@ def test_explicit_paths_missing_and_duplicates(tmp_path):
     given = [tmp_path / "b.txt", tmp_path / "nope", tmp_path / "sub", tmp_path / "b.txt"]
     assert _show(iter_files(given), tmp_path) == [
         "b.txt",
-        "SKIP nope: no such file or folder",
+        "SKIP nope: 没有这个文件或文件夹",
         "sub/c.html",
         "sub/d.PDF",
     ]

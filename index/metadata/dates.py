@@ -11,11 +11,12 @@ _CN_NUM = "[一二三四五六七八九十两百零]{1,4}"
 
 # "…N周年" counted from these founding years; "建党百年" and the like name the year itself.
 _ANNIVERSARY = re.compile(
-    r"(建党|中国共产党成立|新中国成立|中华人民共和国成立|建国|改革开放|五四运动|中华全国总工会成立|建军)"
+    r"(建党|中国共产党成立|新中国成立|中华人民共和国成立|建国|改革开放|五四运动|中华全国总工会成立|建军"
+    r"|中国共产主义青年团成立|共青团成立|建团)"
     r"(\d{1,3}|" + _CN_NUM + r")周年")
 _FOUNDED = {"建党": 1921, "中国共产党成立": 1921, "新中国成立": 1949, "中华人民共和国成立": 1949,
             "建国": 1949, "改革开放": 1978, "五四运动": 1919, "中华全国总工会成立": 1925,
-            "建军": 1927}
+            "建军": 1927, "中国共产主义青年团成立": 1922, "共青团成立": 1922, "建团": 1922}
 _AHEAD = re.compile(r"迎接|喜迎|筹备|即将|将")  # an anniversary still to come dates nothing
 _CENTENARY = re.compile(r"建党百年|党的百年|党成立一百周年")
 
@@ -163,28 +164,39 @@ def collection_year(collection_title: str | None) -> int | None:
 
 
 def extract_years(title: str, body: list[str], file_year: int | None = None,
-                  collection_title: str | None = None) -> tuple[int | None, list[int] | None]:
+                  collection_title: str | None = None,
+                  stated_year: int | None = None) -> tuple[int | None, list[int] | None]:
     """Return (year written, [first, last] year covered) for one article.
 
-    Order of trust: a year in the title; the compilation's year; the latest dated event
-    in the text (plan targets like 2035年 excluded, so is anything after the file's date)
-    unless a congress or plan reference is later; the file's own date; the latest
-    congress or plan reference ("十九大" → 2017).  A span needs a start cue ("2018年以来", "五年来" = five years
-    back from the year written, "十九大以来", "十三五以来"); cues in the title win over
-    the first paragraphs, which win over the rest (within ten years of the year written);
-    a title that states its year without such a cue covers just that year.
+    Order of trust: a year in the title; the compilation's year; the year a dateline or
+    front matter states ("发布时间：2023-01-17", "（2019年8月19日）", ``date:``); the latest
+    dated event in the text (plan targets like 2035年 excluded, so is anything after the
+    stated or file date) unless a congress or plan reference is later; the file's own date;
+    the latest congress or plan reference ("十九大" → 2017).  The file's own date is weak:
+    one older than every dated event in the text is a template's (python-docx's default
+    template says 2013) and is ignored.  A span needs a start cue ("2018年以来", "五年来" =
+    five years back from the year written, "十九大以来", "十三五以来"); cues in the title win
+    over the first paragraphs, which win over the rest (within ten years of the year
+    written); a title that states its year without such a cue covers just that year.
     """
     today = datetime.date.today().year
     if file_year is not None and not 1949 <= file_year <= today:
         file_year = None
+    if stated_year is not None and not 1949 <= stated_year <= today:
+        stated_year = None
     in_collection = collection_year(collection_title)
-    ceiling = min(y for y in (file_year, in_collection, today) if y)
+    ceiling = min(y for y in (in_collection, stated_year, today) if y)
     stated = title_year(title)
-    year = stated or in_collection
+    year = stated or in_collection or stated_year
     if year is None:
         events, references = (
             [y for y in found if y <= ceiling]
             for found in _lower_bounds(title + "\n" + "\n".join(body)))
+        if file_year is not None and any(y <= file_year for y in events + references):
+            events = [y for y in events if y <= file_year]
+            references = [y for y in references if y <= file_year]
+        elif events or references:
+            file_year = None  # the text speaks only of later years: the file date is a template's
         if events and max(events) >= max(references, default=0):
             year = max(events)
         else:

@@ -147,6 +147,24 @@ def _alias_entries(data: dict) -> list[tuple[str, Entry]]:
     return out
 
 
+def _former_county_names(raw: dict[str, list[Entry]]) -> list[tuple[str, Entry]]:
+    """Return "密云县" for 密云区: the county name of a district made from a county.
+
+    Many districts were counties until recently (密云县 became 密云区 in 2015) and older
+    documents use the county name, which the current division list no longer has.  The
+    county name is added only where no place bears it today.
+    """
+    out = []
+    for name, entries in raw.items():
+        if not name.endswith("区") or len(name) < 3:
+            continue
+        former = name[:-1] + "县"
+        if former in raw:
+            continue
+        out.extend((former, e) for e in entries if e.place.level == "district" and e.strength == FULL)
+    return out
+
+
 def _prune(raw: dict[str, list[Entry]]) -> dict[str, tuple[Entry, ...]]:
     """Keep, for each name, only its strongest meanings; a province beats a city's short form."""
     rank = {FULL: 0, WEAK: 1, SHORT: 2, STEM: 3}
@@ -172,6 +190,8 @@ def get_gazetteer() -> Gazetteer:
     groups = tuple(sorted(data.get("ethnic_groups", []), key=len, reverse=True))
     raw: dict[str, list[Entry]] = {}
     for name, entry in _official_entries(groups) + _alias_entries(data):
+        raw.setdefault(name, []).append(entry)
+    for name, entry in _former_county_names(raw):
         raw.setdefault(name, []).append(entry)
     names = _prune(raw)
     lengths: dict[str, set[int]] = {}

@@ -12,6 +12,7 @@ NATIONAL_BODY = "中华全国总工会"
 _NATIONAL = re.compile(r"中华全国总工会|全国总工会|(?<![安健完齐])全总(?![结体])|中国工会(?!法)"
                        r"|中国(?!特色)[\u4e00-\u9fff]{2,8}?(?:总工会|工会)")
 _UNION = re.compile(r"总工会|工会")
+_AWARDER_AFTER = re.compile(r"成立|公布|授予|表彰的|命名|颁发|评选|发布的|印发|主办的")
 # Words that close the name of an institution whose union speaks (讷河市财政局 → 局).
 _INSTITUTION = re.compile(
     r"[\u4e00-\u9fff]{1,10}?(?:委员会|局|厅|办公室|学校|学院|大学|中学|小学|医院|研究院|研究所"
@@ -125,8 +126,19 @@ def _national(text: str) -> OrgMatch | None:
     return OrgMatch(m.start(), "national", named)
 
 
+def _names_awarder(text: str, found: OrgMatch) -> bool:
+    """Tell whether a national body is named as the one that founded, awarded or published something."""
+    match = _NATIONAL.search(text, found.start)
+    return bool(match) and bool(_AWARDER_AFTER.match(text, match.end()))
+
+
 def find_org(text: str, full_text: str = "") -> OrgMatch | None:
-    """Return the first body named in a short text (a title or byline), or None."""
+    """Return the first body named in a short text (a title or byline), or None.
+
+    A national body named as awarder, publisher or the subject of an anniversary
+    ("中华全国总工会公布…", "庆祝全总成立100周年·巡礼|四川工会…") gives way to a local body
+    the same text names: it does not make the article national.
+    """
     candidates = []
     for chain in _chains(find_places(text)):
         found = _after_place(text, chain)
@@ -136,6 +148,9 @@ def find_org(text: str, full_text: str = "") -> OrgMatch | None:
     for found in (_enterprise_at_start(text, full_text or text), _national(text)):
         if found:
             candidates.append(found)
+    local = [c for c in candidates if c.level != "national"]
+    if local and any(c.level == "national" and _names_awarder(text, c) for c in candidates):
+        candidates = local
     return min(candidates, key=lambda c: c.start) if candidates else None
 
 

@@ -87,8 +87,9 @@ def find_places(text: str, strict: bool = False, gaz: Gazetteer | None = None) -
         after_parent = bool(inside)
         entries = inside or entries
         inside_friend = any(s <= i and end <= e for s, e in friends)
+        # Inside a false friend only an official name with its suffix stands (隆重庆祝 is no 重庆).
         kept = tuple(e.place for e in entries
-                     if not (inside_friend and e.strength != FULL)
+                     if not (inside_friend and (e.strength != FULL or text[i:end] != e.place.body))
                      and _accepts(e, text, end, strict, after_parent))
         if kept:
             out.append(Mention(i, end, text[i:end], kept))
@@ -187,3 +188,81 @@ def municipal_city(place: Place) -> Place:
     if place.city is None and place.province in get_gazetteer().municipalities:
         return replace(place, city=place.province)
     return place
+
+
+# "在太原隆重开幕": a place named as where something was held is the venue, not the subject.
+_VENUE = re.compile(r"(?:在|于|於)$")
+_VENUE_AFTER = re.compile(r"^.{0,6}?(?:召开|举行|开幕|闭幕|举办|隆重|顺利|启动)")
+# A place that names an institution serving beyond it (贵阳银行, 苏州大学) locates nothing.
+_INSTITUTION_AFTER = ("银行", "大学", "学院", "集团", "公司", "日报", "晚报", "电视台", "新闻网", "网", "号")
+_SENTENCE = re.compile(r"[。！？]")
+LEAD_MIN_CHARS = 30
+
+
+def _is_venue(text: str, m: Mention) -> bool:
+    return bool(_VENUE.search(text[:m.start]) and _VENUE_AFTER.match(text[m.end:]))
+
+
+def headline_places(text: str) -> list[Place]:
+    """Return the places a headline is about: venues ("在太原召开") only when nothing else is named."""
+    mentions = find_places(text)
+    kept = [m for m in mentions if not _is_venue(text, m)]
+    return disambiguate(kept or mentions)
+
+
+def union_cities(text: str) -> list[Place]:
+    """Return the places of the unions a headline names ("太原市总工会…；阳泉市总开展…")."""
+    return disambiguate([m for m in find_places(text) if text[m.end:].startswith(("总工会", "工会", "总"))])
+
+
+def distinct_cities(places: list[Place]) -> bool:
+    """Tell whether places name two different cities (a digest of several cities' news)."""
+    cities = {p.city for p in places if p.city and p.city != p.province}
+    return len(cities) > 1
+
+
+def province_of(places: list[Place]) -> Place | None:
+    """Return the one province the places share, as a province-level place, or None."""
+    provinces = {p.province for p in places}
+    if len(provinces) != 1:
+        return None
+    province = provinces.pop()
+    return municipal_city(Place(province, "province", province))
+
+
+def lead_sentence(body: list[str]) -> str:
+    """Return the lead of the first real paragraph (one that ends a sentence): its first two sentences."""
+    for text in body:
+        stripped = text.strip()
+        if len(stripped) >= LEAD_MIN_CHARS and _SENTENCE.search(stripped):
+            return "。".join(_SENTENCE.split(stripped, 2)[:2])
+    return ""
+
+
+def lead_place(body: list[str]) -> Place | None:
+    """Return the place the first sentence names by its full official name, if it names one."""
+    sentence = lead_sentence(body)
+    # Only an official name (陽泉市) or a name with a union word after it (丹东总工会): a bare
+    # short form in running text is too often part of a word (隆重庆祝).
+    strong = [m for m in find_places(sentence, strict=True)
+              if (m.text in {p.body for p in m.places} or sentence[m.end:].startswith(_SHORT_ANCHORS))
+              and not sentence[m.end:].startswith(_INSTITUTION_AFTER) and not _is_venue(sentence, m)]
+    places = disambiguate(strong)
+    return combine(places) if places and not distinct_cities(places) else None
+
+
+def sole_city(paragraphs: list[str]) -> Place | None:
+    """Return the one city a text names anywhere (short forms included), or None.
+
+    For a text that calls its own body only "市总工会" / "我市": the city it names, when it
+    names exactly one and not as an institution's name (贵阳银行), is the issuing city.
+    """
+    found: list[Place] = []
+    for text in paragraphs:
+        found.extend(m.places[0] for m in find_places(text) if len(m.places) == 1
+                     and not text[m.end:].startswith(_INSTITUTION_AFTER))
+    cities = {p.city for p in found if p.city and p.city != p.province}
+    if len(cities) != 1:
+        return None
+    city = cities.pop()
+    return next(Place(city, "city", p.province, city) for p in found if p.city == city)

@@ -34,7 +34,7 @@ def _read_bytes(path: Path) -> bytes:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_FILE_BYTES:
                 raise IngestError(
-                    f"file is too large ({size / _MB:.1f} MB; the limit is {MAX_FILE_BYTES // _MB} MB)"
+                    f"文件太大（{size / _MB:.1f} MB，上限 {MAX_FILE_BYTES // _MB} MB）"
                 )
             # The reported size, then a bounded look for more: a file can grow after the check,
             # and some (/proc, network mounts) report a size of 0 whatever they hold.
@@ -47,14 +47,14 @@ def _read_bytes(path: Path) -> bytes:
                 parts.append(chunk)
                 total += len(chunk)
         if total > MAX_FILE_BYTES:
-            raise IngestError(f"file is too large (over the {MAX_FILE_BYTES // _MB} MB limit when read)")
+            raise IngestError(f"文件太大（读取时超过 {MAX_FILE_BYTES // _MB} MB 上限）")
         return parts[0] if len(parts) == 1 else b"".join(parts)
     except FileNotFoundError as exc:
-        raise IngestError("file not found") from exc
+        raise IngestError("找不到文件") from exc
     except IsADirectoryError as exc:
-        raise IngestError("this is a folder, not a file") from exc
+        raise IngestError("这是文件夹，不是文件") from exc
     except OSError as exc:
-        raise IngestError(f"cannot read file ({exc.strerror or exc})") from exc
+        raise IngestError(f"无法读取文件（{exc.strerror or exc}）") from exc
 
 
 def read_document(path: Path) -> RawDocument:
@@ -62,13 +62,13 @@ def read_document(path: Path) -> RawDocument:
     path = Path(path)
     fmt = format_of(path.name)
     if fmt is None:
-        raise IngestError(f"unsupported file type {path.suffix.lower() or '(no extension)'}")
+        raise IngestError(f"不支持的文件类型 {path.suffix.lower() or '（无扩展名）'}")
     data = _read_bytes(path)
     if not data:
-        raise IngestError("empty file")
+        raise IngestError("空文件")
     blocks, metadata = _READERS[fmt](data)
     if not any(block.text.strip() for block in blocks):
-        raise IngestError("no text found in the document")
+        raise IngestError("文档中没有找到文字")
     return RawDocument(
         source=str(path),
         format=fmt,

@@ -30,24 +30,24 @@ def check_package(data: bytes) -> None:
     """Raise IngestError unless the bytes are a sane, unencrypted .docx zip package."""
     if data.startswith(OLE_MAGIC):
         if _ENCRYPTED_STREAM in data:
-            raise IngestError("Word document is password-protected")
-        raise IngestError("file is an old-format Word .doc (OLE), not a .docx: save it as .docx")
+            raise IngestError("Word 文档有密码保护")
+        raise IngestError("这是旧版 Word .doc 文件（OLE），不是 .docx：请另存为 .docx")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             infos = package.infolist()
     except (zipfile.BadZipFile, ValueError, EOFError) as exc:
-        raise IngestError(f"damaged .docx (not a readable zip package: {exc})") from exc
+        raise IngestError(f"Word 文件已损坏（不是可读的 zip 包：{exc}）") from exc
     names = {info.filename for info in infos}
     if "word/document.xml" not in names:
-        raise IngestError("not a Word document (the package has no word/document.xml)")
+        raise IngestError("不是 Word 文档（包内没有 word/document.xml）")
     total = sum(info.file_size for info in infos)
     if total > MAX_UNZIPPED_BYTES:
         raise IngestError(
-            f".docx unpacks to {total // (1024 * 1024)} MB, over the "
-            f"{MAX_UNZIPPED_BYTES // (1024 * 1024)} MB limit (possible zip bomb)"
+            f".docx 解压后有 {total // (1024 * 1024)} MB，超过 "
+            f"{MAX_UNZIPPED_BYTES // (1024 * 1024)} MB 上限（可能是 zip 炸弹）"
         )
     if total > _RATIO_FLOOR and total > MAX_RATIO * len(data):
-        raise IngestError(f".docx compression ratio is over {MAX_RATIO}:1 (possible zip bomb)")
+        raise IngestError(f".docx 压缩比超过 {MAX_RATIO}:1（可能是 zip 炸弹）")
 
 
 def repack(data: bytes) -> bytes:
@@ -157,5 +157,5 @@ def read_docx(data: bytes) -> tuple[list[Block], dict]:
     except IngestError:
         raise
     except Exception as exc:  # python-docx and lxml raise many types for damaged parts
-        raise IngestError(f"damaged .docx ({type(exc).__name__}: {exc})") from exc
+        raise IngestError(f"Word 文件已损坏（{type(exc).__name__}: {exc}）") from exc
     return blocks, meta

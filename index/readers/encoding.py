@@ -142,9 +142,9 @@ def decode_bytes(data: bytes, hint: str | None = None) -> str:
         try:
             return body.decode(bom_codec)
         except UnicodeDecodeError as exc:
-            raise IngestError(f"text has a {bom_codec.upper()} byte-order mark but invalid bytes") from exc
+            raise IngestError(f"文本带 {bom_codec.upper()} 字节顺序标记（BOM），却含有无效字节") from exc
     if looks_binary(body):
-        raise IngestError("binary file")
+        raise IngestError("二进制文件")
     # UTF-8 first: strict GB18030 also "decodes" most UTF-8 Chinese bytes, into garbage.
     text = _strict(body, "utf-8")
     if text is None:
@@ -157,16 +157,16 @@ def decode_bytes(data: bytes, hint: str | None = None) -> str:
             return text
     label = _detect(body).get("encoding")
     if not label:
-        problem = "cannot recognise the text encoding"
+        problem = "无法识别文本编码"
     elif not _plausible(label, body):
-        problem = "cannot recognise the text encoding (damaged or unsupported multi-byte text)"
+        problem = "无法识别文本编码（文本损坏，或是不支持的多字节编码）"
     else:
         text = _strict(body, label)
         # C1 controls never occur in real text: a guessed single-byte code page is wrong.
         if text is not None and not _C1.search(text):
             return text
-        problem = ("cannot recognise the text encoding" if text is not None
-                   else f"text looks like {label} but contains bytes invalid in that encoding")
+        problem = ("无法识别文本编码" if text is not None
+                   else f"文本看似 {label} 编码，却含有该编码中无效的字节")
     # Last resort, for files pasted together from two sources: decode line by line.
     text = _mixed_lines(body)
     if text is None:

@@ -20,9 +20,9 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 
 # Common formats a user may drop in, with what to do about them.
 UNSUPPORTED_ADVICE = {
-    ".doc": "old Word .doc format is not supported: save it as .docx",
-    ".wps": "WPS document format is not supported: save it as .docx",
-    ".rtf": "RTF is not supported: save it as .docx",
+    ".doc": "不支持旧版 Word .doc 格式：请另存为 .docx",
+    ".wps": "不支持 WPS 文档格式：请另存为 .docx",
+    ".rtf": "不支持 RTF 格式：请另存为 .docx",
 }
 
 

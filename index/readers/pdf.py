@@ -15,8 +15,8 @@ def _open(data: bytes) -> pdfium.PdfDocument:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) == _PASSWORD_ERROR:
-            raise IngestError("PDF is password-protected") from exc
-        raise IngestError(f"damaged PDF ({exc})") from exc
+            raise IngestError("PDF 有密码保护") from exc
+        raise IngestError(f"PDF 文件已损坏（{exc}）") from exc
 
 
 def _page_lines(document: pdfium.PdfDocument, index: int) -> list[str]:
@@ -52,17 +52,17 @@ def read_pdf(data: bytes) -> tuple[list[Block], dict]:
     try:
         meta = _metadata(document)
         if len(document) == 0:
-            raise IngestError("damaged PDF (no pages)")
+            raise IngestError("PDF 文件已损坏（没有页面）")
         for index in range(len(document)):
             if index:
                 blocks.append(Block("", wrapped=True))
             try:
                 lines = _page_lines(document, index)
             except pdfium.PdfiumError as exc:
-                raise IngestError(f"damaged PDF (page {index + 1}: {exc})") from exc
+                raise IngestError(f"PDF 文件已损坏（第 {index + 1} 页：{exc}）") from exc
             blocks.extend(Block(line, wrapped=True) for line in lines)
     finally:
         document.close()
     if not any(block.text.strip() for block in blocks):
-        raise IngestError("PDF has no text layer (scanned image?)")
+        raise IngestError("PDF 没有文字层（可能是扫描图片）")
     return blocks, meta

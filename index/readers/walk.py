@@ -35,10 +35,10 @@ def is_sidecar(name: str) -> bool:
 def _unsupported_reason(name: str) -> str:
     dot = name.rfind(".")
     if dot <= 0:
-        return "no file extension, so the file type is unknown"
+        return "没有扩展名，无法判断文件类型"
     suffix = display_path(name[dot:]).lower()
     return UNSUPPORTED_ADVICE.get(
-        suffix, f"unsupported file type {suffix} (supported: {', '.join(SUPPORTED_SUFFIXES)})"
+        suffix, f"不支持的文件类型 {suffix}（支持：{'、'.join(SUPPORTED_SUFFIXES)}）"
     )
 
 
@@ -57,16 +57,16 @@ def _check_file(path: Path, seen: set[tuple[int, int]]) -> Iterator[Path | Skipp
             return  # the same file reached twice, through a link or overlapping paths
         seen.add((info.st_dev, info.st_ino))
         if info.st_size == 0:
-            yield Skipped(display_path(path), "empty file")
+            yield Skipped(display_path(path), "空文件")
             return
         if fmt in TEXT_FORMATS:
             with path.open("rb") as handle:
                 head, bom = strip_bom(handle.read(_SNIFF))
             if bom is None and looks_binary(head):
-                yield Skipped(display_path(path), "binary file, not text")
+                yield Skipped(display_path(path), "二进制文件，不是文本")
                 return
     except OSError as exc:
-        yield Skipped(display_path(path), f"cannot read file ({exc.strerror or exc})")
+        yield Skipped(display_path(path), f"无法读取文件（{exc.strerror or exc}）")
         return
     yield path
 
@@ -77,8 +77,8 @@ def _link_problem(path: Path) -> str:
         path.stat()
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return "symbolic link loop"
-    return "broken symbolic link"
+            return "符号链接循环"
+    return "符号链接已断开（目标不存在）"
 
 
 def _enter(folder: Path, folders: set[tuple[int, int]], stack: list) -> Skipped | None:
@@ -92,7 +92,7 @@ def _enter(folder: Path, folders: set[tuple[int, int]], stack: list) -> Skipped 
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda e: e.name)
     except OSError as exc:
-        return Skipped(display_path(folder), f"cannot open folder ({exc.strerror or exc})")
+        return Skipped(display_path(folder), f"无法打开文件夹（{exc.strerror or exc}）")
     stack.append((folder, iter(entries)))
     return None
 
@@ -127,7 +127,7 @@ def _walk_folder(
         elif entry.is_symlink():
             yield Skipped(display_path(path), _link_problem(path))
         else:
-            yield Skipped(display_path(path), "not a regular file")
+            yield Skipped(display_path(path), "不是普通文件")
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path | Skipped]:
@@ -143,6 +143,6 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path | Skipped]:
         elif path.is_symlink():
             yield Skipped(display_path(path), _link_problem(path))
         elif path.exists():
-            yield Skipped(display_path(path), "not a regular file")
+            yield Skipped(display_path(path), "不是普通文件")
         else:
-            yield Skipped(display_path(path), "no such file or folder")
+            yield Skipped(display_path(path), "没有这个文件或文件夹")
