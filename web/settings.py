@@ -29,6 +29,8 @@ class Setting:
 SETTINGS = (
     Setting("INDEX", str(Path(platformdirs.user_data_dir(APP_NAME)) / "index"),
             "Folder of the search index (created on first use)."),
+    Setting("ENGINE", "",
+            "SphinxQL cluster searched instead of the index folder: sphinxql://host:port[,host:port…]."),
     Setting("SAMPLE_CORPUS", str(SAMPLE_CORPUS),
             "Documents indexed when the page starts with no index yet."),
     Setting("SYNONYMS", True, "Expand union-domain synonyms and abbreviations in queries."),
@@ -65,3 +67,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]
 def default_index_dir() -> Path:
     """Return the index folder: UNIONSEARCH_INDEX, else the per-user data folder."""
     return Path(str(from_environment().get("INDEX", defaults()["INDEX"])))
+
+
+def default_engine() -> str:
+    """Return the SphinxQL cluster address of UNIONSEARCH_ENGINE, or "" for the local index."""
+    return str(from_environment().get("ENGINE", "") or "")
