@@ -258,7 +258,8 @@ def serve(index_dir: Path | None, host: str, port: int, engine: str | None) -> N
     from .serve import run
 
     try:
-        run(resolve_index(index_dir), host=host, port=port, engine=resolve_engine(engine))
+        engine = resolve_engine(engine)
+        run(resolve_index(index_dir), host=host, port=port, **({"engine": engine} if engine else {}))
     except (IndexBusy, IndexFormatError) as exc:
         _fail(exc)
     except OSError as exc:  # port in use, no permission to bind

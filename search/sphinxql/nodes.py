@@ -83,6 +83,7 @@ class LocalCluster:
 
     def start(self, number: int) -> None:
         """Start node ``number`` and wait until it answers SphinxQL."""
+        self.save()
         folder = self.node_folder(number)
         folder.mkdir(parents=True, exist_ok=True)
         self.config_path(number).write_text(node_config(number, self.nodes, folder), encoding="utf-8")
@@ -106,6 +107,21 @@ class LocalCluster:
             time.sleep(0.05)
         if _alive(pid):
             os.kill(pid, signal.SIGKILL)
+
+    def save(self) -> None:
+        """Write the node addresses to ``folder/cluster.json``, for another process to load."""
+        import json
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "cluster.json").write_text(json.dumps([n.__dict__ for n in self.nodes]), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> LocalCluster:
+        """Return the cluster saved in ``folder``."""
+        import json
+
+        nodes = [NodeAddress(**n) for n in json.loads((Path(folder) / "cluster.json").read_text(encoding="utf-8"))]
+        return cls(Path(folder), nodes)
 
     def start_all(self) -> None:
         """Start every node."""

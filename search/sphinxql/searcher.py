@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,8 @@ from .query import FACET_COLUMNS, NOTHING, RemoteFacets, match_expression, where
 HIT_COLUMNS = ("id", "pid", "article_id", "title", "source", "unit", "organization", *STRING_FACETS,
                "year", "section", "themes", "text", "position")
 FACET_LIMIT = 20_000  # distinct values one facet may list; counts stay exact below it
+# Facets counted by one FACET each: the places together, the facets with few values together, themes.
+JOINTS = (("province", "city"), ("year", "level", "doc_type", "kind"), ("theme",))
 MAX_WINDOW = 100_000  # deepest hit a page may reach (start + per_page)
 STAMP_ID = 1
 
@@ -216,37 +219,51 @@ class SphinxSearchIndex:
         merged = list(exact) + ([row for row in full if row[0] not in ids] if len(exact) < end else [])
         return total, merged[start:end]
 
-    def _facet_statements(self, match: str | None, conditions: dict[str, str]) -> list[tuple[str, list[str]]]:
-        """Return (statement, facet names) per set of other selections: each facet ignores its own."""
+    def _facet_statements(self, match: str | None, conditions: dict[str, str]) -> list[tuple[str, list[tuple[str, ...]]]]:
+        """Return (statement, joints) per set of other selections: each facet ignores its own selection.
+
+        Each FACET is one more match over the shards, so facets with few values are grouped
+        together (one FACET over several columns) and summed here, as search/facets.py does.
+        """
         by_others: dict[tuple[str, ...], list[str]] = {}
         for name in COUNTED:
             by_others.setdefault(tuple(other for other in conditions if other != name), []).append(name)
         statements = []
         for others, names in by_others.items():
-            clauses = " ".join(f"FACET {FACET_COLUMNS[n]} ORDER BY COUNT(*) DESC LIMIT {FACET_LIMIT}" for n in names)
+            joints = [tuple(n for n in joint if n in names) for joint in JOINTS]
+            joints = [joint for joint in joints if joint]
+            clauses = []
+            for joint in joints:
+                columns = ", ".join(FACET_COLUMNS[n] for n in joint)
+                clauses.append(f"FACET {columns} BY {columns} ORDER BY COUNT(*) DESC LIMIT {FACET_LIMIT}")
             sql = (f"SELECT id FROM {SEARCH_INDEX}{where_clause(match, [conditions[o] for o in others])} "
-                   f"LIMIT 0 OPTION max_matches={FACET_LIMIT} {clauses}")
-            statements.append((sql, names))
+                   f"LIMIT 0 OPTION max_matches={FACET_LIMIT} {' '.join(clauses)}")
+            statements.append((sql, joints))
         return statements
 
     @staticmethod
-    def _facets(results: list[list[tuple]], groups: list[tuple[str, list[str]]]) -> dict[str, list[dict]]:
+    def _facets(results: list[list[tuple]], groups: list[tuple[str, list[tuple[str, ...]]]]) -> dict[str, list[dict]]:
         """Return {facet: [{"value", "count"}]} in the local order (most first; years newest first)."""
-        out: dict[str, list[dict]] = {}
+        counts: dict[str, Counter] = {name: Counter() for name in COUNTED}
         at = 0
-        for _, names in groups:
+        for _, joints in groups:
             at += 1  # the statement's own (empty) result set
-            for name in names:
-                rows = [(v, int(n)) for v, n in results[at] if v not in ("", 0, None)]
+            for joint in joints:
+                for row in results[at]:
+                    for name, value in zip(joint, row):
+                        if value not in ("", 0, None):
+                            counts[name][value] += int(row[-1])
                 at += 1
-                if name == "year":
-                    out[name] = [{"value": int(v), "count": n} for v, n in sorted(rows, key=lambda r: -int(r[0]))]
-                elif name == "theme":
-                    counts = {int(v): n for v, n in rows}
-                    out[name] = [{"value": t, "count": counts[i + 1]} for i, t in enumerate(THEMES) if counts.get(i + 1)]
-                else:
-                    out[name] = [{"value": v, "count": n} for v, n in sorted(rows, key=lambda r: (-r[1], r[0]))]
-        return {name: out[name] for name in COUNTED}
+        out: dict[str, list[dict]] = {}
+        for name, counter in counts.items():
+            if name == "year":
+                out[name] = [{"value": int(v), "count": n} for v, n in sorted(counter.items(), key=lambda r: -int(r[0]))]
+            elif name == "theme":
+                ids = {int(v): n for v, n in counter.items()}
+                out[name] = [{"value": t, "count": ids[i + 1]} for i, t in enumerate(THEMES) if ids.get(i + 1)]
+            else:
+                out[name] = [{"value": v, "count": n} for v, n in sorted(counter.items(), key=lambda r: (-r[1], r[0]))]
+        return out
 
     # --- reading back (search/documents.py and search/kwic.py hand these over) ----------------
 
