@@ -38,7 +38,8 @@ class Node:
 def parse_url(url: str) -> list[Node]:
     """Return the nodes of ``sphinxql://host:port[,host:port…]``, node k holding shard k."""
     if not is_engine_url(url):
-        raise SearchError(f"不是 SphinxQL 集群地址：{url!r}", hint="写成 sphinxql://主机:端口[,主机:端口…]")
+        raise SearchError(f"不是 SphinxQL 集群地址：{url!r}，应写成 sphinxql://主机:端口[,主机:端口…]",
+                          hint="例如 sphinxql://127.0.0.1:9306,127.0.0.1:9307")
     nodes = []
     for part in url[len(ENGINE_SCHEME):].strip("/").split(","):
         parsed = urlsplit("//" + part.strip())
@@ -47,7 +48,8 @@ def parse_url(url: str) -> list[Node]:
         except ValueError:
             port = None
         if not parsed.hostname or not port:
-            raise SearchError(f"集群地址中的节点 {part!r} 写法有误", hint="每个节点写成 主机:端口，例如 127.0.0.1:9306")
+            raise SearchError(f"集群地址中的节点 {part!r} 写法有误，应写成 主机:端口",
+                              hint="例如 sphinxql://127.0.0.1:9306,127.0.0.1:9307（第 k 个节点持有分片 k）")
         nodes.append(Node(parsed.hostname, port))
     return nodes
 
