@@ -32,7 +32,7 @@ def _rows(index: SphinxSearchIndex, columns: str, where: str = "", order_by_id: 
     while True:
         condition = " AND ".join(filter(None, [f"id > {last}", where]))
         page = index.query(f"SELECT id, {columns} FROM {SEARCH_INDEX} WHERE {condition} "
-                           f"ORDER BY id ASC LIMIT {PAGE} OPTION max_matches={PAGE}")[0][0]
+                           f"ORDER BY id ASC LIMIT {PAGE} OPTION max_matches={PAGE}, ranker=none")[0][0]
         rows.extend(page)
         if len(page) < PAGE:
             return rows

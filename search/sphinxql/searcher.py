@@ -237,7 +237,7 @@ class SphinxSearchIndex:
                 columns = ", ".join(FACET_COLUMNS[n] for n in joint)
                 clauses.append(f"FACET {columns} BY {columns} ORDER BY COUNT(*) DESC LIMIT {FACET_LIMIT}")
             sql = (f"SELECT id FROM {SEARCH_INDEX}{where_clause(match, [conditions[o] for o in others])} "
-                   f"LIMIT 0 OPTION max_matches={FACET_LIMIT} {' '.join(clauses)}")
+                   f"LIMIT 0 OPTION max_matches={FACET_LIMIT}, ranker=none {' '.join(clauses)}")
             statements.append((sql, joints))
         return statements
 
