@@ -232,12 +232,14 @@ class SphinxSearchIndex:
         for others, names in by_others.items():
             joints = [tuple(n for n in joint if n in names) for joint in JOINTS]
             joints = [joint for joint in joints if joint]
-            clauses = []
-            for joint in joints:
-                columns = ", ".join(FACET_COLUMNS[n] for n in joint)
-                clauses.append(f"FACET {columns} BY {columns} ORDER BY COUNT(*) DESC LIMIT {FACET_LIMIT}")
-            sql = (f"SELECT id FROM {SEARCH_INDEX}{where_clause(match, [conditions[o] for o in others])} "
-                   f"LIMIT 0 OPTION max_matches={FACET_LIMIT}, ranker=none {' '.join(clauses)}")
+            # The statement's own result is the first joint's grouping, each FACET another's.
+            columns = [", ".join(FACET_COLUMNS[n] for n in joint) for joint in joints]
+            clauses = [f"FACET {c} BY {c} ORDER BY COUNT(*) DESC LIMIT {FACET_LIMIT}" for c in columns[1:]]
+            # Grouped by a multi-value column, the column shows all its values; GROUPBY() shows the key.
+            shown = "GROUPBY()" if joints[0] == ("theme",) else columns[0]
+            sql = (f"SELECT {shown}, COUNT(*) FROM {SEARCH_INDEX}"
+                   f"{where_clause(match, [conditions[o] for o in others])} GROUP BY {columns[0]} "
+                   f"LIMIT {FACET_LIMIT} OPTION max_matches={FACET_LIMIT}, ranker=none {' '.join(clauses)}")
             statements.append((sql, joints))
         return statements
 
@@ -247,7 +249,6 @@ class SphinxSearchIndex:
         counts: dict[str, Counter] = {name: Counter() for name in COUNTED}
         at = 0
         for _, joints in groups:
-            at += 1  # the statement's own (empty) result set
             for joint in joints:
                 for row in results[at]:
                     for name, value in zip(joint, row):
