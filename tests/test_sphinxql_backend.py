@@ -157,6 +157,10 @@ def test_a_shard_down_at_search_time_gives_the_live_shards_with_a_notice(tmp_pat
         assert page.status_code == 200 and "部分分片不可用" in page.get_data(as_text=True)
         api = client.get("/api/search?q=工会")
         assert api.status_code == 200 and PARTIAL_NOTICE in api.get_json()["notices"]
+        lost = next(doc for doc in oracle.stored.values() if shard_of(doc["article_id"], 2) == down)
+        article_page = client.get(f"/article/{lost['article_id']}")
+        assert article_page.status_code == 503 and "部分分片不可用" in article_page.get_data(as_text=True)
+        assert client.get(f"/api/paragraphs/{lost['id']}").status_code == 503
         cluster.stop(1 - down)
         page = client.get("/?q=工会")
         assert page.status_code == 503 and "不可用" in page.get_data(as_text=True)

@@ -15,6 +15,7 @@ from .encoding import CHARSET_TABLE, NGRAM_CHARS
 
 SEARCH_INDEX = "paragraphs"
 FILES_INDEX = "files"
+STAMP_ID = 1  # the files index's row that changes with every write: searchers reload on it
 STRING_FACETS = ("province", "city", "county", "level", "doc_type", "kind")
 STRING_FIELDS = ("pid", "article_id", "title", "source", "unit", "organization", "section", "text", "record")
 BIGINT_FIELDS = ("source_id", "file_hash")

@@ -14,7 +14,7 @@ from ..errors import DocumentNotFound, QueryError
 from ..highlight import find_spans, mark
 from ..scoring import idf
 from .config import SEARCH_INDEX
-from .connection import quote
+from .connection import PARTIAL_NOTICE, ClusterUnavailable, quote
 from .encoding import phrase as encoded_phrase
 from .searcher import HIT_COLUMNS, hit_record
 
@@ -25,23 +25,30 @@ PAGE = 10_000
 SIMILAR_WORDS = 60  # distinct words of a paragraph whose document frequency is asked for
 
 
-def _rows(index: SphinxSearchIndex, columns: str, where: str = "", order_by_id: bool = True) -> list[tuple]:
-    """Return every row matching ``where`` (``id`` first), paging by id over the distributed index."""
+def _rows(index: SphinxSearchIndex, columns: str, where: str = "", missing: str = "") -> list[tuple]:
+    """Return every row matching ``where`` (``id`` first), paging by id over the distributed index.
+
+    ``missing``: when nothing matches while a shard is down, raise ClusterUnavailable saying
+    this (the thing may be on that shard) rather than answering "not found".
+    """
     rows: list[tuple] = []
     last = 0
     while True:
         condition = " AND ".join(filter(None, [f"id > {last}", where]))
-        page = index.query(f"SELECT id, {columns} FROM {SEARCH_INDEX} WHERE {condition} "
-                           f"ORDER BY id ASC LIMIT {PAGE} OPTION max_matches={PAGE}, ranker=none")[0][0]
+        results, notices = index.query(f"SELECT id, {columns} FROM {SEARCH_INDEX} WHERE {condition} "
+                                       f"ORDER BY id ASC LIMIT {PAGE} OPTION max_matches={PAGE}, ranker=none")
+        page = results[0]
+        if missing and notices and not rows and not page:
+            raise ClusterUnavailable(f"找不到{missing}：{PARTIAL_NOTICE}", hint="请等不可用的分片恢复后再试")
         rows.extend(page)
         if len(page) < PAGE:
             return rows
         last = page[-1][0]
 
 
-def _paragraphs(index: SphinxSearchIndex, where: str) -> list[dict]:
+def _paragraphs(index: SphinxSearchIndex, where: str, missing: str = "") -> list[dict]:
     """Return the records of the paragraphs matching ``where``, in article and paragraph order."""
-    rows = _rows(index, ", ".join(HIT_COLUMNS[1:]) + ", ordinal", where)
+    rows = _rows(index, ", ".join(HIT_COLUMNS[1:]) + ", ordinal", where, missing)
     at = len(HIT_COLUMNS) - 1  # position
     rows.sort(key=lambda row: (row[4], row[-1], row[at]))  # source, article in file, position
     return [hit_record(row[:len(HIT_COLUMNS)]) for row in rows]
@@ -68,7 +75,7 @@ def list_articles(index: SphinxSearchIndex) -> list[dict]:
 
 
 def _one(index: SphinxSearchIndex, paragraph_id: str) -> dict:
-    found = _paragraphs(index, f"pid = {quote(paragraph_id)}")
+    found = _paragraphs(index, f"pid = {quote(paragraph_id)}", missing=f"段落 {paragraph_id}")
     if not found:
         raise DocumentNotFound(f"没有编号为 {paragraph_id!r} 的段落")
     return found[0]
@@ -89,7 +96,7 @@ def paragraph_context(index: SphinxSearchIndex, paragraph_id: str, before: int, 
 
 def article(index: SphinxSearchIndex, article_id: str, highlight: list[str] | None = None) -> dict:
     """Return an article's record with all its paragraphs in order, matches marked when asked."""
-    rows = _rows(index, "record", f"article_id = {quote(article_id)} AND position = 0")
+    rows = _rows(index, "record", f"article_id = {quote(article_id)} AND position = 0", missing=f"文章 {article_id}")
     if not rows or not rows[0][1]:
         raise DocumentNotFound(f"没有编号为 {article_id!r} 的文章")
     record = json.loads(rows[0][1])

@@ -18,9 +18,9 @@ from ..highlight import find_spans, snippet
 from ..query import parse_query
 from ..scoring import RECENCY_CAP, RECENCY_WEIGHT, plan_query
 from ..synonyms import Synonyms, load_synonyms
-from .config import FILES_INDEX, SEARCH_INDEX, STRING_FACETS
+from .config import FILES_INDEX, SEARCH_INDEX, STAMP_ID, STRING_FACETS
 from .connection import PARTIAL_NOTICE, Cluster, ClusterUnavailable
-from .query import FACET_COLUMNS, NOTHING, RemoteFacets, match_expression, where_clause
+from .query import FACET_COLUMNS, RemoteFacets, match_expression, where_clause
 
 HIT_COLUMNS = ("id", "pid", "article_id", "title", "source", "unit", "organization", *STRING_FACETS,
                "year", "section", "themes", "text", "position")
@@ -28,7 +28,6 @@ FACET_LIMIT = 20_000  # distinct values one facet may list; counts stay exact be
 # Facets counted by one FACET each: the places together, the facets with few values together, themes.
 JOINTS = (("province", "city"), ("year", "level", "doc_type", "kind"), ("theme",))
 MAX_WINDOW = 100_000  # deepest hit a page may reach (start + per_page)
-STAMP_ID = 1
 
 
 @dataclass
@@ -64,7 +63,7 @@ def meta_of(rows: list[tuple]) -> dict[str, str]:
 
 
 class SphinxSearchIndex:
-    """A SphinxQL cluster opened for searching; thread-safe; follows each write (see writer.STAMP_ID)."""
+    """A SphinxQL cluster opened for searching; thread-safe; follows each write (config.STAMP_ID)."""
 
     backend = "sphinxql"
 

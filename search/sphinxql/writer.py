@@ -18,14 +18,13 @@ from index.ingest import Ingested, Unchanged, iter_ingest, source_key
 from index.model import Skipped
 from index.writer import IndexSummary, _under, default_workers
 
-from .config import COLUMNS, FILES_INDEX, shard_name
+from .config import COLUMNS, FILES_INDEX, STAMP_ID, shard_name
 from .connection import Cluster, ClusterUnavailable, quote
 from .rows import digest_id, paragraph_row, shard_of, source_id
 
 BATCH_ROWS = 2000  # paragraphs written between two recordings of file hashes
 INSERT_ROWS = 500  # rows in one REPLACE statement
 PAGE = 10_000
-STAMP_ID = 1  # the files index's row that changes with every write: searchers reload on it
 
 
 def select_all(cluster: Cluster, number: int, index: str, columns: str, where: str = "") -> list[tuple]:
