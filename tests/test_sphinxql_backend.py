@@ -214,3 +214,42 @@ def test_cli_says_when_the_cluster_is_down(tmp_path, docs):
     assert result.exit_code == 1 and "分片 0" in result.output and "不可用" in result.output
     result = CliRunner().invoke(main, ["search", "--engine", url, "工会"])
     assert result.exit_code == 1 and "不可用" in result.output
+
+
+@needs_searchd
+def test_a_shard_that_fails_in_the_middle_of_a_run_loses_no_file(tmp_path, monkeypatch):
+    import search.sphinxql.writer as writer
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    names = [f"f{n}.txt" for n in range(6)]
+    for n, name in enumerate(names):
+        (folder / name).write_text(f"第{n}篇工作总结\n\n旧版本第{n}篇的正文。\n", encoding="utf-8")
+    cluster = started_cluster(tmp_path / "cluster", documents=[folder])
+    try:
+        for n, name in enumerate(names):
+            (folder / name).write_text(f"第{n}篇工作总结\n\n新版本第{n}篇的正文。\n", encoding="utf-8")
+        monkeypatch.setattr(writer, "BATCH_ROWS", 1)  # every file is written as soon as it is read
+        seen = []
+
+        def stop_at_third(path):
+            seen.append(path)
+            if len(seen) == 3:
+                cluster.stop(1)
+
+        with pytest.raises(ClusterUnavailable, match="不可用"):
+            update_cluster(cluster.url, [folder], on_file=stop_at_third, workers=1)
+        cluster.start(1)
+        remote = SphinxSearchIndex(cluster.url)
+        for n in range(6):
+            old = remote.search(SearchRequest(q=f'"旧版本第{n}篇"'))["total"]
+            new = remote.search(SearchRequest(q=f'"新版本第{n}篇"'))["total"]
+            # Never lost: old, new, or (stopped between writing the new rows and deleting the old) both.
+            assert (old, new) in ((1, 0), (0, 1), (1, 1)), n
+        summary = update_cluster(cluster.url, [folder], workers=1)
+        assert summary.updated + summary.unchanged == 6 and summary.updated >= 4
+        assert (summary.articles, summary.paragraphs) == (6, 12)
+        assert remote.search(SearchRequest(q='"旧版本"'))["total"] == 0
+        assert remote.search(SearchRequest(q='"新版本"'))["total"] == 6
+    finally:
+        cluster.stop_all()
