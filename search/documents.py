@@ -27,6 +27,8 @@ def _check_id(value: str, what: str) -> None:
 
 def article_sources(index: SearchIndex) -> set[str]:
     """Return the source files of the live articles (without reading any article record)."""
+    if not isinstance(index, SearchIndex):
+        return index.article_sources()  # a SphinxQL cluster (search/sphinxql)
     generation = index.generation()
     keys = (generation.article_keys[code] for code in np.unique(generation.article_codes[generation.live]).tolist())
     return {generation.articles[key]["source"] for key in keys if key in generation.articles}
@@ -34,6 +36,8 @@ def article_sources(index: SearchIndex) -> set[str]:
 
 def list_articles(index: SearchIndex) -> list[dict]:
     """Return every indexed article (the `docs --json` shape), by source file, in file order."""
+    if not isinstance(index, SearchIndex):
+        return index.list_articles()
     generation = index.generation()
     counts = np.bincount(generation.article_codes[generation.live], minlength=len(generation.article_keys))
     firsts = np.flatnonzero(generation.live & (generation.position == 0))
@@ -62,6 +66,9 @@ def paragraph_context(index: SearchIndex, paragraph_id: str, before: int = 2, af
     """Return a paragraph with up to ``before``/``after`` paragraphs of its article around it."""
     if not (0 <= before <= MAX_CONTEXT and 0 <= after <= MAX_CONTEXT):
         raise QueryError(f"上下文段数须在 0 到 {MAX_CONTEXT} 之间", hint="例如 before=2&after=2")
+    if not isinstance(index, SearchIndex):
+        _check_id(paragraph_id, "段落")
+        return index.paragraph_context(paragraph_id, before, after)
     generation, docnum = _find(index, paragraph_id)
     record = generation.record(docnum)
     position = record["position"]
@@ -75,6 +82,8 @@ def paragraph_context(index: SearchIndex, paragraph_id: str, before: int = 2, af
 def article(index: SearchIndex, article_id: str, highlight: list[str] | None = None) -> dict:
     """Return an article's record with all its paragraphs in order, matches marked when asked."""
     _check_id(article_id, "文章")
+    if not isinstance(index, SearchIndex):
+        return index.article(article_id, highlight)
     generation = index.generation()
     docnums = generation.article_docnums(article_id)
     record = generation.article_record(article_id) if len(docnums) else None
@@ -95,6 +104,9 @@ def similar_paragraphs(index: SearchIndex, paragraph_id: str, limit: int = SIMIL
     As "more like this" does: the paragraph's most distinctive words (by tf-idf) become a
     query, scored with BM25; paragraphs of its own article and titles are left out.
     """
+    if not isinstance(index, SearchIndex):
+        _check_id(paragraph_id, "段落")
+        return index.similar_paragraphs(paragraph_id, limit, SIMILAR_TERMS)
     generation, docnum = _find(index, paragraph_id)
     record = generation.record(docnum)
     words = Counter(index_words(record["text"]))

@@ -35,6 +35,8 @@ def concordance(index: SearchIndex, phrase: str, sort: str = "right", context: i
         raise QueryError(f"未知的排序方式 {sort!r}", hint="用 left（按左侧）或 right（按右侧）")
     if not 1 <= context <= MAX_CONTEXT:
         raise QueryError(f"上下文字数须在 1 到 {MAX_CONTEXT} 之间", hint="例如 30")
+    if not isinstance(index, SearchIndex) and phrase:
+        return index.concordance(phrase, sort, context, limit)  # a SphinxQL cluster (search/sphinxql)
     generation = index.generation()
     mask = generation.literal_mask(phrase) if phrase else None
     if mask is None:

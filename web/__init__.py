@@ -33,7 +33,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None,
     it to look at it first); by default one is made from the configuration.
     """
     # Imported here so that `import web.cli` stays fast for commands that never serve the page.
-    from search.engine import SearchIndex
+    from search.backend import open_search_index
     from search.export import check_citation_format
 
     from .api import api
@@ -60,9 +60,11 @@ def create_app(config: dict | None = None, instance_path: str | None = None,
     app.json.sort_keys = False
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.extensions[EXTENSION] = search_index or SearchIndex(Path(app.config["INDEX"]),
-                                                            max_per_page=int(app.config["MAX_PER_PAGE"]),
-                                                            max_query_length=int(app.config["MAX_QUERY_LENGTH"]))
+    # ENGINE (a sphinxql:// cluster address) replaces the index folder when it is set.
+    location = str(app.config.get("ENGINE") or "") or Path(app.config["INDEX"])
+    app.extensions[EXTENSION] = search_index or open_search_index(location,
+                                                                  max_per_page=int(app.config["MAX_PER_PAGE"]),
+                                                                  max_query_length=int(app.config["MAX_QUERY_LENGTH"]))
     init_security(app)
     app.register_blueprint(views)
     app.register_blueprint(api)

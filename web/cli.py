@@ -10,7 +10,7 @@ import click
 
 from index.model import Article
 
-from .settings import default_index_dir
+from .settings import default_engine, default_index_dir
 
 
 def _dump(data: object) -> None:
@@ -36,6 +36,25 @@ def index_option(func):
         "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
         default=None, help="Index folder [default: $UNIONSEARCH_INDEX or the per-user data folder].",
     )(func)
+
+
+def engine_option(func):
+    """Add the shared --engine option: a SphinxQL cluster used instead of the index folder."""
+    return click.option(
+        "--engine", default=None, metavar="sphinxql://HOST:PORT[,HOST:PORT…]",
+        help="SphinxQL cluster (one node per shard) instead of the index folder [default: $UNIONSEARCH_ENGINE].",
+    )(func)
+
+
+def resolve_engine(engine: str | None) -> str:
+    """Return the cluster address asked for (option, else UNIONSEARCH_ENGINE), "" for the local index."""
+    from search.backend import is_engine_url
+
+    engine = engine if engine is not None else default_engine()
+    if engine and not is_engine_url(engine):
+        raise click.BadParameter(f"{engine!r} 不是 SphinxQL 集群地址，应写成 sphinxql://主机:端口[,主机:端口…]",
+                                 param_hint="--engine")
+    return engine
 
 
 def resolve_index(index_dir: Path | None) -> Path:
@@ -77,23 +96,31 @@ def _fail(error: Exception) -> None:
 
 @main.command("index")
 @index_option
+@engine_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
               help="Processes reading files [default: one per core, at most 4].")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def index_command(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool, quiet: bool,
-                  jobs: int | None) -> None:
+                  jobs: int | None, engine: str | None) -> None:
     """Add, update and remove documents under PATHS in the index (incremental)."""
     from index.folder import IndexBusy, IndexFormatError
     from index.writer import update_index
+    from search.errors import SearchError
     from tqdm import tqdm
 
-    target = resolve_index(index_dir)
+    engine = resolve_engine(engine)
+    target = engine or resolve_index(index_dir)
     bar = tqdm(unit=" 文件", desc="索引", disable=quiet or as_json, file=sys.stderr)
     try:
-        summary = update_index(target, paths, on_file=lambda _path: bar.update(1), workers=jobs)
-    except (IndexBusy, IndexFormatError) as exc:
+        if engine:
+            from search.sphinxql.writer import update_cluster
+
+            summary = update_cluster(engine, paths, on_file=lambda _path: bar.update(1), workers=jobs)
+        else:
+            summary = update_index(target, paths, on_file=lambda _path: bar.update(1), workers=jobs)
+    except (IndexBusy, IndexFormatError, SearchError) as exc:
         _fail(exc)
     finally:
         bar.close()
@@ -121,10 +148,10 @@ def _call(func, *args, **kwargs):
         _fail(exc)
 
 
-def _open_index(index_dir: Path | None):
-    from search.engine import SearchIndex
+def _open_index(index_dir: Path | None, engine: str | None = None):
+    from search.backend import open_search_index
 
-    return SearchIndex(resolve_index(index_dir))
+    return open_search_index(resolve_engine(engine) or resolve_index(index_dir))
 
 
 def parse_filter_options(options: tuple[str, ...]) -> dict[str, list[str]]:
@@ -149,6 +176,7 @@ def _highlight_terminal(snippet_html: str, colour: bool) -> str:
 
 @main.command()
 @index_option
+@engine_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("-f", "--filter", "filters", multiple=True, metavar="FIELD=VALUE",
               help="Filter by facet (province, city, county, year, theme, level, doc_type, kind); repeat for OR.")
@@ -158,13 +186,13 @@ def _highlight_terminal(snippet_html: str, colour: bool) -> str:
 @click.option("--no-synonyms", is_flag=True, help="Do not expand synonyms and abbreviations.")
 @click.argument("query", nargs=-1)
 def search(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters: tuple[str, ...],
-           sort: str, page: int, per_page: int, no_synonyms: bool) -> None:
+           sort: str, page: int, per_page: int, no_synonyms: bool, engine: str | None) -> None:
     """Search paragraphs; QUERY uses the query language (see README)."""
     from search.engine import SearchRequest
 
     request = SearchRequest(q=" ".join(query), filters=parse_filter_options(filters), sort=sort,
                             page=page, per_page=per_page, synonyms=not no_synonyms)
-    result = _call(lambda: _open_index(index_dir).search(request))
+    result = _call(lambda: _open_index(index_dir, engine).search(request))
     if as_json:
         _dump(result)
         return
@@ -179,12 +207,13 @@ def search(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filter
 
 @main.command()
 @index_option
+@engine_option
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
-def docs(index_dir: Path | None, as_json: bool) -> None:
+def docs(index_dir: Path | None, as_json: bool, engine: str | None) -> None:
     """List the indexed articles."""
     from search.documents import list_articles
 
-    articles = _call(lambda: list_articles(_open_index(index_dir)))
+    articles = _call(lambda: list_articles(_open_index(index_dir, engine)))
     if as_json:
         _dump(articles)
         return
@@ -196,16 +225,17 @@ def docs(index_dir: Path | None, as_json: bool) -> None:
 
 @main.command()
 @index_option
+@engine_option
 @click.option("--json", "as_json", is_flag=True, help="Print the concordance as JSON.")
 @click.option("--sort", type=click.Choice(["left", "right"]), default="right", show_default=True)
 @click.option("--context", type=click.IntRange(1, 80), default=20, show_default=True,
               help="Characters of context on each side.")
 @click.argument("phrase")
-def kwic(phrase: str, index_dir: Path | None, as_json: bool, sort: str, context: int) -> None:
+def kwic(phrase: str, index_dir: Path | None, as_json: bool, sort: str, context: int, engine: str | None) -> None:
     """Show every occurrence of PHRASE with its left and right context."""
     from search.kwic import concordance
 
-    result = _call(lambda: concordance(_open_index(index_dir), phrase, sort=sort, context=context))
+    result = _call(lambda: concordance(_open_index(index_dir, engine), phrase, sort=sort, context=context))
     if as_json:
         _dump(result)
         return
@@ -218,17 +248,19 @@ def kwic(phrase: str, index_dir: Path | None, as_json: bool, sort: str, context:
 
 @main.command()
 @index_option
+@engine_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but 127.0.0.1/localhost exposes the page to the network.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="Port to listen on.")
-def serve(index_dir: Path | None, host: str, port: int) -> None:
+def serve(index_dir: Path | None, host: str, port: int, engine: str | None) -> None:
     """Open the search page (waitress); with no index yet, index the bundled samples first."""
     from index.folder import IndexBusy, IndexFormatError
 
     from .serve import run
 
     try:
-        run(resolve_index(index_dir), host=host, port=port)
+        engine = resolve_engine(engine)
+        run(resolve_index(index_dir), host=host, port=port, **({"engine": engine} if engine else {}))
     except (IndexBusy, IndexFormatError) as exc:
         _fail(exc)
     except OSError as exc:  # port in use, no permission to bind

@@ -82,15 +82,23 @@ def prepare_index(index_dir: Path, sample_dir: Path, echo: Callable[[str], None]
 
 
 def run(index_dir: Path, host: str = "127.0.0.1", port: int = 8080, sample_dir: Path | None = None,
-        echo: Callable[[str], None] = click.echo) -> None:
-    """Serve the page for ``index_dir`` on host:port until interrupted."""
+        echo: Callable[[str], None] = click.echo, engine: str = "") -> None:
+    """Serve the page for ``index_dir`` (or the SphinxQL cluster ``engine``) on host:port until interrupted."""
     import waitress
 
     from search.engine import SearchIndex
 
     from . import EXTENSION, create_app
 
-    settings = create_app({"INDEX": str(index_dir)}).config
+    if engine:  # a cluster is served as it is: the sample corpus is for a local first start
+        app = create_app({"ENGINE": engine, "BIND_HOST": host})
+        if not is_local(host):
+            echo(f"警告：--host {host} 让本机以外的电脑也能访问检索页面和集群中的全部文档；只在可信的网络中这样做。")
+        echo(f"检索 SphinxQL 集群 {engine}；在浏览器中打开 {page_url(host, port)}  （按 Ctrl+C 停止）")
+        threading.Thread(target=app.extensions[EXTENSION].warm, name="warm-index", daemon=True).start()
+        waitress.serve(app, host=host, port=port, threads=THREADS)
+        return
+    settings = create_app({"INDEX": str(index_dir), "ENGINE": ""}).config
     sample_dir = Path(sample_dir or settings["SAMPLE_CORPUS"])
 
     def open_index(folder: Path) -> SearchIndex:
@@ -99,7 +107,8 @@ def run(index_dir: Path, host: str = "127.0.0.1", port: int = 8080, sample_dir: 
 
     # The index opened to look at it is the one served: it is loaded once.
     index, sample_only = prepare_index(Path(index_dir), sample_dir, echo, open_index)
-    app = create_app({"INDEX": str(index.index_dir), "SAMPLE_INDEX": sample_only, "BIND_HOST": host}, search_index=index)
+    app = create_app({"INDEX": str(index.index_dir), "SAMPLE_INDEX": sample_only, "BIND_HOST": host, "ENGINE": ""},
+                     search_index=index)
     if not is_local(host):
         echo(f"警告：--host {host} 让本机以外的电脑也能访问检索页面和索引中的全部文档；"
              "只在可信的网络中这样做。")

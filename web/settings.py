@@ -34,6 +34,8 @@ SETTINGS = (
     Setting("HISTORY", True, "Remember the last 200 searches of the page (检索历史)."),
     Setting("ALLOWED_HOSTS", "",
             "Extra host names the page answers to, comma-separated (besides localhost and the bound address)."),
+    Setting("ENGINE", "",
+            "SphinxQL cluster searched instead of the index folder: sphinxql://host:port[,host:port…]."),
     Setting("SAMPLE_CORPUS", str(SAMPLE_CORPUS),
             "Documents indexed when the page starts with no index yet."),
     Setting("SYNONYMS", True, "Expand union-domain synonyms and abbreviations in queries."),
@@ -70,3 +72,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]
 def default_index_dir() -> Path:
     """Return the index folder: UNIONSEARCH_INDEX, else the per-user data folder."""
     return Path(str(from_environment().get("INDEX", defaults()["INDEX"])))
+
+
+def default_engine() -> str:
+    """Return the SphinxQL cluster address of UNIONSEARCH_ENGINE, or "" for the local index."""
+    return str(from_environment().get("ENGINE", "") or "")

@@ -1,0 +1,45 @@
+"""The reading, concordance, JSON API and page tests, run on the sample corpus on a two-node SphinxQL cluster.
+
+The app is made by create_app({"ENGINE": cluster address}): web/ is the same code, only the
+backend differs. Every test module's tests are collected here again with ``engine`` (the
+library's tests) and ``app``/``search_index`` (the web tests) on the cluster; the few that
+build a local index in tmp_path run locally again, which costs little.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from search.engine import SearchIndex
+from tests.search_fixtures import oracle_of
+from tests.sphinx_fixtures import remote, sphinx_cluster  # noqa: F401
+from tests.test_api import *  # noqa: F401,F403
+from tests.test_documents import *  # noqa: F401,F403
+from tests.test_kwic import *  # noqa: F401,F403
+from tests.test_web import *  # noqa: F401,F403
+
+
+@pytest.fixture(scope="module")
+def engine(remote):
+    """The library tests' engine: the cluster."""
+    return remote
+
+
+@pytest.fixture(scope="module")
+def oracle(sample_index):
+    """The brute-force view of the same corpus, read from the local index."""
+    return oracle_of(SearchIndex(sample_index))
+
+
+@pytest.fixture(scope="module")
+def app(sphinx_cluster):
+    """The page app searching the cluster."""
+    from web import create_app
+
+    return create_app({"ENGINE": sphinx_cluster.url, "TESTING": True})
+
+
+@pytest.fixture(scope="module")
+def search_index(app):
+    """The SphinxSearchIndex the app serves."""
+    return app.extensions["unionsearch"]
