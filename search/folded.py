@@ -33,15 +33,25 @@ class FoldedTexts:
             self._offset = _data_offset(handle)
             # An empty mapping is not allowed: a segment always has its header bytes at least.
             self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        # Lengths are in characters (what ``text().count`` works in); the bytes are UTF-16, where a
+        # character beyond U+FFFF takes two units, so byte spans need lengths in units of their own.
         self.lengths = np.asarray(lengths, dtype=np.int64)
         self.starts = np.concatenate([[0], np.cumsum(self.lengths + 1)[:-1]]).astype(np.int64)
+        self._unit_lengths, self._unit_starts = self.lengths, self.starts
+        units = (len(self._map) - self._offset) // 2
+        if len(self.lengths) and units != int(self.lengths.sum()) + len(self.lengths) - 1:
+            decoded = self._map[self._offset:].decode("utf-16-le")  # rare: only such segments pay this
+            self._unit_lengths = np.array([len(decoded[s:s + n].encode("utf-16-le")) // 2
+                                           for s, n in zip(self.starts.tolist(), self.lengths.tolist())],
+                                          dtype=np.int64)
+            self._unit_starts = np.concatenate([[0], np.cumsum(self._unit_lengths + 1)[:-1]]).astype(np.int64)
         self._text: str | None = None
         self._lock = threading.Lock()
 
     def _spans(self, docs: np.ndarray) -> tuple[list[int], list[int]]:
         """Return the byte spans of the given docnums in the mapped file."""
-        begins = self._offset + 2 * self.starts[docs]
-        return begins.tolist(), (begins + 2 * self.lengths[docs]).tolist()
+        begins = self._offset + 2 * self._unit_starts[docs]
+        return begins.tolist(), (begins + 2 * self._unit_lengths[docs]).tolist()
 
     def contains(self, needle: str, docs: np.ndarray) -> np.ndarray:
         """Return, for each docnum, whether its folded text contains ``needle``."""
