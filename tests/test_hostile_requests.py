@@ -32,7 +32,8 @@ STARTED = time.perf_counter()
 
 SEARCH_PARAMS = ("q", *FILTER_NAMES, "sort", "page", "per_page", "synonyms")
 PAGE_PARAMS = (*SEARCH_PARAMS, "view", "kwic_sort", "context")
-KWIC_PARAMS = ("q", "sort", "context")
+KWIC_PARAMS = ("q", *FILTER_NAMES, "sort", "context", "synonyms")
+COLLOCATION_PARAMS = ("q", *FILTER_NAMES, "synonyms", "window", "measure", "min_freq", "limit")
 EXPORT_PARAMS = (*SEARCH_PARAMS, "limit")
 UNKNOWN_PARAMS = ("foo", "q[]", "Q", "", " q", "page ", "__proto__", "%71")
 
@@ -193,6 +194,12 @@ def test_search_api_answers_any_parameters(site, query):
 @given(query=query_strings(KWIC_PARAMS))
 def test_concordance_answers_any_parameters(site, query):
     site.get(f"/api/kwic?{query}", "kwic")
+
+
+@settings(max_examples=150, **FUZZ)
+@given(query=query_strings(COLLOCATION_PARAMS), page=st.booleans())
+def test_collocations_answer_any_parameters(site, query, page):
+    site.get(f"{'/collocations' if page else '/api/collocations'}?{query}", "collocations")
 
 
 @settings(max_examples=500, **FUZZ)

@@ -37,6 +37,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None,
     from .api import api
     from .errors import register_error_handlers
     from .views import views
+    from .workbench import workbench
 
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     # "//" in a path is a bad request here, not a redirect to the merged path.
@@ -57,6 +58,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None,
                                                             max_query_length=int(app.config["MAX_QUERY_LENGTH"]))
     app.register_blueprint(views)
     app.register_blueprint(api)
+    app.register_blueprint(workbench)
     register_error_handlers(app)
     app.after_request(add_security_headers)
     return app

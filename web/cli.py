@@ -253,6 +253,46 @@ def kwic_rows(lines: list[dict], colour: bool) -> list[str]:
 
 @main.command()
 @index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the collocations as JSON.")
+@click.option("-f", "--filter", "filters", multiple=True, metavar="FIELD=VALUE",
+              help="Filter by facet, as for search; repeat for OR.")
+@click.option("--window", type=click.IntRange(1, 10), default=5, show_default=True, help="Words on each side.")
+@click.option("--measure", type=click.Choice(["logdice", "mi", "ll"]), default="logdice", show_default=True,
+              help="Ranking: logDice, mutual information or log-likelihood.")
+@click.option("--min-freq", "min_frequency", type=click.IntRange(1, 1000), default=2, show_default=True,
+              help="Collocates seen fewer times are left out.")
+@click.option("--limit", type=click.IntRange(1, 200), default=20, show_default=True, help="Collocates per side.")
+@click.option("--no-synonyms", is_flag=True, help="Do not expand synonyms and abbreviations.")
+@click.argument("query", nargs=-1, required=True)
+def collocations(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters: tuple[str, ...], window: int,
+                 measure: str, min_frequency: int, limit: int, no_synonyms: bool) -> None:
+    """Show the words most often found left and right of QUERY's terms (collocations)."""
+    from index.lines import display_width
+    from search.collocations import MEASURE_LABELS, collocations as find_collocations
+
+    result = _call(lambda: find_collocations(
+        _open_index(index_dir), " ".join(query), filters=parse_filter_options(filters), synonyms=not no_synonyms,
+        window=window, measure=measure, min_frequency=min_frequency, limit=limit))
+    if as_json:
+        _dump(result)
+        return
+    for notice in result["notices"]:
+        click.echo(f"注意: {notice}")
+    sampled = f"（只读了前 {result['used']} 处）" if result["sampled"] else ""
+    click.echo(f"“{result['query']}”共 {result['total']} 处，{result['paragraphs']} 段{sampled}；"
+               f"窗口左右各 {window} 词，按 {MEASURE_LABELS[measure]} 排序")
+    for side, label in (("left", "左侧"), ("right", "右侧")):
+        rows = result[side]
+        click.echo(f"\n{label}搭配：" + ("" if rows else f"没有出现至少 {min_frequency} 次的词"))
+        width = max((display_width(r["word"]) for r in rows), default=0)
+        for n, row in enumerate(rows, start=1):
+            pad = " " * (width - display_width(row["word"]))
+            click.echo(f"{n:>3}. {row['word']}{pad}  {row[measure]:>8.2f}  频次 {row['frequency']:>5}  "
+                       f"文章 {row['articles']:>4}")
+
+
+@main.command()
+@index_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but 127.0.0.1/localhost exposes the page to the network.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="Port to listen on.")
