@@ -1,4 +1,4 @@
-"""The phrasing workbench's pages and JSON routes: collocations of a query (page, /api/collocations)."""
+"""The phrasing workbench's pages and JSON routes: collocations and recurring phrases of a query."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from search.collocations import DEFAULT_LIMIT, MAX_WINDOW, MEASURE_LABELS, MEASURES, collocations
 from search.errors import QueryError
+from search.ngrams import LONGEST, SORTS as PHRASE_SORTS, recurring_phrases
 from search.facets import FACET_BY_NAME
-from search.query import parse_query
+from search.query import ParsedQuery, format_query, parse_query
 from search.query_fields import value_label
 
 from . import get_index
@@ -21,7 +22,7 @@ DEFAULT_WINDOW = 5
 MAX_LIMIT = 200
 MAX_MIN_FREQUENCY = 1000
 # The collocation page's own parameters, carried by its links beside the search state.
-OPTION_KEYS = ("window", "measure", "min_freq", "limit")
+OPTION_KEYS = ("window", "measure", "min_freq", "limit", "min_length", "max_length", "min_articles", "phrase_sort")
 
 
 def collocation_request(args: Mapping) -> dict:
@@ -64,8 +65,7 @@ def collocations_page() -> str:
             for row in result[side]:
                 row["url"] = pair_url(options["q"], row["word"], request.args)
     links = {m: _option_url(measure=m) for m in MEASURES}
-    filters = [f"{FACET_BY_NAME[n].label}：{'、'.join(value_label(n, v) for v in vs)}"
-               for n, vs in options["filters"].items()]
+    filters = _filter_labels(options["filters"])
     return render_template("workbench/collocations.html", options=options, result=result, measures=MEASURE_LABELS,
                            measure_urls=links, filters=filters, max_window=MAX_WINDOW,
                            search_url=state_url(url_for("views.search_page"), request.args, drop=("page", *OPTION_KEYS)))
@@ -76,3 +76,59 @@ def _option_url(**changes: object) -> str:
     options: dict[str, object] = {key: request.args.get(key) for key in OPTION_KEYS}
     options.update(changes)
     return state_url(url_for("workbench.collocations_page"), request.args, drop=("page", *OPTION_KEYS), **options)
+
+
+def phrases_request(args: Mapping) -> dict:
+    """Return the keyword arguments of recurring_phrases() that the query string describes."""
+    config = current_app.config
+    return {
+        "q": query_param(args, int(config["MAX_QUERY_LENGTH"])),
+        "filters": filter_params(args),
+        "synonyms": synonyms_param(args, bool(config["SYNONYMS"])),
+        "min_length": int_param(args, "min_length", 4, 2, LONGEST),
+        "max_length": int_param(args, "max_length", 12, 2, LONGEST),
+        "min_articles": int_param(args, "min_articles", 2, 1, MAX_MIN_FREQUENCY),
+        "sort": choice_param(args, "phrase_sort", PHRASE_SORTS, "articles"),
+        "limit": int_param(args, "limit", 50, 1, MAX_LIMIT),
+    }
+
+
+@workbench.get("/api/phrases")
+def phrases_api() -> Response:
+    """Return the recurring phrases of ``q``: the `unionsearch phrases --json` shape."""
+    options = phrases_request(request.args)
+    if not options["q"]:
+        raise QueryError("参数 q 不能为空：常用说法需要一个检索词", hint="例如 /api/phrases?q=合法权益")
+    return jsonify(recurring_phrases(get_index(), **options))
+
+
+@workbench.get("/phrases")
+def phrases_page() -> str:
+    """Render the recurring phrases around the query: articles using each, its years, its first appearance."""
+    options = phrases_request(request.args)
+    result = None
+    if parse_query(options["q"]).groups:
+        result = recurring_phrases(get_index(), **options)
+        years = sorted({y["value"] for row in result["phrases"] for y in row["years"]})
+        result["year_columns"] = years
+        # The box's own filters (合法权益 年:2023) stay with each phrase's concordance.
+        typed_filters = format_query(ParsedQuery(filters=parse_query(options["q"]).filters))
+        for row in result["phrases"]:
+            row["url"] = state_url(url_for("views.search_page"), request.args, drop=("page", "q", *OPTION_KEYS),
+                                   q=f'"{row["phrase"]}" {typed_filters}'.strip(), view="kwic")
+            row["by_year"] = {y["value"]: y["count"] for y in row["years"]}
+            row["first_url"] = url_for("views.paragraph_page", paragraph_id=row["first"]["paragraph_id"])
+    sort_urls = {code: _phrases_url(phrase_sort=code) for code in PHRASE_SORTS}
+    return render_template("workbench/phrases.html", options=options, result=result, sort_urls=sort_urls,
+                           filters=_filter_labels(options["filters"]),
+                           search_url=state_url(url_for("views.search_page"), request.args, drop=("page", *OPTION_KEYS)))
+
+
+def _phrases_url(**changes: object) -> str:
+    options: dict[str, object] = {key: request.args.get(key) for key in OPTION_KEYS}
+    options.update(changes)
+    return state_url(url_for("workbench.phrases_page"), request.args, drop=("page", *OPTION_KEYS), **options)
+
+
+def _filter_labels(filters: dict[str, list[str]]) -> list[str]:
+    return [f"{FACET_BY_NAME[n].label}：{'、'.join(value_label(n, v) for v in vs)}" for n, vs in filters.items()]
