@@ -33,25 +33,25 @@ from .kwic import count_occurrences, needles_of
 MEASURES = ("logdice", "mi", "ll")
 MEASURE_LABELS = {"logdice": "logDice", "mi": "互信息 MI", "ll": "对数似然 LL"}
 MAX_WINDOW = 10
-MAX_OCCURRENCES = 20_000
+MAX_OCCURRENCES = 10_000
 DEFAULT_LIMIT = 30
 _SENTENCE_END = re.compile(r"[。！？；!?;…]")
 
 
 def _windows(text: str, spans: list[tuple[int, int, int]], window: int) -> list[tuple[list[str], list[str]]]:
     """Return each occurrence's left and right words, within its sentence and between its neighbours."""
-    out = []
-    for at, (start, end, _) in enumerate(spans):
-        before = text[spans[at - 1][1] if at else 0:start]
-        after = text[end:spans[at + 1][0] if at + 1 < len(spans) else len(text)]
-        cut = None
-        for cut in _SENTENCE_END.finditer(before):
-            pass
-        before = before[cut.end():] if cut else before
-        stop = _SENTENCE_END.search(after)
-        after = after[:stop.start()] if stop else after
-        out.append((segment(before)[-window:] if before else [], segment(after)[:window] if after else []))
-    return out
+    # The text between two occurrences is the right side of one and the left of the next: cut once.
+    edges = [0] + [edge for start, end, _ in spans for edge in (start, end)] + [len(text)]
+    pieces = []
+    for at in range(len(spans) + 1):
+        piece = text[edges[2 * at]:edges[2 * at + 1]]
+        marks = [m.start() for m in _SENTENCE_END.finditer(piece)]
+        first = piece[:marks[0]] if marks else piece  # up to the sentence end: right of the one before
+        last = piece[marks[-1] + 1:] if marks else piece  # after the last sentence end: left of the next
+        first_words = segment(first) if first else []
+        last_words = first_words if not marks else (segment(last) if last else [])
+        pieces.append((first_words, last_words))
+    return [(pieces[at][1][-window:], pieces[at + 1][0][:window]) for at in range(len(spans))]
 
 
 def log_dice(pair: float, node: float, word: float) -> float:

@@ -1,4 +1,4 @@
-"""The phrasing workbench's pages and JSON routes: collocations and recurring phrases of a query."""
+"""The phrasing workbench's pages and JSON routes: collocations, recurring phrases and keywords of a query."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from search.collocations import DEFAULT_LIMIT, MAX_WINDOW, MEASURE_LABELS, MEASURES, collocations
 from search.errors import QueryError
+from search.keyness import keywords
 from search.ngrams import LONGEST, SORTS as PHRASE_SORTS, recurring_phrases
 from search.facets import FACET_BY_NAME
 from search.query import ParsedQuery, format_query, parse_query
@@ -23,6 +24,7 @@ MAX_LIMIT = 200
 MAX_MIN_FREQUENCY = 1000
 # The collocation page's own parameters, carried by its links beside the search state.
 OPTION_KEYS = ("window", "measure", "min_freq", "limit", "min_length", "max_length", "min_articles", "phrase_sort")
+KEYWORD_DEFAULTS = {"min_freq": 5, "min_articles": 2, "limit": 50}
 
 
 def collocation_request(args: Mapping) -> dict:
@@ -132,3 +134,38 @@ def _phrases_url(**changes: object) -> str:
 
 def _filter_labels(filters: dict[str, list[str]]) -> list[str]:
     return [f"{FACET_BY_NAME[n].label}：{'、'.join(value_label(n, v) for v in vs)}" for n, vs in filters.items()]
+
+
+def keywords_request(args: Mapping) -> dict:
+    """Return the keyword arguments of keywords() that the query string describes."""
+    config = current_app.config
+    return {
+        "q": query_param(args, int(config["MAX_QUERY_LENGTH"])),
+        "filters": filter_params(args),
+        "synonyms": synonyms_param(args, bool(config["SYNONYMS"])),
+        "min_frequency": int_param(args, "min_freq", KEYWORD_DEFAULTS["min_freq"], 1, MAX_MIN_FREQUENCY),
+        "min_articles": int_param(args, "min_articles", KEYWORD_DEFAULTS["min_articles"], 1, MAX_MIN_FREQUENCY),
+        "limit": int_param(args, "limit", KEYWORD_DEFAULTS["limit"], 1, MAX_LIMIT),
+    }
+
+
+@workbench.get("/api/keywords")
+def keywords_api() -> Response:
+    """Return the words key to the request's subset against the rest: the `unionsearch keywords --json` shape."""
+    return jsonify(keywords(get_index(), **keywords_request(request.args)))
+
+
+@workbench.get("/keywords")
+def keywords_page() -> str:
+    """Render the words key to (and lacking in) the current filter or search, each linked to its concordance."""
+    options = keywords_request(request.args)
+    result = None
+    if options["q"] or options["filters"]:
+        result = keywords(get_index(), **options)
+        for side in ("key", "lacking"):
+            for row in result[side]:
+                row["url"] = state_url(url_for("views.search_page"), request.args, drop=("page", *OPTION_KEYS),
+                                       q=f'{options["q"]} {row["word"]}'.strip(), view="kwic")
+    return render_template("workbench/keywords.html", options=options, result=result,
+                           filters=_filter_labels(options["filters"]),
+                           search_url=state_url(url_for("views.search_page"), request.args, drop=("page", *OPTION_KEYS)))
