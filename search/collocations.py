@@ -28,7 +28,7 @@ from index.analysis import segment
 from .engine import SearchIndex, SearchRequest
 from .errors import QueryError
 from .highlight import resolve_occurrences
-from .kwic import count_occurrences, needles_of
+from .kwic import count_occurrences, describe, needles_of
 
 MEASURES = ("logdice", "mi", "ll")
 MEASURE_LABELS = {"logdice": "logDice", "mi": "互信息 MI", "ll": "对数似然 LL"}
@@ -138,7 +138,7 @@ def collocations(index: SearchIndex, q: str, filters: dict[str, list[str]] | Non
         rows.sort(key=lambda r: (-r[measure], -r["frequency"], r["word"]))
         result_sides[side] = rows[:limit]
     return {
-        "query": " ".join(" OR ".join(t.text for t in group) for group in selection.parsed.groups),
+        "query": describe(selection),
         "measure": measure, "window": window, "min_frequency": min_frequency,
         "total": total, "used": used, "sampled": used < total, "paragraphs": len(docs), "corpus_words": int(size),
         "left": result_sides["left"], "right": result_sides["right"],

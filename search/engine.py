@@ -18,6 +18,7 @@ from .errors import IndexMissing, QueryError
 from .facets import FACET_BY_NAME, facet_counts, resolve_filters
 from .generation import Generation
 from .highlight import find_spans, snippet
+from .patterns import to_patterns
 from .query import ParsedQuery, parse_query
 from .scoring import DERIVED, Matcher, Plan, order, plan_query, scores
 from .synonyms import Synonyms, load_synonyms
@@ -138,7 +139,7 @@ class SearchIndex:
     def select(self, request: SearchRequest) -> Selection:
         """Return what a request matches: its plan, the matched and selected paragraphs, notices."""
         validate(request, self.max_per_page)
-        parsed = parse_query(request.q, max_length=self.max_query_length)
+        parsed = to_patterns(parse_query(request.q, max_length=self.max_query_length))
         plan = plan_query(parsed, self.synonyms if request.synonyms else None)
         notices = list(parsed.notices)
         for term, used in plan.expansions.items():

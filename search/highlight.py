@@ -17,6 +17,8 @@ from markupsafe import Markup, escape
 
 from index.normalize import fold
 
+from .patterns import is_pattern, pattern_spans
+
 Span = tuple[int, int]
 
 _WHITESPACE = re.compile(r"\s+")
@@ -62,6 +64,8 @@ def _prepare(needle: str, traditional: bool) -> str:
 
 
 def _find_all(haystack: str, needle: str, overlapping: bool) -> list[Span]:
+    if is_pattern(needle):
+        return pattern_spans(haystack, needle)  # a 句式 pattern's matches never overlap
     found: list[Span] = []
     step = 1 if overlapping else len(needle)
     position = haystack.find(needle)

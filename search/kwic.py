@@ -21,6 +21,7 @@ from .errors import QueryError
 from .export import citation
 from .generation import Generation
 from .highlight import resolve_occurrences
+from .patterns import is_pattern, shown
 
 MAX_LINES = 1000  # lines returned; the counts cover every occurrence
 MAX_CONTEXT = 80
@@ -51,8 +52,15 @@ def needles_of(selection: Selection) -> list[Needle]:
     return list(found.values())
 
 
+def describe(selection: Selection) -> str:
+    """Return the query's terms as the user wrote them, OR groups joined by OR, filters left out."""
+    return " ".join(" OR ".join(shown(t.text) for t in group) for group in selection.parsed.groups)
+
+
 def _can_overlap(forms: list[str]) -> bool:
-    """Tell whether occurrences of two different forms could overlap in some text."""
+    """Tell whether occurrences of two different forms could overlap in some text (patterns: always)."""
+    if any(is_pattern(form) for form in forms):
+        return True  # and a pattern is not counted by str.count: the per-paragraph way does both
     for i, a in enumerate(forms):
         for b in forms[i + 1:]:
             if a in b or b in a:
@@ -149,12 +157,12 @@ def concordance(index: SearchIndex, q: str, filters: dict[str, list[str]] | None
     meta_of = {id(line): meta for line, meta in lines}
     ordered = sort_lines([line for line, _ in lines], sort)
     return {
-        "query": " ".join(" OR ".join(t.text for t in group) for group in selection.parsed.groups),
+        "query": describe(selection),
         "sort": sort,
         "total": int(counts.sum()),
         "paragraphs": len(docs),
         "lines": [_line(line, needles[line.term], meta_of[id(line)]) for line in ordered[:limit]],
-        "by_term": [{"term": n.text, "synonym": n.synonym, "of": n.of, "count": int(row.sum())}
+        "by_term": [{"term": shown(n.text), "synonym": n.synonym, "of": shown(n.of), "count": int(row.sum())}
                     for n, row in zip(needles, per_needle)],
         "by_province": _counts(by_province),
         "by_year": _counts(by_year, newest_first=True),
@@ -166,7 +174,7 @@ def concordance(index: SearchIndex, q: str, filters: dict[str, list[str]] | None
 
 def _line(line, needle: Needle, meta: dict) -> dict:
     return {"left": line.left, "match": line.match, "right": line.right, "paragraph_id": line.paragraph_id,
-            "term": needle.text, "synonym": needle.synonym, **meta}
+            "term": shown(needle.text), "synonym": needle.synonym, **meta}
 
 
 def _counts(counter: Counter, newest_first: bool = False) -> list[dict]:

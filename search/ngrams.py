@@ -21,7 +21,7 @@ from index.analysis import segment
 from .engine import SearchIndex, SearchRequest
 from .errors import QueryError
 from .highlight import resolve_occurrences
-from .kwic import count_occurrences, needles_of
+from .kwic import count_occurrences, describe, needles_of
 
 MAX_OCCURRENCES = 20_000
 MIN_LENGTH, MAX_LENGTH, LONGEST = 4, 12, 20
@@ -108,7 +108,7 @@ def recurring_phrases(index: SearchIndex, q: str, filters: dict[str, list[str]] 
     else:
         rows.sort(key=lambda r: (-r["articles"], -r["occurrences"], -len(r["phrase"]), r["phrase"]))
     return {
-        "query": " ".join(" OR ".join(t.text for t in group) for group in selection.parsed.groups),
+        "query": describe(selection),
         "sort": sort, "min_length": min_length, "max_length": max_length, "min_articles": min_articles,
         "total": total, "used": used, "sampled": used < total, "paragraphs": len(docs),
         "phrases": rows[:limit], "filters": selection.resolved, "notices": selection.notices,
