@@ -33,7 +33,7 @@ from .kwic import count_occurrences, describe, needles_of
 MEASURES = ("logdice", "mi", "ll")
 MEASURE_LABELS = {"logdice": "logDice", "mi": "互信息 MI", "ll": "对数似然 LL"}
 MAX_WINDOW = 10
-MAX_OCCURRENCES = 10_000
+MAX_OCCURRENCES = 5_000
 DEFAULT_LIMIT = 30
 _SENTENCE_END = re.compile(r"[。！？；!?;…]")
 

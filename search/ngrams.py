@@ -23,7 +23,7 @@ from .errors import QueryError
 from .highlight import resolve_occurrences
 from .kwic import count_occurrences, describe, needles_of
 
-MAX_OCCURRENCES = 20_000
+MAX_OCCURRENCES = 10_000
 MIN_LENGTH, MAX_LENGTH, LONGEST = 4, 12, 20
 SORTS = ("articles", "new")
 # A clause ends at these (in match form: folded, no white space); 、 too, unless inside the match.

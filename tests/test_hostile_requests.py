@@ -216,6 +216,12 @@ def test_keywords_answer_any_parameters(site, query, page):
     site.get(f"{'/keywords' if page else '/api/keywords'}?{query}", "keywords")
 
 
+@settings(max_examples=100, **FUZZ)
+@given(query=query_strings(("q", *FILTER_NAMES, "synonyms", "limit")), page=st.booleans())
+def test_heading_sets_answer_any_parameters(site, query, page):
+    site.get(f"{'/headings' if page else '/api/headings'}?{query}", "headings")
+
+
 @settings(max_examples=500, **FUZZ)
 @given(query=query_strings(EXPORT_PARAMS), markdown=st.booleans())
 def test_exports_answer_any_parameters(site, query, markdown):

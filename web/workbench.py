@@ -1,4 +1,4 @@
-"""The phrasing workbench's pages and JSON routes: collocations, recurring phrases and keywords of a query."""
+"""The phrasing workbench's pages and JSON routes: collocations, recurring phrases, keywords, heading sets."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from search.collocations import DEFAULT_LIMIT, MAX_WINDOW, MEASURE_LABELS, MEASURES, collocations
 from search.errors import QueryError
+from search.headings import heading_sets
 from search.keyness import keywords
 from search.ngrams import LONGEST, SORTS as PHRASE_SORTS, recurring_phrases
 from search.facets import FACET_BY_NAME
@@ -167,5 +168,36 @@ def keywords_page() -> str:
                 row["url"] = state_url(url_for("views.search_page"), request.args, drop=("page", *OPTION_KEYS),
                                        q=f'{options["q"]} {row["word"]}'.strip(), view="kwic")
     return render_template("workbench/keywords.html", options=options, result=result,
+                           filters=_filter_labels(options["filters"]),
+                           search_url=state_url(url_for("views.search_page"), request.args, drop=("page", *OPTION_KEYS)))
+
+
+def _headings_request(args: Mapping) -> dict:
+    config = current_app.config
+    return {"q": query_param(args, int(config["MAX_QUERY_LENGTH"])), "filters": filter_params(args),
+            "synonyms": synonyms_param(args, bool(config["SYNONYMS"])),
+            "limit": int_param(args, "limit", 50, 1, MAX_LIMIT)}
+
+
+@workbench.get("/api/headings")
+def headings_api() -> Response:
+    """Return the parallel heading sets of the headings ``q`` matches."""
+    options = _headings_request(request.args)
+    if not options["q"]:
+        raise QueryError("参数 q 不能为空：并列小标题需要一个检索词", hint="例如 /api/headings?q=坚持")
+    return jsonify(heading_sets(get_index(), **options))
+
+
+@workbench.get("/headings")
+def headings_page() -> str:
+    """Render each matching 小标题 with its sibling headings of the same section."""
+    options = _headings_request(request.args)
+    result = heading_sets(get_index(), **options) if parse_query(options["q"]).groups else None
+    if result:
+        for group in result["sets"]:
+            group["url"] = url_for("views.article_page", article_id=group["article_id"], q=options["q"] or None)
+            for heading in group["headings"]:
+                heading["url"] = url_for("views.paragraph_page", paragraph_id=heading["id"], q=options["q"] or None)
+    return render_template("workbench/headings.html", options=options, result=result,
                            filters=_filter_labels(options["filters"]),
                            search_url=state_url(url_for("views.search_page"), request.args, drop=("page", *OPTION_KEYS)))
