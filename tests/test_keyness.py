@@ -6,6 +6,7 @@ import json
 import math
 from collections import Counter, defaultdict
 
+import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
@@ -16,7 +17,6 @@ from search.keyness import keywords, log_likelihood, log_ratio
 from tests.search_fixtures import engine, oracle  # noqa: F401
 from web.cli import main
 
-import numpy as np
 
 
 def brute_force(oracle, target: set[str]) -> tuple[Counter, Counter, dict, dict]:
