@@ -7,14 +7,17 @@ import pytest
 pytest_plugins = ("tests.browser_fixtures",)
 pytestmark = pytest.mark.browser
 
+NARROW_BOX = 48 * 16  # px: the concordance's box below which the source goes under the line
 FIT_JS = """() => { const table = document.querySelector("table#kwic"), box = document.querySelector("#kwic-view");
   return [table.getBoundingClientRect().width, box.clientWidth, document.documentElement.scrollWidth, window.innerWidth]; }"""
 PLACES_JS = """() => [...document.querySelectorAll("table#kwic tbody tr")].slice(0, 20).map(tr => {
   const rect = s => tr.querySelector(s).getBoundingClientRect();
-  return [rect("td.match").bottom, rect("td.source").top, rect("td.source").right, rect("td.right").right]; })"""
+  const row = tr.getBoundingClientRect();
+  return [rect("td.match").bottom, rect("td.source").top, rect("td.source").right, rect("td.right").right,
+          (rect("td.left").width + rect("td.right").width) / row.width, rect("td.source").width / row.width]; })"""
 
 
-@pytest.mark.parametrize("width", [1280, 1024, 800, 390])
+@pytest.mark.parametrize("width", [1600, 1280, 1024, 800, 390])
 def test_the_concordance_fits_the_window(web_page, width):
     web_page.page.set_viewport_size({"width": width, "height": 800})
     web_page.open("/?q=工会&view=kwic&context=40")
@@ -22,10 +25,12 @@ def test_the_concordance_fits_the_window(web_page, width):
     assert table <= box + 1 and page <= window
     assert web_page.page.locator("table#kwic tbody tr").count() == 500
     places = web_page.page.evaluate(PLACES_JS)
-    if width < 760:
-        assert all(source_top >= match_bottom - 1 for match_bottom, source_top, _, _ in places)  # under the line
+    if box < NARROW_BOX:
+        assert all(source_top >= match_bottom - 1 for match_bottom, source_top, *_ in places)  # under the line
+        assert all(sides > 0.6 and source > 0.95 for *_, sides, source in places)  # the contexts fill the row
     else:
-        assert all(source_right > right_end for _, _, source_right, right_end in places)  # beside it
+        assert all(source_right > right_end for _, _, source_right, right_end, _, _ in places)  # beside it
+        assert all(sides > 0.6 for *_, sides, _ in places)
 
 
 def test_a_line_is_copied_with_its_citation(web_page):
