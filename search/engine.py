@@ -18,8 +18,9 @@ from .errors import IndexMissing, QueryError
 from .facets import FACET_BY_NAME, facet_counts, resolve_filters
 from .generation import Generation
 from .highlight import find_spans, snippet
+from .patterns import to_patterns
 from .query import ParsedQuery, parse_query
-from .scoring import DERIVED, Matcher, order, plan_query, scores
+from .scoring import DERIVED, Matcher, Plan, order, plan_query, scores
 from .synonyms import Synonyms, load_synonyms
 
 SORTS = ("relevance", "newest", "oldest")
@@ -27,7 +28,7 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
 MAX_QUERY_LENGTH = 500
 OPEN_ATTEMPTS = 5  # a generation read while commits land is read again, at most this often
-__all__ = ["MAX_PER_PAGE", "SORTS", "SearchIndex", "SearchRequest", "validate"]
+__all__ = ["MAX_PER_PAGE", "SORTS", "SearchIndex", "SearchRequest", "Selection", "validate"]
 
 
 @dataclass
@@ -53,6 +54,22 @@ def validate(request: SearchRequest, max_per_page: int = MAX_PER_PAGE) -> None:
     for name in request.filters:
         if name not in FACET_BY_NAME:
             raise QueryError(f"unknown filter {name!r}", hint=f"filters: {', '.join(FACET_BY_NAME)}")
+
+
+@dataclass
+class Selection:
+    """A request resolved against one generation: what the search and the concordance both start from."""
+
+    parsed: ParsedQuery
+    plan: Plan
+    generation: Generation
+    matcher: Matcher
+    matched: np.ndarray  # paragraphs the query's terms match
+    exact: np.ndarray | None  # ... of those, matched without synonyms (None: no synonym used)
+    selected: np.ndarray  # matched and passing every filter
+    masks: dict[str, np.ndarray]
+    resolved: dict
+    notices: list[str]
 
 
 class SearchIndex:
@@ -119,24 +136,31 @@ class SearchIndex:
         for name, compute in DERIVED.items():
             generation.derived(name, compute)
 
-    def search(self, request: SearchRequest) -> dict:
-        """Run a search and return the `search --json` shape."""
-        started = time.perf_counter()
+    def select(self, request: SearchRequest) -> Selection:
+        """Return what a request matches: its plan, the matched and selected paragraphs, notices."""
         validate(request, self.max_per_page)
-        parsed = parse_query(request.q, max_length=self.max_query_length)
+        parsed = to_patterns(parse_query(request.q, max_length=self.max_query_length))
         plan = plan_query(parsed, self.synonyms if request.synonyms else None)
         notices = list(parsed.notices)
         for term, used in plan.expansions.items():
             notices.append(f"“{term}”同时检索了同义词：{'、'.join(used)}")
         generation = self.generation()
-        table = generation.facets
-        masks, resolved, filter_notices = resolve_filters(table, _merge_filters(parsed, request.filters))
+        masks, resolved, filter_notices = resolve_filters(generation.facets, _merge_filters(parsed, request.filters))
         notices.extend(filter_notices)
         matcher = Matcher(generation)
         matched, exact = matcher.match(plan)
         selected = matched.copy()
         for mask in masks.values():
             selected &= mask
+        return Selection(parsed, plan, generation, matcher, matched, exact, selected, masks, resolved, notices)
+
+    def search(self, request: SearchRequest) -> dict:
+        """Run a search and return the `search --json` shape."""
+        started = time.perf_counter()
+        selection = self.select(request)
+        plan, generation, matcher, matched = selection.plan, selection.generation, selection.matcher, selection.matched
+        exact, selected, masks, resolved = selection.exact, selection.selected, selection.masks, selection.resolved
+        notices, table = selection.notices, generation.facets
         total = int(np.count_nonzero(selected))
         hits = self._page(generation, matcher, plan, selected, exact, request, total)
         for hit in hits:

@@ -22,6 +22,7 @@ import numpy as np
 from index.analysis import segment
 
 from .generation import Generation
+from .patterns import pattern_mask
 from .query import ParsedQuery
 from .synonyms import Synonyms
 
@@ -84,7 +85,9 @@ class Matcher:
     def literal(self, text: str) -> np.ndarray:
         """Return the live paragraphs containing ``text`` (none for an empty literal)."""
         if text not in self._masks:
-            mask = self.generation.literal_mask(text)
+            mask = pattern_mask(self.generation, text)  # None unless a 句式 pattern (search/patterns.py)
+            if mask is None:
+                mask = self.generation.literal_mask(text)
             self._masks[text] = mask if mask is not None else np.zeros(self.generation.size, dtype=bool)
         return self._masks[text]
 

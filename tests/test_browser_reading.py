@@ -114,9 +114,9 @@ class TestCopy:
 
 class TestConcordance:
     def test_concordance_rows_align_and_sort_by_either_side(self, web_page):
-        right = api(web_page, "/api/kwic?q=职工书屋")
-        left = api(web_page, "/api/kwic?q=职工书屋&sort=left")
-        web_page.open("/?q=职工书屋")
+        right = api(web_page, "/api/kwic?q=职工书屋&synonyms=0")
+        left = api(web_page, "/api/kwic?q=职工书屋&sort=left&synonyms=0")
+        web_page.open("/?q=职工书屋&synonyms=0")
         web_page.page.click("#view-kwic")
         web_page.wait_for_params(lambda params: params.get("view") == ["kwic"])
         rows = web_page.page.evaluate(KWIC_ROWS_JS)

@@ -227,23 +227,59 @@ def docs(index_dir: Path | None, as_json: bool, engine: str | None) -> None:
 @index_option
 @engine_option
 @click.option("--json", "as_json", is_flag=True, help="Print the concordance as JSON.")
+@click.option("-f", "--filter", "filters", multiple=True, metavar="FIELD=VALUE",
+              help="Filter by facet, as for search; repeat for OR.")
 @click.option("--sort", type=click.Choice(["left", "right"]), default="right", show_default=True)
 @click.option("--context", type=click.IntRange(1, 80), default=20, show_default=True,
               help="Characters of context on each side.")
-@click.argument("phrase")
-def kwic(phrase: str, index_dir: Path | None, as_json: bool, sort: str, context: int, engine: str | None) -> None:
-    """Show every occurrence of PHRASE with its left and right context."""
+@click.option("--limit", type=click.IntRange(1, 100_000), default=1000, show_default=True,
+              help="Lines shown at most (the counts cover every occurrence).")
+@click.option("--no-synonyms", is_flag=True, help="Do not expand synonyms and abbreviations.")
+@click.argument("query", nargs=-1, required=True)
+def kwic(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters: tuple[str, ...], sort: str,
+         context: int, limit: int, no_synonyms: bool, engine: str | None) -> None:
+    """Show every occurrence of QUERY's terms (query language, filters too) with left and right context."""
     from search.kwic import concordance
 
-    result = _call(lambda: concordance(_open_index(index_dir, engine), phrase, sort=sort, context=context))
+    from .settings import defaults, from_environment
+
+    citation_format = str({**defaults(), **from_environment()}["CITATION_FORMAT"])
+    result = _call(lambda: concordance(_open_index(index_dir, engine), " ".join(query), filters=parse_filter_options(filters),
+                                       synonyms=not no_synonyms, sort=sort, context=context, limit=limit,
+                                       citation_format=citation_format))
     if as_json:
         _dump(result)
         return
+    for notice in result["notices"]:
+        click.echo(f"注意: {notice}")
     colour = sys.stdout.isatty()
+    for row in kwic_rows(result["lines"], colour):
+        click.echo(row)
+    if not result["total"]:
+        click.echo(f"没有找到“{result['query']}”。提示: 检查筛选条件，或去掉引号、减少检索词后再试。")
+        return
+    terms = [e for e in result["by_term"] if e["count"]]
+    if len(terms) > 1:
+        click.echo("\n" + "，".join(f"{e['term']}{'（同义词）' if e['synonym'] else ''} {e['count']} 处" for e in terms))
+    shown = "" if len(result["lines"]) == result["total"] else f"（列出前 {len(result['lines'])} 行）"
+    click.echo(f"\n共 {result['total']} 处，{result['paragraphs']} 段{shown}")
+
+
+def kwic_rows(lines: list[dict], colour: bool) -> list[str]:
+    """Return concordance lines aligned on the match by display width, each with its source after it."""
+    from index.lines import display_width
+
     on, off = ("\x1b[1;33m", "\x1b[0m") if colour else ("【", "】")
-    for line in result["lines"]:
-        click.echo(f"{line['left']:>{context}}{on}{line['match']}{off}{line['right']}")
-    click.echo(f"\n共 {result['total']} 处，{result['paragraphs']} 段")
+    left_width = max((display_width(line["left"]) for line in lines), default=0)
+    right_width = max((display_width(line["right"]) for line in lines), default=0)
+    rows = []
+    for line in lines:
+        mark = f"≈{line['term']} " if line.get("synonym") else ""  # after the right context: it keeps the columns
+        left = " " * (left_width - display_width(line["left"])) + line["left"]
+        right = line["right"] + " " * (right_width - display_width(line["right"]))
+        source = f"《{line['title']}》{line['year'] or ''}" if line.get("title") else ""
+        rows.append(f"{left}{on}{line['match']}{off}{right}  {mark}{source}".rstrip())
+    return rows
 
 
 @main.command()
@@ -266,6 +302,8 @@ def serve(index_dir: Path | None, host: str, port: int, engine: str | None) -> N
     except OSError as exc:  # port in use, no permission to bind
         raise click.ClickException(f"无法在 {host}:{port} 启动服务：{exc.strerror or exc}") from None
 
+
+from . import workbench_cli  # noqa: E402,F401  (registers the workbench's subcommands on main)
 
 if __name__ == "__main__":  # python -m web.cli
     main()

@@ -183,10 +183,11 @@ def decorate(hit: dict, q: str, synonyms: bool = True) -> dict:
     }
 
 
-def kwic_phrase(q: str) -> str:
-    """Return the phrase the concordance shows: the query's first literal term, filters left out."""
-    literals = parse_query(q).literals()
-    return literals[0] if literals else ""
+def kwic_lines_for_copy(kwic: dict) -> dict:
+    """Give each concordance line the text its copy button puts on the clipboard: the line and its citation."""
+    for line in kwic["lines"]:
+        line["copy_text"] = f"{line['left']}{line['match']}{line['right']}\n{line['citation']}"
+    return kwic
 
 
 @views.get("/")
@@ -200,9 +201,10 @@ def search_page() -> str:
     index = get_index()
     result = index.search(search)
     kwic = None
-    phrase = kwic_phrase(search.q) if view == "kwic" else ""
-    if phrase:
-        kwic = concordance(index, phrase, sort=kwic_options.sort, context=kwic_options.context, limit=KWIC_SHOWN)
+    if view == "kwic" and parse_query(search.q).groups:
+        kwic = kwic_lines_for_copy(concordance(
+            index, search.q, filters=search.filters, synonyms=search.synonyms, sort=kwic_options.sort,
+            context=kwic_options.context, limit=KWIC_SHOWN, citation_format=str(config["CITATION_FORMAT"])))
         kwic["year_chart"] = column_chart(kwic["by_year"], f"“{kwic['query']}”各年出现次数")
         kwic["province_chart"] = bar_chart(kwic["by_province"], f"“{kwic['query']}”各省出现次数")
     idle = not search.q and not search.filters
