@@ -1,8 +1,8 @@
 """Word co-occurrence of one segment, counted when its sidecar is built (for related words, 相关词).
 
-For each paragraph, its MAX_WORDS most specific content words (Chinese words of two or more
-characters that occur in at least MIN_DF paragraphs of the segment, fewest paragraphs first)
-are paired; a pair counts the paragraphs holding both. Each word keeps its MAX_PARTNERS most
+For each paragraph, its MAX_WORDS most telling content words (Chinese words of two or more
+characters that occur in at least MIN_DF paragraphs of the segment: the most repeated in the
+paragraph first, then those in the fewest paragraphs) are paired; a pair counts the paragraphs holding both. Each word keeps its MAX_PARTNERS most
 frequent partners seen at least MIN_PAIR times. The counts are per segment, so they follow the
 index incrementally: a merged segment counts its paragraphs again, and a generation adds the
 counts of its segments (search/related.py).
@@ -28,7 +28,8 @@ def content_words(vocab: list[str]) -> np.ndarray:
     return np.fromiter((bool(_CONTENT.fullmatch(w)) for w in vocab), dtype=bool, count=len(vocab))
 
 
-def cooccurrence(vocab: list[str], terms: np.ndarray, offsets: np.ndarray, docs: np.ndarray) -> dict[str, np.ndarray]:
+def cooccurrence(vocab: list[str], terms: np.ndarray, offsets: np.ndarray, docs: np.ndarray,
+                 tf: np.ndarray) -> dict[str, np.ndarray]:
     """Return the co-occurrence arrays (CSR by word id) of a segment from its word postings."""
     df = np.diff(offsets)
     content = content_words(vocab)
@@ -36,8 +37,9 @@ def cooccurrence(vocab: list[str], terms: np.ndarray, offsets: np.ndarray, docs:
     df_of = np.repeat(df, df)
     keep = content[term_of] & (df_of >= MIN_DF)
     term_of, df_of, doc_of = term_of[keep], df_of[keep], docs.astype(np.int64)[keep]
-    # Per paragraph, its words from the most specific; keep the first MAX_WORDS.
-    ranked = np.lexsort((term_of, df_of, doc_of))
+    tf_of = tf.astype(np.int64)[keep]
+    # Per paragraph, its words from the most repeated, then the most specific; keep MAX_WORDS.
+    ranked = np.lexsort((term_of, df_of, -tf_of, doc_of))
     term_of, doc_of = term_of[ranked], doc_of[ranked]
     starts = np.flatnonzero(np.r_[True, doc_of[1:] != doc_of[:-1]]) if len(doc_of) else np.zeros(0, dtype=np.int64)
     place = np.arange(len(doc_of)) - np.repeat(starts, np.diff(np.append(starts, len(doc_of))))

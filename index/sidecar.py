@@ -135,7 +135,7 @@ class SidecarBuilder:
         arrays["tok_offsets"] = np.array(self.token_offsets, dtype=np.int64)
         terms, offsets, docs, tf = word_postings(arrays["tok_ids"], arrays["tok_offsets"])
         arrays.update(word_terms=terms, word_offsets=offsets, word_docs=docs, word_tf=tf)
-        arrays.update(cooccurrence(list(self.vocab), terms, offsets, docs))
+        arrays.update(cooccurrence(list(self.vocab), terms, offsets, docs, tf))
         arrays["doc_len"] = np.diff(arrays["tok_offsets"]).astype(np.uint32)
         tables: dict = {"version": SIDECAR_VERSION, "vocab": list(self.vocab), "values": {}}
         for column in FACET_COLUMNS:

@@ -4,7 +4,8 @@ Each segment's sidecar counts which words share paragraphs (index/cooccurrence.p
 generation adds up its segments' counts word by word, when a query first asks for a word.
 A partner ranks by log(1 + shared) × PMI, PMI = log(N·shared / (df(word)·df(partner))), summed
 over the query's words: frequent and specific companions first. The query's own words, their
-synonyms and words inside them are never suggested: the synonym list wins.
+synonyms and words inside them are never suggested (the synonym list wins), nor a word inside a
+better candidate.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ SHOWN = 8  # related words listed beside the results
 EXPANDED = 3  # of them, added to the ranking when asked
 RELATED_WEIGHT = 0.15
 MIN_SCORE = 0.5
+CANDIDATES = 40  # best-scored partners considered for the list
 _CACHE_WORDS = 4096
 _partners_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
@@ -94,9 +96,14 @@ def related_words(generation: Generation, plan: Plan, synonyms: Synonyms | None,
             pmi = math.log(n * count / (df * max(partner_df, 1)))
             if pmi > 0:
                 score[partner] += math.log1p(count) * pmi
+    ranked = [p for p, value in sorted(score.items(), key=lambda item: (-item[1], item[0])) if value >= MIN_SCORE]
+    candidates = ranked[:CANDIDATES]
     listed = []
-    for partner, value in sorted(score.items(), key=lambda item: (-item[1], item[0])):
-        if value < MIN_SCORE or partner in blocked or any(partner in b or b in partner for b in blocked):
+    for partner in candidates:
+        if partner in blocked or any(partner in b or b in partner for b in blocked):
+            continue
+        # Index words include the dictionary words inside longer ones (体协 in 集体协商): the longer one is shown.
+        if any(partner != other and partner in other for other in candidates):
             continue
         listed.append(partner)
         if len(listed) == limit:
