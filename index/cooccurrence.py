@@ -1,11 +1,11 @@
 """Word co-occurrence of one segment, counted when its sidecar is built (for related words, 相关词).
 
 For each paragraph, its MAX_WORDS most telling content words (Chinese words of two or more
-characters that occur in at least MIN_DF paragraphs of the segment: the most repeated in the
-paragraph first, then those in the fewest paragraphs) are paired; a pair counts the paragraphs holding both. Each word keeps its MAX_PARTNERS most
-frequent partners seen at least MIN_PAIR times. The counts are per segment, so they follow the
-index incrementally: a merged segment counts its paragraphs again, and a generation adds the
-counts of its segments (search/related.py).
+characters: the most repeated in the paragraph first, then those in the fewest paragraphs of
+the segment, but at least MIN_DF) are paired; a pair counts the paragraphs holding both. Each word keeps its MAX_PARTNERS most
+frequent partners. The counts are per segment, so they follow the index incrementally: a merged
+segment counts its paragraphs again, and a generation adds the counts of its segments
+(search/related.py), which is why a pair seen once in a segment is kept too.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import numpy as np
 
 MAX_WORDS = 12
 MIN_DF = 2
-MIN_PAIR = 2
 MAX_PARTNERS = 32
 CHUNK_DOCS = 20_000  # paragraphs paired at a time, so memory stays bounded
 _CONTENT = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -35,11 +34,13 @@ def cooccurrence(vocab: list[str], terms: np.ndarray, offsets: np.ndarray, docs:
     content = content_words(vocab)
     term_of = np.repeat(terms.astype(np.int64), df)
     df_of = np.repeat(df, df)
-    keep = content[term_of] & (df_of >= MIN_DF)
+    keep = content[term_of]
     term_of, df_of, doc_of = term_of[keep], df_of[keep], docs.astype(np.int64)[keep]
     tf_of = tf.astype(np.int64)[keep]
-    # Per paragraph, its words from the most repeated, then the most specific; keep MAX_WORDS.
-    ranked = np.lexsort((term_of, df_of, -tf_of, doc_of))
+    # Per paragraph, its words from the most repeated, then the most specific of those seen in
+    # MIN_DF paragraphs (a word seen once is often a name or a slip), then the rest; keep MAX_WORDS.
+    # Words seen once still count: in a small segment of a later commit, every word is.
+    ranked = np.lexsort((term_of, df_of, df_of < MIN_DF, -tf_of, doc_of))
     term_of, doc_of = term_of[ranked], doc_of[ranked]
     starts = np.flatnonzero(np.r_[True, doc_of[1:] != doc_of[:-1]]) if len(doc_of) else np.zeros(0, dtype=np.int64)
     place = np.arange(len(doc_of)) - np.repeat(starts, np.diff(np.append(starts, len(doc_of))))
@@ -77,8 +78,6 @@ def _count_pairs(term_of: np.ndarray, doc_of: np.ndarray) -> tuple[np.ndarray, n
 
 def _partners(pairs: np.ndarray, counts: np.ndarray) -> dict[str, np.ndarray]:
     """Return each word's most frequent partners as CSR arrays (both directions of each pair)."""
-    strong = counts >= MIN_PAIR
-    pairs, counts = pairs[strong], counts[strong]
     a, b = pairs >> 32, pairs & 0xFFFFFFFF
     word = np.concatenate([a, b])
     partner = np.concatenate([b, a])

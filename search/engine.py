@@ -160,8 +160,11 @@ class SearchIndex:
             hits, out["total_articles"] = page_by_article(generation, matcher, plan, found, selected, request)
         else:
             hits = self._page(generation, matcher, plan, selected, found, request, total)
+        split_words = {group.label: group.split for group in plan.groups}
         for hit in hits:
-            hit["snippet"] = snippet(hit["text"], find_spans(hit["text"], plan.literals, traditional=True))
+            # A hit found through a split term shows its words marked; other hits only the terms.
+            marked = plan.literals + [word for label in hit["split"] for word in split_words[label]]
+            hit["snippet"] = snippet(hit["text"], find_spans(hit["text"], marked, traditional=True))
         out.update({
             "hits": hits,
             "facets": facet_counts(table, found.all_terms if basis == "all_terms" else found.hits, masks),

@@ -29,6 +29,7 @@ SHOWN = 8  # related words listed beside the results
 EXPANDED = 3  # of them, added to the ranking when asked
 RELATED_WEIGHT = 0.15
 MIN_SCORE = 0.5
+MIN_SHARED = 2  # paragraphs a word and its partner must share, over all segments
 CANDIDATES = 40  # best-scored partners considered for the list
 _CACHE_WORDS = 4096
 _partners_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -93,6 +94,8 @@ def related_words(generation: Generation, plan: Plan, synonyms: Synonyms | None,
         if not df:
             continue
         for partner, (count, partner_df) in found.items():
+            if count < MIN_SHARED:
+                continue
             pmi = math.log(n * count / (df * max(partner_df, 1)))
             if pmi > 0:
                 score[partner] += math.log1p(count) * pmi

@@ -86,9 +86,7 @@ def plan_query(parsed: ParsedQuery, synonyms: Synonyms | None, split: bool = Fal
         words = decompose(group[0].text) if split and loose else ()
         plan.groups.append(Group(label=" OR ".join(t.text for t in group), alternatives=alternatives,
                                  split=words, soft=not all(t.phrase or t.must for t in group)))
-    plan.literals = list(dict.fromkeys(
-        [text for group in plan.groups for text, _ in group.alternatives]
-        + [word for group in plan.groups for word in group.split]))
+    plan.literals = list(dict.fromkeys(text for group in plan.groups for text, _ in group.alternatives))
     singles = [group[0].text for group in parsed.groups if len(group) == 1]
     if len(singles) >= 2:
         plan.adjacent = "".join(singles)
