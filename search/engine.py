@@ -185,7 +185,9 @@ class SearchIndex:
         end = min(start + request.per_page, total)
         if start >= end:
             return []
-        docs = np.flatnonzero(selected)
+        first = selected & found.all_terms if found.hits is not found.all_terms else selected
+        # Every-term hits come first in every sort: when they fill the page, no partial hit is scored.
+        docs = np.flatnonzero(first if int(np.count_nonzero(first)) >= end else selected)
         score, group = rank_keys(generation, matcher, plan, found, docs, request.sort)
         page = order(np.arange(len(docs)), score, group, end)[start:end]
         return [hit_record(generation, found, int(docs[at]), float(score[at])) for at in page.tolist()]
