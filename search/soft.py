@@ -93,11 +93,9 @@ def tiers(generation: Generation, matcher: Matcher, plan: Plan, soft: bool) -> T
             keep &= found
             continue
         held += found if words is None else (found | words)
-    strict = sum(not g.soft for g in plan.groups)
-    needed = max(1, math.floor(SHOULD_MATCH * len(plan.groups))) - strict
-    candidates = keep & (held >= max(needed, 1 if not loosened else 0)) & ~all_terms
-    if not loosened:
-        candidates &= held > 0  # one term: only its words found together
+    # Strict groups are all held (keep); the soft ones make up the rest of minimum_should_match.
+    needed = max(1, math.floor(SHOULD_MATCH * len(plan.groups))) - sum(not g.soft for g in plan.groups)
+    candidates = keep & (held >= max(needed, 0 if loosened else 1)) & ~all_terms
     docs = np.flatnonzero(candidates)
     if len(docs):
         cover = result.coverage(docs)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.writer import update_index
+from search.decompose import decompose
 from search.engine import SearchIndex, SearchRequest
 from search.query import Term, parse_query
 from tests.search_fixtures import synonyms_of, write_markdown
@@ -123,6 +124,18 @@ def test_must_is_query_syntax():
 
 
 # --- Split terms -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("term, words", [
+    ("建会入会", ("建会", "入会")),  # one dictionary word, cut into the fewest shorter ones
+    ("职工互助保障", ("职工", "互助", "保障")),  # jieba's 职工互助 / 保障, the long piece cut once more
+    ("困难职工子女上学", ("困难", "职工", "子女", "上学")),
+    ("工会", ()),  # short terms are words already
+    ("送温暖", ()),  # no cover by two shorter words
+    ("12351", ()),
+])
+def test_long_terms_split_into_dictionary_words(term, words):
+    assert decompose(term) == words
+
 
 def test_a_long_term_also_finds_its_words_together_below_the_term(soft):
     result = soft.search(SearchRequest(q="建会入会"))
