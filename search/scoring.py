@@ -178,18 +178,20 @@ def bm25(generation: Generation, docs: np.ndarray, tf: np.ndarray, df: int) -> n
 
 def scores(generation: Generation, matcher: Matcher, plan: Plan, docs: np.ndarray) -> np.ndarray:
     """Return the scores of the given docnums (sorted, live), in their order."""
-    words = _WordScores(generation, docs)
+    main = _WordScores(generation, docs)
     acc = np.zeros(len(docs), dtype=np.float64)
     for text, weight in plan.rank:
-        acc += _text_score(generation, matcher, words, text, weight, docs)
+        acc += _text_score(generation, matcher, main, text, weight, docs)
+    acc += main.result()
     for group in plan.groups:
         if group.split:
             # The words of a split term score only where the term itself is not found, so that
             # paragraphs holding the whole term rank as they did without splitting.
             without = ~matcher.present(group)[docs]
             if without.any():
-                for word in group.split:
-                    acc += without * _text_score(generation, matcher, words, word, SPLIT_WEIGHT, docs)
+                words = _WordScores(generation, docs)
+                bonus = sum(_text_score(generation, matcher, words, word, SPLIT_WEIGHT, docs) for word in group.split)
+                acc += without * (bonus + words.result())
     if plan.adjacent:
         acc += ADJACENT_BONUS * matcher.literal(plan.adjacent)[docs]
     return acc * generation.derived("recency", DERIVED["recency"])[docs]
@@ -197,38 +199,36 @@ def scores(generation: Generation, matcher: Matcher, plan: Plan, docs: np.ndarra
 
 def _text_score(generation: Generation, matcher: Matcher, words: _WordScores, text: str, weight: float,
                 docs: np.ndarray) -> np.ndarray:
-    """Return one weighted text's BM25 over its words plus its title and heading bonus."""
-    acc = np.zeros(len(docs), dtype=np.float64)
+    """Add one weighted text's BM25 to ``words``; return its title and heading bonus."""
     for word in segment(text):
-        acc += words.score(word)
-    acc += TITLE_BONUS * generation.title_mask(text, docs)
+        words.add(word, weight)
+    bonus = TITLE_BONUS * generation.title_mask(text, docs).astype(np.float64)
     under = generation.section_mask(text, docs) | (generation.is_heading[docs] & matcher.literal(text)[docs])
-    acc += SECTION_BONUS * under
-    return weight * acc
+    bonus += SECTION_BONUS * under
+    return weight * bonus
 
 
 class _WordScores:
-    """BM25 of single words over the selected docnums."""
+    """Weighted BM25 of words, summed over the selected docnums."""
 
     def __init__(self, generation: Generation, docs: np.ndarray) -> None:
         self.generation = generation
         self.docs = docs
-        # Many selected paragraphs: score over all docnums, then pick; fewer: find each
+        self.acc = np.zeros(len(docs), dtype=np.float64)
+        # Many selected paragraphs: add word scores over all docnums, then pick; fewer: find each
         # posting's place among them (slot: docnum → place, -1 when not selected); few: look them up.
-        self.many = len(docs) * 4 > generation.size
+        self.full = np.zeros(generation.size) if len(docs) * 4 > generation.size else None
         self.slot: np.ndarray | None = None
 
-    def score(self, word: str) -> np.ndarray:
-        """Return the BM25 weight of ``word`` in each selected docnum."""
+    def add(self, word: str, weight: float) -> None:
+        """Add ``weight`` × the BM25 weight of ``word`` in each selected docnum."""
         generation, docs = self.generation, self.docs
-        out = np.zeros(len(docs), dtype=np.float64)
         posted, tf = generation.word_postings(word)
         if not len(posted):
-            return out
-        if self.many:
-            full = np.zeros(generation.size)
-            full[posted] = bm25(generation, posted, tf, len(posted))
-            return full[docs]
+            return
+        if self.full is not None:
+            self.full[posted] += weight * bm25(generation, posted, tf, len(posted))
+            return
         if len(docs) * 16 < len(posted):
             at = np.searchsorted(posted, docs)
             found = at < len(posted)
@@ -241,8 +241,11 @@ class _WordScores:
             at = self.slot[posted]
             found = at >= 0
             targets, hits, tf = at[found], posted[found], tf[found]
-        out[targets] = bm25(generation, hits, tf, len(posted))
-        return out
+        self.acc[targets] += weight * bm25(generation, hits, tf, len(posted))
+
+    def result(self) -> np.ndarray:
+        """Return the summed scores of the selected docnums."""
+        return self.acc + self.full[self.docs] if self.full is not None else self.acc
 
 
 def recency(years: np.ndarray, oldest: int | None = None) -> np.ndarray:

@@ -88,22 +88,22 @@ def tiers(generation: Generation, matcher: Matcher, plan: Plan, soft: bool) -> T
         return result
     keep = matcher.excluded(plan)
     held = np.zeros(generation.size, dtype=np.int16)
-    for group, found, words in zip(plan.groups, present, split):
+    weight = np.zeros(generation.size, dtype=np.float32)  # weight held, per paragraph, as coverage counts it
+    for group, found, words, w in zip(plan.groups, present, split, weights):
         if not group.soft:
             keep &= found
             continue
         held += found if words is None else (found | words)
+        weight += np.float32(w) * found
+        if words is not None:
+            weight += np.float32(w * SPLIT_CREDIT) * (words & ~found)
     # Strict groups are all held (keep); the soft ones make up the rest of minimum_should_match.
     needed = max(1, math.floor(SHOULD_MATCH * len(plan.groups))) - sum(not g.soft for g in plan.groups)
     candidates = keep & (held >= max(needed, 0 if loosened else 1)) & ~all_terms
-    docs = np.flatnonzero(candidates)
-    if len(docs):
-        cover = result.coverage(docs)
-        good = docs[cover >= MIN_COVERAGE]
-        docs = good if len(good) or all_terms.any() else docs
-    hits = all_terms.copy()
-    hits[docs] = True
-    result.hits = hits
+    strict_weight = float(sum(w for g, w in zip(plan.groups, weights) if not g.soft))
+    floor = MIN_COVERAGE * float(weights.sum()) - strict_weight
+    good = candidates & (weight >= np.float32(floor - 1e-6))
+    result.hits = all_terms | (good if good.any() or all_terms.any() else candidates)
     return result
 
 
