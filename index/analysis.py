@@ -189,6 +189,11 @@ def _words(folded: str, subwords: bool) -> list[str]:
     return out
 
 
+def is_dictionary_word(text: str) -> bool:
+    """Return True when ``text`` (folded) is a word of jieba's dictionary or the user dictionary."""
+    return _jieba().is_word(text)
+
+
 def segment(text: str) -> list[str]:
     """Return the query-time words of ``text``: folded main segmentation, no punctuation."""
     return _words(fold(text), subwords=False)

@@ -45,7 +45,7 @@ def needles_of(selection: Selection) -> list[Needle]:
     found: dict[str, Needle] = {}
     for group in selection.plan.groups:
         typed = ""
-        for text, exact in group:
+        for text, exact in group.alternatives:
             typed = text if exact else typed
             form = match_form(text)
             if form and (form not in found or (exact and found[form].synonym)):

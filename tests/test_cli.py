@@ -88,7 +88,7 @@ def test_index_search_docs_kwic_round_trip(runner, folder, tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["total"] == 3
-    assert set(data["hits"][0]) == HIT_KEYS | {"organization", "position"}
+    assert set(data["hits"][0]) == HIT_KEYS | {"organization", "position", "all_terms", "missing", "split"}
     assert FACET_KEYS <= set(data["facets"])
     assert {"value": "河北省", "count": 2} in data["facets"]["province"]
     assert all("<mark>职工书屋</mark>" in hit["snippet"] for hit in data["hits"])

@@ -184,24 +184,42 @@ def _highlight_terminal(snippet_html: str, colour: bool) -> str:
 @click.option("--page", type=click.IntRange(1, 100_000), default=1, show_default=True)
 @click.option("--per-page", type=click.IntRange(1, 100), default=10, show_default=True)
 @click.option("--no-synonyms", is_flag=True, help="Do not expand synonyms and abbreviations.")
+@click.option("--strict", is_flag=True, help="只要包含全部检索词的段落（关闭软匹配与长词拆分）。")
+@click.option("--group", is_flag=True, help="按文档归并：每篇文章只列最相关的一段，并给出命中段数。")
+@click.option("--related", is_flag=True, help="用相关词辅助排序（权重很低）。")
 @click.argument("query", nargs=-1)
 def search(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters: tuple[str, ...],
-           sort: str, page: int, per_page: int, no_synonyms: bool, engine: str | None) -> None:
+           sort: str, page: int, per_page: int, no_synonyms: bool, strict: bool, group: bool,
+           related: bool, engine: str | None) -> None:
     """Search paragraphs; QUERY uses the query language (see README)."""
     from search.engine import SearchRequest
 
     request = SearchRequest(q=" ".join(query), filters=parse_filter_options(filters), sort=sort,
-                            page=page, per_page=per_page, synonyms=not no_synonyms)
+                            page=page, per_page=per_page, synonyms=not no_synonyms, soft=not strict,
+                            group=group, related=related)
     result = _call(lambda: _open_index(index_dir, engine).search(request))
     if as_json:
         _dump(result)
         return
     colour = sys.stdout.isatty()
-    click.echo(f"共 {result['total']} 段（第 {page} 页）")
+    summary = f"共 {result['total']} 段"
+    if result["total_all_terms"] != result["total"]:
+        summary += f"，其中 {result['total_all_terms']} 段包含全部检索词"
+    if result["group"]:
+        summary += f"，归并为 {result['total_articles']} 篇文章"
+    click.echo(f"{summary}（第 {page} 页）")
     for notice in result["notices"]:
         click.echo(f"注意: {notice}")
+    if result["related"]:
+        click.echo(f"相关词: {'、'.join(result['related'])}")
     for n, hit in enumerate(result["hits"], start=(page - 1) * per_page + 1):
-        click.echo(f"\n{n}. 《{hit['title']}》 · {region_label(hit)} · {hit['year'] or '—'} · {hit['section'] or ''}")
+        count = f" · 本文共 {hit['article_hits']} 段命中" if "article_hits" in hit else ""
+        click.echo(f"\n{n}. 《{hit['title']}》 · {region_label(hit)} · {hit['year'] or '—'} · {hit['section'] or ''}{count}")
+        lacking = [term for term in hit["missing"] if term not in hit["split"]]
+        if lacking or hit["split"]:
+            parts = ([f"缺少：{'、'.join(lacking)}"] if lacking else []) + (
+                [f"拆开出现：{'、'.join(hit['split'])}"] if hit["split"] else [])
+            click.echo("   （" + "；".join(parts) + "）")
         click.echo("   " + _highlight_terminal(hit["snippet"], colour))
 
 

@@ -215,10 +215,12 @@ def search_page() -> str:
         hits=[decorate(hit, search.q, search.synonyms) for hit in with_organizations(index, result["hits"])],
         articles=list_articles(index) if idle else [], articles_shown=ARTICLES_SHOWN,
         facets=facet_groups(result, args, index), chips=active_filters(args),
-        pages=pagination(result["total"], search.page, search.per_page),
+        pages=pagination(result.get("total_articles", result["total"]), search.page, search.per_page),
         year_chart=column_chart(result["facets"].get("year", []), "命中段落按年份分布"),
         sort_labels=SORT_LABELS, first=(search.page - 1) * search.per_page + 1,
         clear_filters={name: None for name in FILTER_NAMES},
+        related_links=[{"word": w, "url": keep_state(url_for("views.search_page"), q=f"{search.q} {w}".strip())}
+                       for w in result.get("related", [])],
     )
 
 
