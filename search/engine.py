@@ -20,6 +20,7 @@ from .generation import Generation
 from .highlight import find_spans, snippet
 from .query import ParsedQuery, parse_query
 from .scoring import DERIVED, Matcher, order, plan_query, scores
+from .semantic import SemanticLayer
 from .synonyms import Synonyms, load_synonyms
 
 SORTS = ("relevance", "newest", "oldest")
@@ -40,6 +41,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = 10
     synonyms: bool = True
+    semantic: bool = False  # fuse with the nearest paragraphs by meaning (search/semantic.py)
 
 
 def validate(request: SearchRequest, max_per_page: int = MAX_PER_PAGE) -> None:
@@ -67,6 +69,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._checked = False
         self._generation: tuple[int, Generation] | None = None
+        self.semantic = SemanticLayer(self.index_dir)
 
     def _latest(self) -> int:
         """Return the number of the newest committed table of contents, -1 when there is none."""
@@ -138,10 +141,17 @@ class SearchIndex:
         for mask in masks.values():
             selected &= mask
         total = int(np.count_nonzero(selected))
-        hits = self._page(generation, matcher, plan, selected, exact, request, total)
+        page = lambda window: self._page(generation, matcher, plan, selected, exact, window, total)  # noqa: E731
+        semantic = None
+        if request.semantic:
+            hits, total, semantic, more = self.semantic.page(generation, parsed, request, selected, exact,
+                                                             masks, total, page)
+            notices.extend(more)
+        else:
+            hits = page(request)
         for hit in hits:
             hit["snippet"] = snippet(hit["text"], find_spans(hit["text"], plan.literals, traditional=True))
-        return {
+        result = {
             "query": request.q,
             "total": total,
             "page": request.page,
@@ -153,6 +163,9 @@ class SearchIndex:
             "literals": plan.literals,
             "took_ms": round((time.perf_counter() - started) * 1000, 1),
         }
+        if semantic is not None:
+            result["semantic"] = semantic
+        return result
 
     def _page(self, generation: Generation, matcher: Matcher, plan, selected: np.ndarray,
               exact: np.ndarray | None, request: SearchRequest, total: int) -> list[dict]:

@@ -83,7 +83,20 @@ def search_request(args: MultiDict, config: Mapping) -> SearchRequest:
         page=int_param(args, "page", 1, 1, MAX_PAGE),
         per_page=int_param(args, "per_page", DEFAULT_PER_PAGE, 1, int(config["MAX_PER_PAGE"])),
         synonyms=synonyms_param(args, bool(config["SYNONYMS"])),
+        semantic=bool_param(args, "semantic", bool(config["SEMANTIC"])),
     )
+
+
+def bool_param(args: Mapping, name: str, default: bool) -> bool:
+    """Return a switch parameter: ``name=1`` turns it on, ``name=0`` off, absent keeps ``default``."""
+    raw = (args.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("0", "false", "off", "no"):
+        return False
+    if raw in ("1", "true", "on", "yes"):
+        return True
+    raise QueryError(f"参数 {name} 的取值“{_short(raw)}”无法识别", hint=f"{name}=0 关闭，{name}=1 打开")
 
 
 def synonyms_param(args: Mapping, default: bool) -> bool:
