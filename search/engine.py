@@ -41,7 +41,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = 10
     synonyms: bool = True
-    semantic: bool = False  # fuse with the nearest paragraphs by meaning (search/semantic.py)
+    semantic: bool = True  # fuse with the nearest paragraphs by meaning where vectors exist (search/semantic.py)
 
 
 def validate(request: SearchRequest, max_per_page: int = MAX_PER_PAGE) -> None:

@@ -26,7 +26,7 @@ from .query import ParsedQuery
 
 RRF_K = 60  # the usual constant of reciprocal-rank fusion: flattens the weight of the first ranks
 DEPTH = 50  # lexical hits (of each tier) re-ranked by fusion
-NEAREST = 20  # paragraphs the vectors add that match no term (at most)
+NEAREST = 10  # paragraphs the vectors add that match no term (at most)
 SEMANTIC_WEIGHT = 1.0  # weight of the semantic rank against the lexical one
 RERANK_EXACT = True  # whether fusion also re-orders the paragraphs with every term (among themselves)
 RELOAD_SECONDS = 1.0  # how often the store folder is looked at for new chunks
@@ -42,6 +42,7 @@ class Fusion:
     nearest: int = NEAREST
     weight: float = SEMANTIC_WEIGHT
     rerank_exact: bool = RERANK_EXACT
+    headings: bool = True  # whether the vectors may add titles and headings (heading searches want them)
 
 
 @dataclass
@@ -110,7 +111,8 @@ class SemanticLayer:
         with self._lock:
             now = time.monotonic()
             current = self._view
-            if current is not None and current.generation is generation and now - self._checked < RELOAD_SECONDS:
+            if (current is not None and current.generation is generation and now - self._checked < RELOAD_SECONDS
+                    and (self.wanted is None or current.names[0].startswith(self.wanted + "/"))):
                 return current
             self._checked = now
             model = self.model()
@@ -195,14 +197,15 @@ class SemanticLayer:
         query_text = " ".join(parsed.literals())
         # A quoted phrase must stand in every hit: the vectors may re-rank, never add.
         strict = any(term.phrase for group in parsed.groups for term in group)
-        info = {"used": False, "model": None, "coverage": 0.0, "added": 0, "lexical_total": total}
+        info = {"used": False, "model": None, "coverage": 0.0, "added": 0, "lexical_total": total, "reason": None}
         if request.sort != "relevance" or not query_text.strip():
-            notices = ["按时间排序时不使用语义检索。"] if request.sort != "relevance" and query_text.strip() else []
-            return _lexical(lexical_page(request)), total, info, notices
+            info["reason"] = "按时间排序时不使用语义检索。" if query_text.strip() else "检索式没有要查找的词。"
+            return lexical_page(request), total, info, []
         view = self.view(generation)
         if view is None:
-            return (_lexical(lexical_page(request)), total, info,
-                    ["语义检索尚未就绪：这个索引还没有语义向量（运行 `unionsearch vectors` 生成），本次只按字词检索。"])
+            # Said in the JSON, not as a notice: with the layer on by default, every search would say it.
+            info["reason"] = "这个索引还没有语义向量（运行 `unionsearch vectors` 生成），本次只按字词检索。"
+            return lexical_page(request), total, info, []
         info.update(used=True, model=view.names[0].split("/")[0], coverage=round(view.coverage, 4))
         sims = view.similarities(self.encode(info["model"], query_text))
         fusion = self.fusion
@@ -212,8 +215,9 @@ class SemanticLayer:
         hit_of = dict(zip(lex_docs.tolist(), window))
         added = np.zeros(0, dtype=np.int64)
         if not strict and fusion.nearest:
-            # Titles and headings are short and general: close to many queries, rarely what is wanted.
-            candidates = _allowed(generation, parsed, masks) & ~selected & ~generation.is_heading & np.isfinite(sims)
+            candidates = _allowed(generation, parsed, masks) & ~selected & np.isfinite(sims)
+            if not fusion.headings:
+                candidates &= ~generation.is_heading
             docs = np.flatnonzero(candidates)
             if len(docs) > fusion.nearest:
                 docs = docs[np.argpartition(-sims[docs], fusion.nearest - 1)[:fusion.nearest]]
@@ -222,6 +226,7 @@ class SemanticLayer:
         order = fuse(lex_docs, tier, added, sims, fusion)
         info["added"] = int(len(added))
         start = (request.page - 1) * request.per_page
+        missing = [(term.text, generation.literal_mask(term.text)) for group in parsed.groups for term in group]
         hits = []
         for doc in order[start:end].tolist():
             if doc in hit_of:
@@ -230,6 +235,8 @@ class SemanticLayer:
                 hit = generation.record(doc)
                 hit["score"] = round(float(sims[doc]), 4)
                 hit["semantic_only"] = True
+                # Found by meaning: say which of the terms, as typed, it does not hold.
+                hit["missing"] = [term for term, mask in missing if mask is None or not mask[doc]]
                 hits.append(hit)
         notices = []
         if info["coverage"] < 1.0:
@@ -276,7 +283,3 @@ def _allowed(generation: Generation, parsed: ParsedQuery, masks: dict[str, np.nd
         if excluded is not None:
             allowed &= ~excluded
     return allowed
-
-
-def _lexical(hits: list[dict]) -> list[dict]:
-    return [dict(hit, semantic_only=False) for hit in hits]

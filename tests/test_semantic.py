@@ -137,8 +137,8 @@ def test_reindexing_keeps_the_vectors_of_unchanged_files(tmp_path, use_encoder):
 
 def test_semantic_search_finds_a_paragraph_that_shares_no_query_word(built):
     index = SearchIndex(built / "index")
-    lexical = index.search(SearchRequest(q="防暑降温"))
-    assert [h["text"][:4] for h in lexical["hits"]] == ["夏季高温"]
+    lexical = index.search(SearchRequest(q="防暑降温", semantic=False))
+    assert [h["text"][:4] for h in lexical["hits"]] == ["夏季高温"] and "semantic" not in lexical
     result = index.search(SearchRequest(q="防暑降温", semantic=True))
     assert result["semantic"]["used"] and result["semantic"]["model"] == "use"
     assert result["semantic"]["coverage"] == 1.0 and result["semantic"]["lexical_total"] == 1
@@ -148,8 +148,21 @@ def test_semantic_search_finds_a_paragraph_that_shares_no_query_word(built):
     assert hits[1]["text"].startswith(SUMMER_PARAGRAPH) and hits[1]["semantic_only"]
     assert "防暑" not in hits[1]["text"] and "降温" not in hits[1]["text"]
     assert result["total"] == 1 + result["semantic"]["added"] == len(hits)
-    # Titles are never added by their vectors, only paragraphs.
-    assert all(h["kind"] not in ("title", "heading") for h in hits if h["semantic_only"])
+    # A hit found by meaning says which terms it lacks, like any partial match.
+    assert hits[1]["missing"] == ["防暑降温"] and "missing" not in hits[0]
+
+
+def test_titles_are_added_by_vectors_only_when_fusion_allows_it(built):
+    from search.semantic import Fusion
+
+    index = SearchIndex(built / "index")
+    with_titles = index.search(SearchRequest(q="防暑降温", semantic=True))["hits"]
+    index.semantic.fusion = Fusion(headings=False)
+    without = index.search(SearchRequest(q="防暑降温", semantic=True))["hits"]
+    assert any(h["kind"] == "title" for h in with_titles if h["semantic_only"])
+    assert not any(h["kind"] in ("title", "heading") for h in without if h["semantic_only"])
+    assert [h["id"] for h in without if h["kind"] not in ("title", "heading")] == \
+        [h["id"] for h in with_titles if h["kind"] not in ("title", "heading")]
 
 
 def test_filters_and_exclusions_apply_to_vector_hits(built):
@@ -168,11 +181,11 @@ def test_a_quoted_phrase_is_never_widened_by_vectors(built):
 def test_without_vectors_search_falls_back_to_lexical(copy):
     shutil.rmtree(copy / "index" / "vectors")
     index = SearchIndex(copy / "index")
-    lexical = index.search(SearchRequest(q="工会 工作"))
+    lexical = index.search(SearchRequest(q="工会 工作", semantic=False))
     result = index.search(SearchRequest(q="工会 工作", semantic=True))
     assert [h["id"] for h in result["hits"]] == [h["id"] for h in lexical["hits"]]
     assert result["total"] == lexical["total"] and not result["semantic"]["used"]
-    assert any("语义检索尚未就绪" in n for n in result["notices"])
+    assert "还没有语义向量" in result["semantic"]["reason"] and result["notices"] == lexical["notices"]
 
 
 def test_paragraphs_without_a_vector_yet_are_ranked_lexically(copy, use_encoder):
@@ -184,7 +197,7 @@ def test_paragraphs_without_a_vector_yet_are_ranked_lexically(copy, use_encoder)
     result = SearchIndex(index_dir).search(SearchRequest(q="工会", semantic=True, per_page=20))
     assert result["semantic"]["coverage"] == pytest.approx(0.4)
     assert any("仍在生成中" in n for n in result["notices"])
-    lexical = SearchIndex(index_dir).search(SearchRequest(q="工会", per_page=20))
+    lexical = SearchIndex(index_dir).search(SearchRequest(q="工会", per_page=20, semantic=False))
     assert {h["id"] for h in result["hits"]} >= {h["id"] for h in lexical["hits"]}
 
 
@@ -214,6 +227,8 @@ def test_api_takes_semantic_as_a_switch(built):
     client = create_app({"INDEX": str(built / "index")}).test_client()
     data = client.get("/api/search", query_string={"q": "防暑降温", "semantic": "1"}).get_json()
     assert data["semantic"]["used"] and any(h["semantic_only"] for h in data["hits"])
-    assert "semantic" not in client.get("/api/search", query_string={"q": "防暑降温"}).get_json()
+    default = client.get("/api/search", query_string={"q": "防暑降温"}).get_json()  # on by default
+    assert [h["id"] for h in default["hits"]] == [h["id"] for h in data["hits"]] and default["semantic"]["used"]
+    assert "semantic" not in client.get("/api/search", query_string={"q": "防暑降温", "semantic": "0"}).get_json()
     bad = client.get("/api/search", query_string={"q": "防暑降温", "semantic": "maybe"})
     assert bad.status_code == 400 and "semantic" in bad.get_json()["error"]

@@ -25,7 +25,7 @@ _INTEGER = re.compile(r"-?[0-9]+")
 _MAX_DIGITS = 20
 SORT_LABELS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
 # Parameters that belong to the search state and are carried in every link of the page.
-STATE_KEYS = ("q", *FILTER_NAMES, "sort", "per_page", "synonyms", "view", "kwic_sort", "context", "page")
+STATE_KEYS = ("q", *FILTER_NAMES, "sort", "per_page", "synonyms", "view", "kwic_sort", "context", "page", "semantic")
 
 
 def int_param(args: Mapping, name: str, default: int, low: int, high: int) -> int:
