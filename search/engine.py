@@ -121,6 +121,7 @@ class SearchIndex:
         segment("工会")
         for name, compute in DERIVED.items():
             generation.derived(name, compute)
+        self.semantic.view(generation)  # a million vectors take seconds to load
 
     def search(self, request: SearchRequest) -> dict:
         """Run a search and return the `search --json` shape."""

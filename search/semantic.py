@@ -49,6 +49,9 @@ class Fusion:
 class _Block:
     ids: np.ndarray
     matrix: np.ndarray  # float32: numpy's float16 products are slower than converting once
+    # The docnums of its ids in one generation: while vectors arrive chunk by chunk, only the
+    # new chunk's ids are looked up (a million lookups per chunk would stall the searches).
+    docs_in: tuple[object, np.ndarray] | None = None
 
 
 @dataclass
@@ -61,6 +64,8 @@ class View:
     blocks: list[_Block]
     sorted_ids: np.ndarray  # the live paragraphs' ids, sorted ...
     sorted_docs: np.ndarray  # ... and their docnums
+    _has: np.ndarray | None = None  # docnums with a vector, computed on first use
+    _their_rows: np.ndarray | None = None
 
     def docnums(self, ids: np.ndarray) -> np.ndarray:
         """Return the live docnums of paragraph ids (bytes), -1 for ids not live."""
@@ -78,9 +83,11 @@ class View:
     def similarities(self, query: np.ndarray) -> np.ndarray:
         """Return the query's similarity to every docnum (-inf where there is no vector)."""
         scores = np.concatenate([b.matrix @ query for b in self.blocks]) if self.blocks else np.zeros(0, np.float32)
+        if self._has is None:
+            self._has = np.flatnonzero(self.rows >= 0)
+            self._their_rows = self.rows[self._has]
         out = np.full(len(self.rows), -np.inf, dtype=np.float32)
-        has = self.rows >= 0
-        out[has] = scores[self.rows[has]]
+        out[self._has] = scores[self._their_rows]
         return out
 
 
@@ -143,7 +150,9 @@ class SemanticLayer:
             view.rows = np.full(generation.size, -1, dtype=np.int64)
             offset = 0
             for block in blocks:
-                docs = view.docnums(block.ids)
+                if block.docs_in is None or block.docs_in[0] is not generation:
+                    block.docs_in = (generation, view.docnums(block.ids))
+                docs = block.docs_in[1]
                 found = docs >= 0
                 view.rows[docs[found]] = offset + np.flatnonzero(found)
                 offset += len(block.ids)
@@ -222,8 +231,12 @@ class SemanticLayer:
             if len(docs) > fusion.nearest:
                 docs = docs[np.argpartition(-sims[docs], fusion.nearest - 1)[:fusion.nearest]]
             added = docs[np.argsort(-sims[docs], kind="stable")]
-        tier = exact[lex_docs] if exact is not None else np.zeros(len(lex_docs), dtype=bool)
-        order = fuse(lex_docs, tier, added, sims, fusion)
+        # Literal matches (every term, as typed or through a synonym) come before everything the
+        # vectors add; only partial lexical hits (those that say what they lack) are merged with them.
+        partial = np.array([bool(hit.get("missing")) for hit in window], dtype=bool)
+        synonym = ~exact[lex_docs] if exact is not None else np.zeros(len(lex_docs), dtype=bool)
+        tiers = np.where(partial, 2, np.where(synonym, 1, 0))
+        order = fuse(lex_docs, tiers, added, sims, fusion)
         info["added"] = int(len(added))
         start = (request.page - 1) * request.per_page
         missing = [(term.text, generation.literal_mask(term.text)) for group in parsed.groups for term in group]
@@ -244,18 +257,24 @@ class SemanticLayer:
         return hits, total + len(added), info, notices
 
 
-def fuse(lexical: np.ndarray, exact: np.ndarray, added: np.ndarray, sims: np.ndarray, fusion: Fusion) -> np.ndarray:
-    """Return docnums in fused order: the exact tier first, then partial lexical hits and ``added``.
+def fuse(lexical: np.ndarray, tiers: np.ndarray, added: np.ndarray, sims: np.ndarray, fusion: Fusion) -> np.ndarray:
+    """Return docnums in fused order: literal tiers first, then partial lexical hits merged with ``added``.
 
-    ``lexical``: docnums in lexical order (a prefix of it); ``exact``: which of them hold every
-    term; ``added``: docnums only the vectors found; ``sims``: each docnum's similarity.
+    ``lexical``: docnums in lexical order (a prefix of it); ``tiers``: 0 for paragraphs with every
+    term as typed, 1 with every term through synonyms, 2 for partial matches; ``added``: docnums
+    only the vectors found; ``sims``: each docnum's similarity. Tiers keep the lexical order
+    between them; within the literal tiers the first ``depth`` are re-ordered by fusion.
     """
-    head = lexical[exact]
-    rest = lexical[~exact]
-    if fusion.rerank_exact:
-        head = np.concatenate([_rrf(head[:fusion.depth], np.zeros(0, dtype=np.int64), sims, fusion), head[fusion.depth:]])
-    tail = np.concatenate([_rrf(rest[:fusion.depth], added, sims, fusion), rest[fusion.depth:]])
-    return np.concatenate([head, tail]).astype(np.int64)
+    parts = []
+    for tier in (0, 1):
+        ranked = lexical[tiers == tier]
+        if fusion.rerank_exact:
+            ranked = np.concatenate([_rrf(ranked[:fusion.depth], np.zeros(0, dtype=np.int64), sims, fusion),
+                                     ranked[fusion.depth:]])
+        parts.append(ranked)
+    rest = lexical[tiers == 2]
+    parts.append(np.concatenate([_rrf(rest[:fusion.depth], added, sims, fusion), rest[fusion.depth:]]))
+    return np.concatenate(parts).astype(np.int64)
 
 
 def _rrf(ranked: np.ndarray, extra: np.ndarray, sims: np.ndarray, fusion: Fusion) -> np.ndarray:

@@ -232,3 +232,60 @@ def test_api_takes_semantic_as_a_switch(built):
     assert "semantic" not in client.get("/api/search", query_string={"q": "防暑降温", "semantic": "0"}).get_json()
     bad = client.get("/api/search", query_string={"q": "防暑降温", "semantic": "maybe"})
     assert bad.status_code == 400 and "semantic" in bad.get_json()["error"]
+
+
+def test_the_background_builder_follows_each_new_commit(copy):
+    import time
+
+    from index.vectors import follow_index
+
+    index_dir = copy / "index"
+    shutil.rmtree(index_dir / "vectors")
+    stop, said = threading.Event(), []
+    thread = threading.Thread(target=follow_index, args=(index_dir, stop),
+                              kwargs={"model": "use", "echo": said.append, "poll_seconds": 0.2})
+    thread.start()
+    try:
+        def wait_for(count: int) -> None:
+            deadline = time.monotonic() + 60
+            while len(stored_ids(index_dir)) < count and time.monotonic() < deadline:
+                time.sleep(0.2)
+
+        wait_for(10)
+        assert stored_ids(index_dir) == live_ids(index_dir)
+        more = copy / "more"
+        more.mkdir()
+        (more / "gansu.txt").write_text("甘肃省总工会2024年工作总结\n\n开展职工疗休养活动，组织劳模和一线职工外出休养。\n",
+                                        encoding="utf-8")
+        update_index(index_dir, [more], workers=1)
+        wait_for(12)
+        assert stored_ids(index_dir) == live_ids(index_dir) and len(live_ids(index_dir)) == 12
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert not thread.is_alive() and any("语义向量（use）已完成" in line for line in said)
+
+
+def test_every_literal_match_ranks_above_every_paragraph_found_by_meaning(built):
+    index = SearchIndex(built / "index")
+    result = index.search(SearchRequest(q="工会", semantic=True, per_page=20))
+    literal = index.search(SearchRequest(q="工会", semantic=False, per_page=20))
+    kinds = [h["semantic_only"] for h in result["hits"]]
+    assert kinds == sorted(kinds) and kinds.count(False) == literal["total"] == result["semantic"]["lexical_total"]
+    assert {h["id"] for h in result["hits"] if not h["semantic_only"]} == {h["id"] for h in literal["hits"]}
+    assert all("工会" in h["text"] for h in result["hits"] if not h["semantic_only"])
+
+
+def test_fusion_keeps_tiers_and_merges_partial_hits_with_vector_hits():
+    from search.semantic import Fusion, fuse
+
+    sims = np.array([0.1, 0.2, 0.9, 0.0, 0.0, 0.95, 0.5], dtype=np.float32)
+    lexical = np.array([0, 1, 2, 3, 4])  # lexical order
+    tiers = np.array([0, 0, 1, 2, 2])  # 0, 1: every term (as typed, through a synonym); 2: partial
+    fusion = Fusion(k=1, weight=3.0)
+    # Within tier 0, 1 (nearer in meaning) overtakes 0; 2 (a synonym match) stays below both, however
+    # near; below the literal tiers, vector hits 5 and 6 are merged with the partial hits 3 and 4:
+    # 5: 3/2 = 1.5; 3: 1/2 + 3/4 = 1.25; 6: 3/3 = 1.0; 4: 1/3 + 3/5 = 0.93.
+    assert fuse(lexical, tiers, np.array([5, 6]), sims, fusion).tolist() == [1, 0, 2, 5, 3, 6, 4]
+    fusion = Fusion(k=1, weight=3.0, rerank_exact=False)
+    assert fuse(lexical, tiers, np.array([5, 6]), sims, fusion).tolist() == [0, 1, 2, 5, 3, 6, 4]
