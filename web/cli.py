@@ -200,9 +200,10 @@ def vectors(index_dir: Path | None, model: str, as_json: bool, quiet: bool) -> N
     bar = tqdm(unit=" 段", desc=f"语义向量 ({model})", disable=quiet or as_json, file=sys.stderr)
 
     def show(progress) -> None:
-        bar.total = progress.total
-        bar.n = progress.done
-        bar.refresh()
+        if bar.total is None:  # the first report: what earlier runs did is not this run's speed
+            bar.reset(total=progress.total)
+            bar.initial = bar.n = progress.done
+        bar.update(progress.done - bar.n)
 
     try:
         progress = build_vectors(target, model, on_progress=show)
@@ -210,6 +211,10 @@ def vectors(index_dir: Path | None, model: str, as_json: bool, quiet: bool) -> N
         raise click.ClickException(f"{exc}\n提示: 等它结束，或先停止 `unionsearch serve`") from None
     except EmptyIndexError:
         raise click.ClickException(f"{target} 还没有索引\n提示: 先运行 `unionsearch index 文件夹`") from None
+    except KeyboardInterrupt:
+        bar.close()
+        click.echo("已中断：已完成的向量都已保存，再次运行 `unionsearch vectors` 从断点继续。", err=True)
+        sys.exit(130)
     finally:
         bar.close()
     if as_json:
