@@ -230,6 +230,9 @@ def test_api_takes_semantic_as_a_switch(built):
     default = client.get("/api/search", query_string={"q": "防暑降温"}).get_json()  # on by default
     assert [h["id"] for h in default["hits"]] == [h["id"] for h in data["hits"]] and default["semantic"]["used"]
     assert "semantic" not in client.get("/api/search", query_string={"q": "防暑降温", "semantic": "0"}).get_json()
+    page = client.get("/", query_string={"q": "防暑降温"}).get_data(as_text=True)
+    assert page.count('class="semantic-hit"') == sum(h["semantic_only"] for h in data["hits"]) > 0
+    assert 'class="semantic-hit"' not in client.get("/", query_string={"q": "防暑降温", "semantic": "0"}).get_data(as_text=True)
     bad = client.get("/api/search", query_string={"q": "防暑降温", "semantic": "maybe"})
     assert bad.status_code == 400 and "semantic" in bad.get_json()["error"]
 
