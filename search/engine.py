@@ -17,12 +17,13 @@ from index.folder import FORMAT_VERSION, MARKER, IndexFormatError, check_index_d
 from .errors import IndexMissing, QueryError
 from .facets import FACET_BY_NAME, facet_counts, resolve_filters
 from .generation import Generation
+from .grouping import page_by_article
 from .highlight import find_spans, snippet
 from .patterns import to_patterns
 from .query import ParsedQuery, parse_query
-from .grouping import page_by_article
 from .related import RELATED_WEIGHT, expansion_words, related_words
 from .scoring import DERIVED, Matcher, Plan, order, plan_query
+from .semantic import SemanticLayer
 from .soft import Tiers, hit_record, rank_keys, tiers
 from .synonyms import Synonyms, load_synonyms
 
@@ -47,6 +48,7 @@ class SearchRequest:
     soft: bool = True  # partial hits below those with every term (search/soft.py)
     group: bool = False  # one hit per article: its best paragraph, with a count
     related: bool = False  # also rank by the query's related words, weakly
+    semantic: bool = True  # fuse with the nearest paragraphs by meaning where vectors exist (search/semantic.py)
 
 
 def validate(request: SearchRequest, max_per_page: int = MAX_PER_PAGE) -> None:
@@ -92,6 +94,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._checked = False
         self._generation: tuple[int, Generation] | None = None
+        self.semantic = SemanticLayer(self.index_dir)
 
     def _latest(self) -> int:
         """Return the number of the newest committed table of contents, -1 when there is none."""
@@ -143,6 +146,7 @@ class SearchIndex:
         segment("工会")
         for name, compute in DERIVED.items():
             generation.derived(name, compute)
+        self.semantic.view(generation)  # a million vectors take seconds to load
 
     def select(self, request: SearchRequest) -> Selection:
         """Return what a request matches: its plan, the matched and selected paragraphs, notices."""
@@ -182,12 +186,21 @@ class SearchIndex:
         basis = "all_terms" if total_all_terms or total == 0 else "all_hits"
         out: dict = {"query": request.q, "total": total, "total_all_terms": total_all_terms,
                      "page": request.page, "per_page": request.per_page}
+        semantic = None
         if request.group:
             hits, out["total_articles"] = page_by_article(generation, matcher, plan, found, selected, request)
+        elif request.semantic:
+            # Vectors rank among the partial hits and add paragraphs found by meaning (search/semantic.py).
+            page = lambda window: self._page(generation, matcher, plan, selected, found, window, total)  # noqa: E731
+            hits, out["total"], semantic, more = self.semantic.page(generation, selection.parsed, request, selected,
+                                                                    found.exact, masks, total, page)
+            notices.extend(more)
         else:
             hits = self._page(generation, matcher, plan, selected, found, request, total)
         split_words = {group.label: group.split for group in plan.groups}
         for hit in hits:
+            hit.setdefault("all_terms", False)  # a paragraph found by meaning alone
+            hit.setdefault("split", [])
             # A hit found through a split term shows its words marked; other hits only the terms.
             marked = plan.literals + [word for label in hit["split"] for word in split_words[label]]
             hit["snippet"] = snippet(hit["text"], find_spans(hit["text"], marked, traditional=True))
@@ -202,6 +215,8 @@ class SearchIndex:
             "group": request.group,
             "took_ms": round((time.perf_counter() - started) * 1000, 1),
         })
+        if semantic is not None:
+            out["semantic"] = semantic
         return out
 
     def _page(self, generation: Generation, matcher: Matcher, plan, selected: np.ndarray,

@@ -187,16 +187,22 @@ def _highlight_terminal(snippet_html: str, colour: bool) -> str:
 @click.option("--strict", is_flag=True, help="只要包含全部检索词的段落（关闭软匹配与长词拆分）。")
 @click.option("--group", is_flag=True, help="按文档归并：每篇文章只列最相关的一段，并给出命中段数。")
 @click.option("--related", is_flag=True, help="用相关词辅助排序（权重很低）。")
+@click.option("--semantic/--no-semantic", default=None,
+              help="语义检索：与意思相近的段落融合排序（需先运行 `unionsearch vectors`）[default: $UNIONSEARCH_SEMANTIC].")
 @click.argument("query", nargs=-1)
 def search(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters: tuple[str, ...],
            sort: str, page: int, per_page: int, no_synonyms: bool, strict: bool, group: bool,
-           related: bool, engine: str | None) -> None:
+           related: bool, semantic: bool | None, engine: str | None) -> None:
     """Search paragraphs; QUERY uses the query language (see README)."""
     from search.engine import SearchRequest
 
+    from .settings import defaults, from_environment
+
+    if semantic is None:
+        semantic = bool({**defaults(), **from_environment()}["SEMANTIC"])
     request = SearchRequest(q=" ".join(query), filters=parse_filter_options(filters), sort=sort,
                             page=page, per_page=per_page, synonyms=not no_synonyms, soft=not strict,
-                            group=group, related=related)
+                            group=group, related=related, semantic=semantic)
     result = _call(lambda: _open_index(index_dir, engine).search(request))
     if as_json:
         _dump(result)
@@ -221,6 +227,48 @@ def search(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filter
                 [f"拆开出现：{'、'.join(hit['split'])}"] if hit["split"] else [])
             click.echo("   （" + "；".join(parts) + "）")
         click.echo("   " + _highlight_terminal(hit["snippet"], colour))
+
+
+@main.command()
+@index_option
+@click.option("--model", type=click.Choice(["e5", "use"]), default="e5", show_default=True,
+              help="e5: multilingual-e5-small (better, ~18 段/秒); use: USE multilingual (faster, weaker).")
+@click.option("--json", "as_json", is_flag=True, help="Print the final progress as JSON.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def vectors(index_dir: Path | None, model: str, as_json: bool, quiet: bool) -> None:
+    """生成语义向量：为索引中尚无向量的段落编码（可中断，再次运行从断点继续）。"""
+    from index.vectors import VectorsBusy, build_vectors
+    from tqdm import tqdm
+    from whoosh.index import EmptyIndexError
+
+    target = resolve_index(index_dir)
+    if not (target / "unionsearch.json").exists():
+        raise click.ClickException(f"{target} 还没有索引\n提示: 先运行 `unionsearch index 文件夹`")
+    bar = tqdm(unit=" 段", desc=f"语义向量 ({model})", disable=quiet or as_json, file=sys.stderr)
+
+    def show(progress) -> None:
+        if bar.total is None:  # the first report: what earlier runs did is not this run's speed
+            bar.reset(total=progress.total)
+            bar.initial = bar.n = progress.done
+        bar.update(progress.done - bar.n)
+
+    try:
+        progress = build_vectors(target, model, on_progress=show)
+    except VectorsBusy as exc:
+        raise click.ClickException(f"{exc}\n提示: 等它结束，或先停止 `unionsearch serve`") from None
+    except EmptyIndexError:
+        raise click.ClickException(f"{target} 还没有索引\n提示: 先运行 `unionsearch index 文件夹`") from None
+    except KeyboardInterrupt:
+        bar.close()
+        click.echo("已中断：已完成的向量都已保存，再次运行 `unionsearch vectors` 从断点继续。", err=True)
+        sys.exit(130)
+    finally:
+        bar.close()
+    if as_json:
+        _dump(progress.to_dict())
+        return
+    click.echo(f"语义向量（{model}）：{progress.done}/{progress.total} 段已完成，本次编码 {progress.encoded} 段，"
+               f"用时 {progress.seconds} 秒 ({target})")
 
 
 @main.command()
