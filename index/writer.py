@@ -84,7 +84,7 @@ def write_lock(index_dir: Path) -> Iterator[None]:
     index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileStorage(str(index_dir)).lock(LOCK_NAME)
     if not try_for(lock.acquire, timeout=LOCK_WAIT_SECONDS, delay=0.1):
-        raise IndexBusy(f"another `unionsearch index` is writing {index_dir}; try again when it ends")
+        raise IndexBusy(f"另一个 unionsearch index 正在写入索引 {index_dir}", hint="等它结束后再运行")
     fd = lock.fd
     _held_locks.add(fd)
     try:

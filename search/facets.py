@@ -219,8 +219,15 @@ def _closed_value(name: str, value: str, known: list[str]) -> str:
     canonical, notice = canonical_value(name, value)
     if canonical is None:
         choices = _CLOSED.get(name) or [v for v in known if v]
-        raise QueryError(notice or f"unknown {name} {value!r}", hint=f"use one of: {', '.join(choices)}")
+        label = FACET_BY_NAME[name].label if name in FACET_BY_NAME else name
+        raise QueryError(notice or f"无法识别的{label}“{value}”", hint=f"可用：{'、'.join(map(str, choices))}")
     return canonical
+
+
+def unknown_filter(name: str) -> QueryError:
+    """Return the error for a filter name that is no facet, listing the facets by name and label."""
+    names = "、".join(f"{f.name}（{f.label}）" for f in FACETS)
+    return QueryError(f"未知的筛选字段“{name}”", hint=f"可用的筛选字段：{names}")
 
 
 def year_ranges(values: list[str]) -> list[tuple[int, int]]:
@@ -229,7 +236,7 @@ def year_ranges(values: list[str]) -> list[tuple[int, int]]:
     for value in values:
         canonical, notice = canonical_value("year", str(value))
         if canonical is None:
-            raise QueryError(notice or f"year filter {value!r} is not a year", hint="use 2021 or 2019-2023")
+            raise QueryError(notice or f"无法识别的年份“{value}”", hint="例如 2021 或 2019-2023")
         low, _, high = canonical.partition("-")
         pairs.append((int(low), int(high or low)))
     return pairs
@@ -242,7 +249,7 @@ def resolve_filters(table: FacetTable, filters: dict[str, list[str]]) -> tuple[d
     notices: list[str] = []
     for name, values in filters.items():
         if name not in FACET_BY_NAME:
-            raise QueryError(f"unknown filter {name!r}", hint=f"filters: {', '.join(FACET_BY_NAME)}")
+            raise unknown_filter(name)
         values = [str(v).strip() for v in values if str(v).strip()]
         if not values:
             continue

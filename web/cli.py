@@ -10,7 +10,10 @@ import click
 
 from index.model import Article
 
+from .cli_text import chinese_usage, use_chinese
 from .settings import default_engine, default_index_dir
+
+use_chinese()  # Click's own texts (usage, errors about options) in the language of ours
 
 
 def _dump(data: object) -> None:
@@ -27,14 +30,14 @@ def region_label(article: Article | dict) -> str:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="unionsearch")
 def main() -> None:
-    """工会文稿检索 UnionSearch: index and search Chinese trade-union documents."""
+    """工会文稿检索 UnionSearch：为工会文稿建立索引并检索。"""
 
 
 def index_option(func):
     """Add the shared --index option (default: UNIONSEARCH_INDEX or the per-user data folder)."""
     return click.option(
         "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
-        default=None, help="Index folder [default: $UNIONSEARCH_INDEX or the per-user data folder].",
+        default=None, help="索引文件夹 [默认：环境变量 UNIONSEARCH_INDEX，否则为用户数据文件夹]。",
     )(func)
 
 
@@ -42,7 +45,7 @@ def engine_option(func):
     """Add the shared --engine option: a SphinxQL cluster used instead of the index folder."""
     return click.option(
         "--engine", default=None, metavar="sphinxql://HOST:PORT[,HOST:PORT…]",
-        help="SphinxQL cluster (one node per shard) instead of the index folder [default: $UNIONSEARCH_ENGINE].",
+        help="用 SphinxQL 集群（每个分片一个节点）代替索引文件夹 [默认：环境变量 UNIONSEARCH_ENGINE]。",
     )(func)
 
 
@@ -63,10 +66,10 @@ def resolve_index(index_dir: Path | None) -> Path:
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a summary.")
+@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 对象，而不是摘要。")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def inspect(paths: tuple[Path, ...], as_json: bool) -> None:
-    """Show what ingest extracts from files or folders, without indexing."""
+    """显示从文件或文件夹中读出的文章、元数据和段落，不建立索引。"""
     from index.ingest import ingest  # deferred: reading files needs parsers searching does not
 
     result = ingest(paths)
@@ -88,26 +91,25 @@ def inspect(paths: tuple[Path, ...], as_json: bool) -> None:
 
 
 def _fail(error: Exception) -> None:
-    """Print a library error with its hint and exit non-zero."""
+    """Print a library error with its hint (错误：… 提示：…) and exit with status 1."""
     message = getattr(error, "message", str(error))
     hint = getattr(error, "hint", None)
-    raise click.ClickException(f"{message}" + (f"\n提示: {hint}" if hint else ""))
+    raise click.ClickException(f"{message}" + (f"\n提示：{hint}" if hint else ""))
 
 
 @main.command("index")
 @index_option
 @engine_option
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出摘要。")
+@click.option("--quiet", is_flag=True, help="不显示进度条。")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
-              help="Processes reading files [default: one per core, at most 4].")
+              help="读取文件的进程数 [默认：每个处理器核心一个，最多 4 个]。")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def index_command(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool, quiet: bool,
                   jobs: int | None, engine: str | None) -> None:
-    """Add, update and remove documents under PATHS in the index (incremental)."""
-    from index.folder import IndexBusy, IndexFormatError
+    """把 PATHS 下的文稿增加、更新、删除到索引中（增量）。"""
+    from index.errors import UnionSearchError
     from index.writer import update_index
-    from search.errors import SearchError
     from tqdm import tqdm
 
     engine = resolve_engine(engine)
@@ -120,7 +122,7 @@ def index_command(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool
             summary = update_cluster(engine, paths, on_file=lambda _path: bar.update(1), workers=jobs)
         else:
             summary = update_index(target, paths, on_file=lambda _path: bar.update(1), workers=jobs)
-    except (IndexBusy, IndexFormatError, SearchError) as exc:
+    except UnionSearchError as exc:
         _fail(exc)
     finally:
         bar.close()
@@ -139,12 +141,12 @@ def index_command(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool
 
 
 def _call(func, *args, **kwargs):
-    """Call a library function; a SearchError becomes the command's error message with its hint."""
-    from search.errors import SearchError
+    """Call a library function; a library error becomes the command's error message with its hint."""
+    from index.errors import UnionSearchError
 
     try:
         return func(*args, **kwargs)
-    except SearchError as exc:
+    except UnionSearchError as exc:
         _fail(exc)
 
 
@@ -160,7 +162,7 @@ def parse_filter_options(options: tuple[str, ...]) -> dict[str, list[str]]:
     for option in options:
         name, sep, value = option.partition("=")
         if not sep or not value.strip():
-            raise click.BadParameter(f"{option!r} is not FIELD=VALUE", param_hint="-f")
+            raise click.BadParameter(f"“{option}”不是 字段=取值 的写法（例如 province=河北）", param_hint="-f")
         filters.setdefault(name.strip(), []).append(value.strip())
     return filters
 
@@ -177,17 +179,19 @@ def _highlight_terminal(snippet_html: str, colour: bool) -> str:
 @main.command()
 @index_option
 @engine_option
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@click.option("-f", "--filter", "filters", multiple=True, metavar="FIELD=VALUE",
-              help="Filter by facet (province, city, county, year, theme, level, doc_type, kind); repeat for OR.")
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
-@click.option("--page", type=click.IntRange(1, 100_000), default=1, show_default=True)
-@click.option("--per-page", type=click.IntRange(1, 100), default=10, show_default=True)
-@click.option("--no-synonyms", is_flag=True, help="Do not expand synonyms and abbreviations.")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
+@click.option("-f", "--filter", "filters", multiple=True, metavar="字段=取值",
+              help="按分面筛选（province 省份、city 城市、county 区县、year 年份、theme 主题、level 级别、"
+                   "doc_type 文种、kind 段落类型）；同一字段重复使用为“或”。")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True,
+              help="排序：relevance 相关度，newest 最新在前，oldest 最早在前。")
+@click.option("--page", type=click.IntRange(1, 100_000), default=1, show_default=True, help="页码。")
+@click.option("--per-page", type=click.IntRange(1, 100), default=10, show_default=True, help="每页条数。")
+@click.option("--no-synonyms", is_flag=True, help="不扩展同义词和简称。")
 @click.argument("query", nargs=-1)
 def search(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters: tuple[str, ...],
            sort: str, page: int, per_page: int, no_synonyms: bool, engine: str | None) -> None:
-    """Search paragraphs; QUERY uses the query language (see README)."""
+    """检索段落；QUERY 使用检索语法（见 README）。"""
     from search.engine import SearchRequest
 
     request = SearchRequest(q=" ".join(query), filters=parse_filter_options(filters), sort=sort,
@@ -208,9 +212,9 @@ def search(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filter
 @main.command()
 @index_option
 @engine_option
-@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出列表。")
 def docs(index_dir: Path | None, as_json: bool, engine: str | None) -> None:
-    """List the indexed articles."""
+    """列出索引中的文章。"""
     from search.documents import list_articles
 
     articles = _call(lambda: list_articles(_open_index(index_dir, engine)))
@@ -226,13 +230,14 @@ def docs(index_dir: Path | None, as_json: bool, engine: str | None) -> None:
 @main.command()
 @index_option
 @engine_option
-@click.option("--json", "as_json", is_flag=True, help="Print the concordance as JSON.")
-@click.option("--sort", type=click.Choice(["left", "right"]), default="right", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出索引行。")
+@click.option("--sort", type=click.Choice(["left", "right"]), default="right", show_default=True,
+              help="排序：left 按左侧文字，right 按右侧文字。")
 @click.option("--context", type=click.IntRange(1, 80), default=20, show_default=True,
-              help="Characters of context on each side.")
+              help="每侧显示的上下文字数。")
 @click.argument("phrase")
 def kwic(phrase: str, index_dir: Path | None, as_json: bool, sort: str, context: int, engine: str | None) -> None:
-    """Show every occurrence of PHRASE with its left and right context."""
+    """显示 PHRASE 的每一处出现及其左右上下文（索引行）。"""
     from search.kwic import concordance
 
     result = _call(lambda: concordance(_open_index(index_dir, engine), phrase, sort=sort, context=context))
@@ -250,21 +255,24 @@ def kwic(phrase: str, index_dir: Path | None, as_json: bool, sort: str, context:
 @index_option
 @engine_option
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; anything but 127.0.0.1/localhost exposes the page to the network.")
-@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="Port to listen on.")
+              help="监听地址；127.0.0.1/localhost 以外的地址会让网络上的其他电脑也能访问检索页面。")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="监听端口。")
 def serve(index_dir: Path | None, host: str, port: int, engine: str | None) -> None:
-    """Open the search page (waitress); with no index yet, index the bundled samples first."""
-    from index.folder import IndexBusy, IndexFormatError
+    """打开检索页面（waitress）；还没有索引时，先为内置示例文档建立索引。"""
+    from index.errors import UnionSearchError
 
     from .serve import run
 
     try:
         engine = resolve_engine(engine)
         run(resolve_index(index_dir), host=host, port=port, **({"engine": engine} if engine else {}))
-    except (IndexBusy, IndexFormatError) as exc:
+    except UnionSearchError as exc:
         _fail(exc)
     except OSError as exc:  # port in use, no permission to bind
         raise click.ClickException(f"无法在 {host}:{port} 启动服务：{exc.strerror or exc}") from None
+
+
+chinese_usage(main)  # last: every subcommand above is registered by now
 
 
 if __name__ == "__main__":  # python -m web.cli
