@@ -11,8 +11,8 @@ import numpy as np
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, EmptyIndexError
 
-from index.analysis import segment
-from index.folder import IndexFormatError, check_index_dir
+from index.analysis import default_analyzer
+from index.folder import STALE_ANALYSIS, STALE_HINT, IndexFormatError, analysis_is_stale, check_index_dir
 
 from .errors import IndexMissing, QueryError
 from .facets import FACET_BY_NAME, facet_counts, resolve_filters, unknown_filter
@@ -68,6 +68,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._checked = False
         self._generation: tuple[int, Generation] | None = None
+        self._stale_analysis = False
 
     def _latest(self) -> int:
         """Return the number of the newest committed table of contents, -1 when there is none."""
@@ -90,7 +91,14 @@ class SearchIndex:
         # deletes them; segments the previous generation loaded are reused as they are.
         previous = self._generation[1] if self._generation is not None else None
         self._generation = (number, Generation(self.index_dir, toc.segments, previous))
+        self._stale_analysis = analysis_is_stale(self.index_dir, default_analyzer().fingerprint)
         return self._generation[1]
+
+    def analysis_notice(self) -> str | None:
+        """Return the notice that the index was cut with another user dictionary, or None."""
+        if self._stale_analysis:  # the writer records the new dictionary after its commit: look again
+            self._stale_analysis = analysis_is_stale(self.index_dir, default_analyzer().fingerprint)
+        return f"{STALE_ANALYSIS}。{STALE_HINT}。" if self._stale_analysis else None
 
     def generation(self) -> Generation:
         """Return the newest committed generation, loading it once per commit."""
@@ -114,7 +122,7 @@ class SearchIndex:
             generation = self.generation()
         except (IndexMissing, IndexFormatError):
             return  # the page says what to do when it is asked for
-        segment("工会")
+        default_analyzer().query_words("工会")
         for name, compute in DERIVED.items():
             generation.derived(name, compute)
 
@@ -128,6 +136,8 @@ class SearchIndex:
         for term, used in plan.expansions.items():
             notices.append(f"“{term}”同时检索了同义词：{'、'.join(used)}")
         generation = self.generation()
+        if stale := self.analysis_notice():
+            notices.append(stale)
         table = generation.facets
         masks, resolved, filter_notices = resolve_filters(table, _merge_filters(parsed, request.filters))
         notices.extend(filter_notices)

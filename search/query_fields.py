@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from index.model import DOC_TYPES
+from index.normalize import fold  # field names and codes fold like text: ＰＲＯＶＩＮＣＥ, Province → province
 
 FACET_FIELDS = ("province", "city", "county", "year", "theme", "level", "doc_type", "kind")
 
@@ -60,11 +61,6 @@ _VALUE_SEPARATORS = re.compile(r"[,，、|｜]")
 _YEAR = re.compile(r"([0-9]{4})\s*年?(?:\s*[-~～–—至到]\s*([0-9]{4})\s*年?)?")
 _YEAR_MIN, _YEAR_MAX = 1900, 2099
 _NOTICE_SNIPPET = 20
-
-
-def fold(text: str) -> str:
-    """Return ``text`` with full-width ASCII folded to ASCII and case folded, for name lookups."""
-    return text.translate(_WIDTH).casefold()
 
 
 def field_for(name: str) -> str | None:
