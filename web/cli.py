@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from index.fields import filter_help
 from index.model import Article
 
 from .cli_text import chinese_usage, use_chinese
@@ -22,9 +23,10 @@ def _dump(data: object) -> None:
 
 def region_label(article: Article | dict) -> str:
     """Return "省 市 县" for display, or a dash when the region is unknown."""
-    get = article.get if isinstance(article, dict) else lambda k: getattr(article, k)
-    parts = [get(k) for k in ("province", "city", "county") if get(k)]
-    return " ".join(parts) or (get("unit") or "—")
+    from index.fields import region_text
+
+    unit = article.get("unit") if isinstance(article, dict) else article.unit
+    return region_text(article) or unit or "—"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -181,8 +183,7 @@ def _highlight_terminal(snippet_html: str, colour: bool) -> str:
 @engine_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
 @click.option("-f", "--filter", "filters", multiple=True, metavar="字段=取值",
-              help="按分面筛选（province 省份、city 城市、county 区县、year 年份、theme 主题、level 级别、"
-                   "doc_type 文种、kind 段落类型）；同一字段重复使用为“或”。")
+              help=f"按分面筛选（{filter_help()}）；同一字段重复使用为“或”。")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True,
               help="排序：relevance 相关度，newest 最新在前，oldest 最早在前。")
 @click.option("--page", type=click.IntRange(1, 100_000), default=1, show_default=True, help="页码。")
