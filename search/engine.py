@@ -18,14 +18,12 @@ from .errors import IndexMissing, QueryError
 from .facets import FACET_BY_NAME, facet_counts, resolve_filters, unknown_filter
 from .generation import Generation
 from .highlight import find_spans, snippet
+from .limits import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH
 from .query import ParsedQuery, parse_query
 from .scoring import DERIVED, Matcher, order, plan_query, scores
 from .synonyms import Synonyms, load_synonyms
 
 SORTS = ("relevance", "newest", "oldest")
-MAX_PER_PAGE = 100
-MAX_PAGE = 100_000
-MAX_QUERY_LENGTH = 500
 NO_INDEX_HINT = "先运行 unionsearch index 文件夹 建立索引"
 OPEN_ATTEMPTS = 5  # a generation read while commits land is read again, at most this often
 __all__ = ["MAX_PER_PAGE", "SORTS", "SearchIndex", "SearchRequest", "validate"]

@@ -129,7 +129,7 @@ def test_search_text_output_marks_matches(runner, folder, tmp_path):
     (["search", "-f", "nonsense", "x"], "错误：-f 的取值无效：“nonsense”不是 字段=取值 的写法"),
     (["search", "-f", "colour=red", "x"], "错误：未知的筛选字段“colour”\n提示：可用的筛选字段：province（省份）"),
     (["search", "-f", "year=abc", "x"], "“abc”"),
-    (["search", "--per-page", "0", "x"], "错误：'--per-page' 的取值无效：0 不在 1<=x<=100 范围内。"),
+    (["search", "--per-page", "0", "x"], "错误：'--per-page' 的取值无效：每页条数须在 1 到 100 之间"),
     (["search", "--sort", "best", "x"], "'best' 不是 'relevance', 'newest', 'oldest' 之一"),
     (["search", "--colour", "x"], "错误：没有 '--colour' 这个选项。"),
 ])
@@ -177,3 +177,19 @@ def test_a_library_error_prints_message_and_hint_in_chinese(runner, folder, tmp_
     assert result.output.startswith("错误：") and "第 0 版格式" in result.output
     assert "\n提示：删除这个文件夹，再运行 unionsearch index" in result.output
     assert "Error" not in result.output
+
+
+def test_the_cli_honours_the_page_settings(runner, folder, tmp_path, monkeypatch):
+    index_dir = tmp_path / "ix"
+    runner.invoke(main, ["index", "--quiet", "--index", str(index_dir), str(folder)])
+    monkeypatch.setenv("UNIONSEARCH_MAX_PER_PAGE", "1")
+    result = runner.invoke(main, ["search", "--index", str(index_dir), "--per-page", "2", "职工"])
+    assert result.exit_code == 2 and "每页条数须在 1 到 1 之间" in result.output
+    assert runner.invoke(main, ["search", "--index", str(index_dir), "--per-page", "1", "职工"]).exit_code == 0
+    monkeypatch.setenv("UNIONSEARCH_MAX_PER_PAGE", "100")
+    monkeypatch.setenv("UNIONSEARCH_SYNONYMS", "0")
+    data = json.loads(runner.invoke(main, ["search", "--json", "--index", str(index_dir), "全总"]).output)
+    assert not any("同义词" in notice for notice in data["notices"])
+    monkeypatch.setenv("UNIONSEARCH_SYNONYMS", "1")
+    data = json.loads(runner.invoke(main, ["search", "--json", "--index", str(index_dir), "全总"]).output)
+    assert any("同义词" in notice for notice in data["notices"])

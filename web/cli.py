@@ -10,6 +10,7 @@ import click
 
 from index.fields import filter_help
 from index.model import Article
+from search.limits import MAX_PAGE, MAX_PER_PAGE
 
 from .cli_text import chinese_usage, use_chinese
 from .settings import default_engine, default_index_dir
@@ -152,10 +153,27 @@ def _call(func, *args, **kwargs):
         _fail(exc)
 
 
+def _setting(name: str) -> object:
+    """Return a setting as the page would have it: its UNIONSEARCH_ variable, else its default."""
+    from .settings import defaults, from_environment
+
+    return from_environment().get(name, defaults()[name])
+
+
 def _open_index(index_dir: Path | None, engine: str | None = None):
     from search.backend import open_search_index
 
-    return open_search_index(resolve_engine(engine) or resolve_index(index_dir))
+    # The limits the page honours (UNIONSEARCH_MAX_PER_PAGE, UNIONSEARCH_MAX_QUERY_LENGTH) hold here too.
+    return open_search_index(resolve_engine(engine) or resolve_index(index_dir),
+                             max_per_page=int(_setting("MAX_PER_PAGE")),
+                             max_query_length=int(_setting("MAX_QUERY_LENGTH")))
+
+
+def _per_page(_ctx: click.Context, _param: click.Parameter, value: int) -> int:
+    limit = int(_setting("MAX_PER_PAGE"))
+    if not 1 <= value <= limit:
+        raise click.BadParameter(f"每页条数须在 1 到 {limit} 之间（UNIONSEARCH_MAX_PER_PAGE），收到 {value}")
+    return value
 
 
 def parse_filter_options(options: tuple[str, ...]) -> dict[str, list[str]]:
@@ -186,9 +204,10 @@ def _highlight_terminal(snippet_html: str, colour: bool) -> str:
               help=f"按分面筛选（{filter_help()}）；同一字段重复使用为“或”。")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True,
               help="排序：relevance 相关度，newest 最新在前，oldest 最早在前。")
-@click.option("--page", type=click.IntRange(1, 100_000), default=1, show_default=True, help="页码。")
-@click.option("--per-page", type=click.IntRange(1, 100), default=10, show_default=True, help="每页条数。")
-@click.option("--no-synonyms", is_flag=True, help="不扩展同义词和简称。")
+@click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True, help="页码。")
+@click.option("--per-page", type=int, default=10, show_default=True, callback=_per_page,
+              help=f"每页条数，1 到 {MAX_PER_PAGE}（或 UNIONSEARCH_MAX_PER_PAGE）。")
+@click.option("--no-synonyms", is_flag=True, help="不扩展同义词和简称（UNIONSEARCH_SYNONYMS=0 时默认不扩展）。")
 @click.argument("query", nargs=-1)
 def search(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters: tuple[str, ...],
            sort: str, page: int, per_page: int, no_synonyms: bool, engine: str | None) -> None:
@@ -196,7 +215,7 @@ def search(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filter
     from search.engine import SearchRequest
 
     request = SearchRequest(q=" ".join(query), filters=parse_filter_options(filters), sort=sort,
-                            page=page, per_page=per_page, synonyms=not no_synonyms)
+                            page=page, per_page=per_page, synonyms=not no_synonyms and bool(_setting("SYNONYMS")))
     result = _call(lambda: _open_index(index_dir, engine).search(request))
     if as_json:
         _dump(result)
