@@ -26,7 +26,7 @@ from search.errors import IndexFormatError, IndexMissing, QueryError
 from search.export import citation
 from search.export_docx import collection_docx
 
-from . import get_index
+from .current import get_index
 from .downloads import attachment
 from .params import int_param
 

@@ -25,7 +25,7 @@ from search.clippings.history import (
 from search.engine import SearchRequest
 from search.errors import IndexFormatError, IndexMissing, QueryError
 
-from . import get_index
+from .current import get_index
 from .collections import get_store
 from .params import search_request, state_url
 

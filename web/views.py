@@ -38,7 +38,7 @@ from search.kwic import concordance
 from search.query import parse_query
 from search.query_fields import value_label as facet_value_label
 
-from . import get_index
+from .current import get_index
 from .charts import bar_chart, column_chart
 from .downloads import attachment
 from .history import remember_search
