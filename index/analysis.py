@@ -24,6 +24,7 @@ import logging
 import os
 import tempfile
 import threading
+from functools import cached_property
 from pathlib import Path
 
 import platformdirs
@@ -170,7 +171,7 @@ class Analyzer:
         # A worker process gets its own analyzer of the same dictionary, loaded once per process.
         return (analyzer_for, (self.userdict,))
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         """Return a short hash of everything that decides the words; a change means reindex."""
         digest = hashlib.sha256(f"{ANALYSIS_VERSION}|{_jieba_version()}|{HMM}|".encode())
