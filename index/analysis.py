@@ -230,6 +230,11 @@ def default_analyzer() -> Analyzer:
     return analyzer_for(USERDICT)
 
 
+def is_dictionary_word(text: str) -> bool:
+    """Return True when ``text`` (folded) is a word of jieba's dictionary or the user dictionary."""
+    return default_analyzer().segmenter.is_word(text)
+
+
 def segment(text: str) -> list[str]:
     """Return the query-time words of ``text`` by the default analyzer."""
     return default_analyzer().query_words(text)

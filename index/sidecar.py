@@ -4,7 +4,8 @@ Whoosh keeps the documents (the record of what was indexed); each of its segment
 sidecar written in the same commit, named after the segment (``MAIN_<id>.sc_*``) so that
 Whoosh's own clean-up removes it with its segment. A sidecar holds, per paragraph (docnum
 within the segment): the folded text for literal verification, the display text, character
-uni/bigram postings, word postings with term frequencies, facet codes and the small tables
+uni/bigram postings, word postings with term frequencies, word co-occurrence counts
+(index/cooccurrence.py), facet codes and the small tables
 (articles, sections, facet values, vocabulary) those codes point into.
 """
 
@@ -21,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .analysis import index_words
+from .cooccurrence import cooccurrence
 from .articles import paragraph_id
 from .fields import CODED_COLUMNS
 from .normalize import match_form
@@ -134,6 +136,7 @@ class SidecarBuilder:
         arrays["tok_offsets"] = np.array(self.token_offsets, dtype=np.int64)
         terms, offsets, docs, tf = word_postings(arrays["tok_ids"], arrays["tok_offsets"])
         arrays.update(word_terms=terms, word_offsets=offsets, word_docs=docs, word_tf=tf)
+        arrays.update(cooccurrence(list(self.vocab), terms, offsets, docs, tf))
         arrays["doc_len"] = np.diff(arrays["tok_offsets"]).astype(np.uint32)
         tables: dict = {"version": SIDECAR_VERSION, "vocab": list(self.vocab), "values": {}}
         for column in FACET_COLUMNS:

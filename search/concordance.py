@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from search.highlight import occurrences
+from search.highlight import occurrences, occurrences_of_any
 
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 _WHITESPACE = re.compile(r"\s+")
@@ -20,6 +20,7 @@ class KwicLine:
     match: str
     right: str
     paragraph_id: str
+    term: int = 0  # which of the needles matched (query_lines)
 
 
 def _flat(text: str) -> str:
@@ -40,6 +41,18 @@ def kwic_lines(
             paragraph_id=paragraph_id,
         )
         for start, end in occurrences(text, needle, traditional)
+    ]
+
+
+def query_lines(text: str, paragraph_id: str, needles: list[str], context: int = 30,
+                traditional: bool = True, tiers: list[int] | None = None) -> list[KwicLine]:
+    """Return one line per occurrence of any needle, overlaps resolved by tier, then earliest, then longest."""
+    context = max(0, context)
+    flat = _flat if _LINE_BREAKS.search(text) else str
+    return [
+        KwicLine(left=flat(text[max(0, start - context):start]), match=flat(text[start:end]),
+                 right=flat(text[end:end + context]), paragraph_id=paragraph_id, term=which)
+        for start, end, which in occurrences_of_any(text, needles, traditional, tiers)
     ]
 
 

@@ -17,16 +17,21 @@ from index.folder import STALE_ANALYSIS, STALE_HINT, IndexFormatError, analysis_
 from .errors import IndexMissing, QueryError
 from .facets import FACET_BY_NAME, facet_counts, resolve_filters, unknown_filter
 from .generation import Generation
+from .grouping import page_by_article
 from .highlight import find_spans, snippet
 from .limits import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH
+from .patterns import to_patterns
 from .query import ParsedQuery, parse_query
-from .scoring import DERIVED, Matcher, order, plan_query, scores
+from .related import RELATED_WEIGHT, expansion_words, related_words
+from .scoring import DERIVED, Matcher, Plan, order, plan_query
+from .semantic import SemanticLayer
+from .soft import Tiers, hit_record, rank_keys, tiers
 from .synonyms import Synonyms, load_synonyms
 
 SORTS = ("relevance", "newest", "oldest")
 NO_INDEX_HINT = "先运行 unionsearch index 文件夹 建立索引"
 OPEN_ATTEMPTS = 5  # a generation read while commits land is read again, at most this often
-__all__ = ["MAX_PER_PAGE", "SORTS", "SearchIndex", "SearchRequest", "validate"]
+__all__ = ["MAX_PER_PAGE", "SORTS", "SearchIndex", "SearchRequest", "Selection", "validate"]
 
 
 @dataclass
@@ -39,6 +44,10 @@ class SearchRequest:
     page: int = 1
     per_page: int = 10
     synonyms: bool = True
+    soft: bool = True  # partial hits below those with every term (search/soft.py)
+    group: bool = False  # one hit per article: its best paragraph, with a count
+    related: bool = False  # also rank by the query's related words, weakly
+    semantic: bool = True  # fuse with the nearest paragraphs by meaning where vectors exist (search/semantic.py)
 
 
 def validate(request: SearchRequest, max_per_page: int = MAX_PER_PAGE) -> None:
@@ -54,6 +63,24 @@ def validate(request: SearchRequest, max_per_page: int = MAX_PER_PAGE) -> None:
             raise unknown_filter(name)
 
 
+@dataclass
+class Selection:
+    """A request resolved against one generation: what the search and the concordance both start from."""
+
+    parsed: ParsedQuery
+    plan: Plan
+    generation: Generation
+    matcher: Matcher
+    matched: np.ndarray  # paragraphs holding every term (the workbench's set; soft matching's tier 1)
+    exact: np.ndarray | None  # ... of those, matched without synonyms (None: no synonym used)
+    selected: np.ndarray  # matched and passing every filter
+    masks: dict[str, np.ndarray]
+    resolved: dict
+    notices: list[str]
+    found: Tiers  # every tier soft matching finds (search/soft.py)
+    filtered: np.ndarray  # the paragraphs passing every filter
+
+
 class SearchIndex:
     """An index folder opened for searching: thread-safe, follows each new commit."""
 
@@ -67,6 +94,7 @@ class SearchIndex:
         self._checked = False
         self._generation: tuple[int, Generation] | None = None
         self._stale_analysis = False
+        self.semantic = SemanticLayer(self.index_dir)
 
     def _latest(self) -> int:
         """Return the number of the newest committed table of contents, -1 when there is none."""
@@ -123,67 +151,94 @@ class SearchIndex:
         default_analyzer().query_words("工会")
         for name, compute in DERIVED.items():
             generation.derived(name, compute)
+        self.semantic.view(generation)  # a million vectors take seconds to load
 
-    def search(self, request: SearchRequest) -> dict:
-        """Run a search and return the `search --json` shape."""
-        started = time.perf_counter()
+    def select(self, request: SearchRequest) -> Selection:
+        """Return what a request matches: its plan, the matched and selected paragraphs, notices."""
         validate(request, self.max_per_page)
-        parsed = parse_query(request.q, max_length=self.max_query_length)
-        plan = plan_query(parsed, self.synonyms if request.synonyms else None)
+        parsed = to_patterns(parse_query(request.q, max_length=self.max_query_length))
+        plan = plan_query(parsed, self.synonyms if request.synonyms else None, split=request.soft)
         notices = list(parsed.notices)
         for term, used in plan.expansions.items():
             notices.append(f"“{term}”同时检索了同义词：{'、'.join(used)}")
         generation = self.generation()
         if stale := self.analysis_notice():
             notices.append(stale)
-        table = generation.facets
-        masks, resolved, filter_notices = resolve_filters(table, _merge_filters(parsed, request.filters))
+        masks, resolved, filter_notices = resolve_filters(generation.facets, _merge_filters(parsed, request.filters))
         notices.extend(filter_notices)
         matcher = Matcher(generation)
-        matched, exact = matcher.match(plan)
-        selected = matched.copy()
+        found = tiers(generation, matcher, plan, request.soft)
+        filtered = np.ones(generation.size, dtype=bool)
         for mask in masks.values():
-            selected &= mask
+            filtered &= mask
+        return Selection(parsed, plan, generation, matcher, found.all_terms, found.exact, found.all_terms & filtered,
+                         masks, resolved, notices, found, filtered)
+
+    def search(self, request: SearchRequest) -> dict:
+        """Run a search and return the `search --json` shape."""
+        started = time.perf_counter()
+        selection = self.select(request)
+        plan, generation, matcher, found = selection.plan, selection.generation, selection.matcher, selection.found
+        masks, resolved, notices, table = selection.masks, selection.resolved, selection.notices, generation.facets
+        filtered = selection.filtered
+        related = related_words(generation, plan, self.synonyms if request.synonyms else None)
+        if request.related:
+            # The synonym list wins: a term with synonyms is expanded by them, not by related words.
+            plan.rank.extend((word, RELATED_WEIGHT) for word in expansion_words(related, plan))
+        selected = found.hits & filtered
         total = int(np.count_nonzero(selected))
-        hits = self._page(generation, matcher, plan, selected, exact, request, total)
+        total_all_terms = int(np.count_nonzero(found.all_terms & filtered))
+        # Facets count what the writer asked for (every term) while some paragraph has it; else
+        # every hit. Either way each count is what its filter returns in that same total.
+        basis = "all_terms" if total_all_terms or total == 0 else "all_hits"
+        out: dict = {"query": request.q, "total": total, "total_all_terms": total_all_terms,
+                     "page": request.page, "per_page": request.per_page}
+        semantic = None
+        if request.group:
+            hits, out["total_articles"] = page_by_article(generation, matcher, plan, found, selected, request)
+        elif request.semantic:
+            # Vectors rank among the partial hits and add paragraphs found by meaning (search/semantic.py).
+            page = lambda window: self._page(generation, matcher, plan, selected, found, window, total)  # noqa: E731
+            hits, out["total"], semantic, more = self.semantic.page(generation, selection.parsed, request, selected,
+                                                                    found.exact, masks, total, page)
+            notices.extend(more)
+        else:
+            hits = self._page(generation, matcher, plan, selected, found, request, total)
+        split_words = {group.label: group.split for group in plan.groups}
         for hit in hits:
-            hit["snippet"] = snippet(hit["text"], find_spans(hit["text"], plan.literals, traditional=True))
-        return {
-            "query": request.q,
-            "total": total,
-            "page": request.page,
-            "per_page": request.per_page,
+            hit.setdefault("all_terms", False)  # a paragraph found by meaning alone
+            hit.setdefault("split", [])
+            # A hit found through a split term shows its words marked; other hits only the terms.
+            marked = plan.literals + [word for label in hit["split"] for word in split_words[label]]
+            hit["snippet"] = snippet(hit["text"], find_spans(hit["text"], marked, traditional=True))
+        out.update({
             "hits": hits,
-            "facets": facet_counts(table, matched, masks),
+            "facets": facet_counts(table, found.all_terms if basis == "all_terms" else found.hits, masks),
+            "facet_basis": basis,
             "filters": resolved,
             "notices": notices,
             "literals": plan.literals,
+            "related": related,
+            "group": request.group,
             "took_ms": round((time.perf_counter() - started) * 1000, 1),
-        }
+        })
+        if semantic is not None:
+            out["semantic"] = semantic
+        return out
 
     def _page(self, generation: Generation, matcher: Matcher, plan, selected: np.ndarray,
-              exact: np.ndarray | None, request: SearchRequest, total: int) -> list[dict]:
-        """Return the hits of the requested page: by relevance or year, exact matches first."""
+              found: Tiers, request: SearchRequest, total: int) -> list[dict]:
+        """Return the hits of the requested page: by relevance or year, tier by tier."""
         start = (request.page - 1) * request.per_page
         end = min(start + request.per_page, total)
         if start >= end:
             return []
-        docs = np.flatnonzero(selected)
-        score = scores(generation, matcher, plan, docs)
-        tier = (~exact[docs]).astype(np.int64) if exact is not None else np.zeros(len(docs), dtype=np.int64)
-        group = tier
-        if request.sort != "relevance":
-            years = generation.year[docs]
-            year_key = np.where(years > 0, -years if request.sort == "newest" else years, 1 << 20)
-            # Dense ranks keep the group numbers small, so group and score share one float key.
-            group = np.unique(year_key.astype(np.int64) * 2 + tier, return_inverse=True)[1]
+        first = selected & found.all_terms if found.hits is not found.all_terms else selected
+        # Every-term hits come first in every sort: when they fill the page, no partial hit is scored.
+        docs = np.flatnonzero(first if int(np.count_nonzero(first)) >= end else selected)
+        score, group = rank_keys(generation, matcher, plan, found, docs, request.sort)
         page = order(np.arange(len(docs)), score, group, end)[start:end]
-        hits = []
-        for at in page.tolist():
-            hit = generation.record(int(docs[at]))
-            hit["score"] = round(float(score[at]), 4)
-            hits.append(hit)
-        return hits
+        return [hit_record(generation, found, int(docs[at]), float(score[at])) for at in page.tolist()]
 
 
 def _merge_filters(parsed: ParsedQuery, extra: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -34,3 +34,9 @@ class IndexMissing(SearchError):
     """There is no index at the configured location yet."""
 
     status = 503
+
+
+class NotSupported(SearchError):
+    """The configured backend cannot do this (e.g. the phrasing workbench on a SphinxQL cluster)."""
+
+    status = 501

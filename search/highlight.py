@@ -17,6 +17,8 @@ from markupsafe import Markup, escape
 
 from index.normalize import fold
 
+from .patterns import is_pattern, pattern_spans
+
 Span = tuple[int, int]
 
 _WHITESPACE = re.compile(r"\s+")
@@ -62,6 +64,8 @@ def _prepare(needle: str, traditional: bool) -> str:
 
 
 def _find_all(haystack: str, needle: str, overlapping: bool) -> list[Span]:
+    if is_pattern(needle):
+        return pattern_spans(haystack, needle)  # a 句式 pattern's matches never overlap
     found: list[Span] = []
     step = 1 if overlapping else len(needle)
     position = haystack.find(needle)
@@ -78,6 +82,54 @@ def occurrences(text: str, needle: str, traditional: bool = False) -> list[Span]
         return []
     stripped = _Stripped(text, traditional)
     return [stripped.original(s, e) for s, e in _find_all(stripped.text, pattern, False)]
+
+
+def first_longest(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Return the (start, end, which) occurrences that do not overlap, earliest then longest first."""
+    kept: list[tuple[int, int, int]] = []
+    reach = 0
+    for start, end, which in sorted(found, key=lambda f: (f[0], f[0] - f[1], f[2])):
+        if start >= reach:
+            kept.append((start, end, which))
+            reach = end
+    return kept
+
+
+def resolve_occurrences(haystack: str, patterns: list[str],
+                        tiers: list[int] | None = None) -> list[tuple[int, int, int]]:
+    """Return where any of ``patterns`` (match forms) occurs in ``haystack``, without overlaps.
+
+    Each pattern's occurrences are found left to right without overlap (as ``str.count``
+    counts). Where occurrences overlap, the lower tier wins (typed terms before synonyms),
+    then the earlier, then the longer.
+    """
+    found = [(s, e, i) for i, p in enumerate(patterns) if p for s, e in _find_all(haystack, p, False)]
+    if len(patterns) < 2:
+        return found
+    tiers = tiers or [0] * len(patterns)
+    kept: list[tuple[int, int, int]] = []
+    for tier in sorted(set(tiers)):
+        starts = [k[0] for k in kept]
+        free = []
+        for start, end, which in found:
+            if tiers[which] != tier:
+                continue
+            at = bisect_right(starts, start) - 1  # the kept one starting at or before, then the next
+            if (at >= 0 and kept[at][1] > start) or (at + 1 < len(kept) and kept[at + 1][0] < end):
+                continue
+            free.append((start, end, which))
+        kept = sorted(kept + first_longest(free))
+    return kept
+
+
+def occurrences_of_any(text: str, needles: list[str], traditional: bool = False,
+                       tiers: list[int] | None = None) -> list[tuple[int, int, int]]:
+    """Return the non-overlapping occurrences of any needle as original (start, end, needle's index)."""
+    patterns = [_prepare(n, traditional) for n in needles]
+    if not any(patterns) or not text:
+        return []
+    stripped = _Stripped(text, traditional)
+    return [(*stripped.original(s, e), i) for s, e, i in resolve_occurrences(stripped.text, patterns, tiers)]
 
 
 def find_spans(text: str, needles: Iterable[str], traditional: bool = False) -> list[Span]:

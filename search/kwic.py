@@ -1,18 +1,183 @@
-"""Concordance over an index: every occurrence of a phrase, with counts by province and year."""
+"""Concordance of a whole query: every occurrence of its terms in the paragraphs it selects.
+
+The paragraphs are the search's own (index.select: the same terms, OR groups, synonyms and
+filters); the lines are the occurrences in them of every term and synonym the query searched
+for, each marked with the term it matched. Counts by province and year cover every occurrence
+in the selected paragraphs; the lines stop at ``limit``.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 
-from .concordance import SORT_KEYS, kwic_lines, sort_lines
-from .engine import SearchIndex
+from index.normalize import match_form
+
+from .concordance import SORT_KEYS, query_lines, sort_lines
+from .engine import SearchIndex, SearchRequest, Selection
 from .errors import QueryError
+from .export import citation
+from .generation import Generation
+from .query import parse_query
+from .highlight import resolve_occurrences
+from .patterns import is_pattern, shown
 
 MAX_LINES = 1000  # lines returned; the counts cover every occurrence
-QUOTES = "\"“”「」『』＂"  # a phrase may come quoted from the search box
 MAX_CONTEXT = 80
+DEFAULT_CITATION = "——摘自《{title}》，{organization}，{year}"
+UNKNOWN_PROVINCE = "（未知）"
+
+
+@dataclass(frozen=True)
+class Needle:
+    """One literal the concordance looks for: a typed term or a synonym standing in for one."""
+
+    text: str
+    form: str  # match form
+    synonym: bool
+    of: str  # the typed term (itself, for a typed term)
+
+
+def needles_of(selection: Selection) -> list[Needle]:
+    """Return the literals of a selection's plan, one per match form, typed terms before synonyms."""
+    found: dict[str, Needle] = {}
+    for group in selection.plan.groups:
+        typed = ""
+        for text, exact in group.alternatives:
+            typed = text if exact else typed
+            form = match_form(text)
+            if form and (form not in found or (exact and found[form].synonym)):
+                found[form] = Needle(text, form, not exact, typed)
+    return list(found.values())
+
+
+def describe(selection: Selection) -> str:
+    """Return the query's terms as the user wrote them, OR groups joined by OR, filters left out."""
+    return " ".join(" OR ".join(shown(t.text) for t in group) for group in selection.parsed.groups)
+
+
+def _can_overlap(forms: list[str]) -> bool:
+    """Tell whether occurrences of two different forms could overlap in some text (patterns: always)."""
+    if any(is_pattern(form) for form in forms):
+        return True  # and a pattern is not counted by str.count: the per-paragraph way does both
+    for i, a in enumerate(forms):
+        for b in forms[i + 1:]:
+            if a in b or b in a:
+                return True
+            shortest = min(len(a), len(b))
+            if any(a[-k:] == b[:k] or b[-k:] == a[:k] for k in range(1, shortest)):
+                return True
+    return False
+
+
+def count_occurrences(generation: Generation, needles: list[Needle],
+                      docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return (stretch firsts, counts per needle × stretch) of the needles' occurrences in ``docs``."""
+    forms = [n.form for n in needles]
+    tiers = [int(n.synonym) for n in needles]
+    if not _can_overlap(forms):
+        # Occurrences of different needles are disjoint: each needle counts on its own, fast.
+        firsts = docs[:0]
+        rows = []
+        for needle in needles:
+            firsts, counts = generation.occurrence_counts(needle.text, docs)
+            rows.append(counts)
+        return firsts, np.array(rows, dtype=np.int64).reshape(len(needles), len(firsts))
+    counts = np.zeros((len(needles), len(docs)), dtype=np.int64)
+    for at, docnum in enumerate(docs.tolist()):
+        segment, local = generation.locate(docnum)
+        begin = int(segment.folded.starts[local])
+        text = segment.folded.text()[begin:begin + int(segment.folded.lengths[local])]
+        for _, _, which in resolve_occurrences(text, forms, tiers):
+            counts[which, at] += 1
+    return docs, counts
+
+
+class _Articles:
+    """Each article's citation fields, looked up once per concordance."""
+
+    def __init__(self, generation: Generation, citation_format: str) -> None:
+        self.generation = generation
+        self.format = citation_format
+        self.cache: dict[int, dict] = {}
+
+    def meta(self, docnum: int) -> dict:
+        """Return the title, place, year and citation of a paragraph's article."""
+        generation = self.generation
+        code = int(generation.article_codes[docnum])
+        if code not in self.cache:
+            facets = generation.facets
+            info = generation.articles.get(generation.article_keys[code]) or {}
+            record = {"title": info.get("title") or "",
+                      "province": facets.values["province"][int(facets.codes["province"][docnum])] or None,
+                      "year": int(generation.year[docnum]) or None,
+                      "organization": info.get("organization") or info.get("unit") or "",
+                      "source": info.get("source") or ""}
+            record["citation"] = citation(record, self.format)
+            self.cache[code] = record
+        return self.cache[code]
+
+
+def concordance(index: SearchIndex, q: str, filters: dict[str, list[str]] | None = None,
+                synonyms: bool = True, sort: str = "right", context: int = 30, limit: int = MAX_LINES,
+                citation_format: str = DEFAULT_CITATION) -> dict:
+    """Return every occurrence of the query's terms in the paragraphs it selects, as sorted lines with counts.
+
+    Counts by province (unknown ones as “（未知）”) sum to ``total``; counts by year plus
+    ``undated`` do too; ``by_term`` splits it by the term (or synonym) matched.
+    """
+    if sort not in SORT_KEYS:
+        raise QueryError(f"未知的排序方式 {sort!r}", hint="用 left（按左侧）或 right（按右侧）")
+    if not 1 <= context <= MAX_CONTEXT:
+        raise QueryError(f"上下文字数须在 1 到 {MAX_CONTEXT} 之间", hint="例如 30")
+    if not isinstance(index, SearchIndex):
+        return _cluster_concordance(index, q, bool(filters), sort, context, limit, citation_format)
+    selection = index.select(SearchRequest(q=q, filters=filters or {}, synonyms=synonyms))
+    needles = needles_of(selection)
+    if not needles:
+        raise QueryError("索引行需要一个检索词", hint="例如：职工书屋；筛选条件可以和检索词一起写：职工书屋 省:河北")
+    generation = selection.generation
+    docs = np.flatnonzero(selection.selected)
+    # Province and year are an article's: occurrences are counted over runs of one article's paragraphs.
+    firsts, per_needle = count_occurrences(generation, needles, docs)
+    counts = per_needle.sum(axis=0) if len(needles) else np.zeros(0, dtype=np.int64)
+    facets = generation.facets
+    by_province = _weighted(facets.values["province"], facets.codes["province"][firsts], counts, UNKNOWN_PROVINCE)
+    years = generation.year[firsts]
+    by_year = Counter({int(y): int(n) for y, n in zip(*_sums(years[years > 0], counts[years > 0]))})
+    # Lines for the first occurrences in index order, up to the limit, sorted among themselves.
+    articles = _Articles(generation, citation_format)
+    texts, tiers = [n.text for n in needles], [int(n.synonym) for n in needles]
+    lines = []
+    for docnum in docs.tolist():
+        segment, local = generation.locate(docnum)
+        found = query_lines(segment.text(local), segment.paragraph_id(local), texts, context, tiers=tiers)
+        lines.extend((line, articles.meta(docnum)) for line in found)
+        if len(lines) >= limit:
+            break
+    meta_of = {id(line): meta for line, meta in lines}
+    ordered = sort_lines([line for line, _ in lines], sort)
+    return {
+        "query": describe(selection),
+        "sort": sort,
+        "total": int(counts.sum()),
+        "paragraphs": len(docs),
+        "lines": [_line(line, needles[line.term], meta_of[id(line)]) for line in ordered[:limit]],
+        "by_term": [{"term": shown(n.text), "synonym": n.synonym, "of": shown(n.of), "count": int(row.sum())}
+                    for n, row in zip(needles, per_needle)],
+        "by_province": _counts(by_province),
+        "by_year": _counts(by_year, newest_first=True),
+        "undated": int(counts[years <= 0].sum()),  # occurrences in undated articles: by_year plus this is total
+        "filters": selection.resolved,
+        "notices": selection.notices,
+    }
+
+
+def _line(line, needle: Needle, meta: dict) -> dict:
+    return {"left": line.left, "match": line.match, "right": line.right, "paragraph_id": line.paragraph_id,
+            "term": shown(needle.text), "synonym": needle.synonym, **meta}
 
 
 def _counts(counter: Counter, newest_first: bool = False) -> list[dict]:
@@ -21,62 +186,6 @@ def _counts(counter: Counter, newest_first: bool = False) -> list[dict]:
     else:
         items = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
     return [{"value": value, "count": count} for value, count in items]
-
-
-def concordance(index: SearchIndex, phrase: str, sort: str = "right", context: int = 30,
-                limit: int = MAX_LINES) -> dict:
-    """Return every occurrence of ``phrase`` as left · match · right lines, sorted, with counts.
-
-    Counts by province (unknown ones as “（未知）”) sum to ``total``; counts by year plus
-    ``undated`` do too.
-    """
-    phrase = phrase.strip().strip(QUOTES).strip()
-    if sort not in SORT_KEYS:
-        raise QueryError(f"未知的排序方式 {sort!r}", hint="用 left（按左侧）或 right（按右侧）")
-    if not 1 <= context <= MAX_CONTEXT:
-        raise QueryError(f"上下文字数须在 1 到 {MAX_CONTEXT} 之间", hint="例如 30")
-    if not isinstance(index, SearchIndex) and phrase:
-        return index.concordance(phrase, sort, context, limit)  # a SphinxQL cluster (search/sphinxql)
-    generation = index.generation()
-    mask = generation.literal_mask(phrase) if phrase else None
-    if mask is None:
-        raise QueryError("索引行需要一个检索词", hint="例如：职工书屋")
-    docs = np.flatnonzero(mask)
-    # Province and year are an article's: occurrences are counted over runs of one article's paragraphs.
-    firsts, counts = generation.occurrence_counts(phrase, docs)
-    facets = generation.facets
-    by_province = _weighted(facets.values["province"], facets.codes["province"][firsts], counts, "（未知）")
-    years = generation.year[firsts]
-    by_year = Counter({int(y): int(n) for y, n in zip(*_sums(years[years > 0], counts[years > 0]))})
-    undated = int(counts[years <= 0].sum())
-    # Lines for the first occurrences in index order, up to the limit, sorted among themselves:
-    # counts above cover every occurrence, however many.
-    lines = []
-    for docnum in docs.tolist():
-        segment, local = generation.locate(docnum)
-        found = kwic_lines(segment.text(local), segment.paragraph_id(local), phrase, context,
-                           traditional=True)
-        province = facets.values["province"][int(facets.codes["province"][docnum])] or None
-        meta = {"title": generation.title_of(docnum), "province": province,
-                "year": int(generation.year[docnum]) or None}
-        lines.extend((line, meta) for line in found)
-        if len(lines) >= limit:
-            break
-    order = {id(line): meta for line, meta in lines}
-    ordered = sort_lines([line for line, _ in lines], sort)
-    return {
-        "query": phrase,
-        "sort": sort,
-        "total": int(counts.sum()),
-        "paragraphs": len(docs),
-        "lines": [
-            {"left": l.left, "match": l.match, "right": l.right, "paragraph_id": l.paragraph_id, **order[id(l)]}
-            for l in ordered[:limit]
-        ],
-        "by_province": _counts(by_province),
-        "by_year": _counts(by_year, newest_first=True),
-        "undated": undated,  # occurrences in articles without a year: by_year plus this is total
-    }
 
 
 def _sums(keys: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -88,3 +197,19 @@ def _sums(keys: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray
 def _weighted(values: list, codes: np.ndarray, weights: np.ndarray, unknown: str) -> Counter:
     codes_unique, sums = _sums(codes, weights)
     return Counter({(values[int(c)] or unknown): int(n) for c, n in zip(codes_unique, sums)})
+
+
+def _cluster_concordance(index, q: str, filtered: bool, sort: str, context: int, limit: int,
+                         citation_format: str) -> dict:
+    """Return a SphinxQL cluster's concordance (search/sphinxql): one phrase, the query's first term, over every shard."""
+    parsed = parse_query(q)
+    literals = parsed.literals()
+    if not literals:
+        raise QueryError("索引行需要一个检索词", hint="例如：职工书屋")
+    result = index.concordance(literals[0], sort, context, limit)
+    for line in result["lines"]:
+        line["citation"] = citation(line, citation_format)
+    if len(literals) > 1 or filtered or parsed.filters or parsed.excluded:
+        result["notices"].append(f"集群上的索引行只统计第一个检索词“{literals[0]}”，不应用其余检索词和筛选条件"
+                                 "（SphinxQL 后端的限制）。")
+    return result

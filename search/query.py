@@ -1,7 +1,7 @@
 """Parse the search box's text into terms, OR groups, exclusions and facet filters, never raising.
 
 Language: space-separated terms are ANDed; "quoted phrase" (also “…”, 「…」, 『…』); -term and
--"phrase" exclude; OR or | between terms makes an OR group; field:value filters (省:河北,
+-"phrase" exclude; +term marks a term every hit must contain (soft matching never drops it); OR or | between terms makes an OR group; field:value filters (省:河北,
 年:2019-2023, 级别:市 …, see FIELD_ALIASES) where repeating a field or a comma ORs values.
 """
 
@@ -33,6 +33,7 @@ __all__ = [
 # mark opens and closes alike, and quote marks are never part of a term.
 _QUOTES = '"“”「」『』＂'
 _DASHES = "-－"
+_PLUSES = "+＋"
 _PIPES = "|｜"
 _OR_WORDS = frozenset({"OR", "ＯＲ"})
 _COLON = re.compile("[:：]")
@@ -56,6 +57,7 @@ class Term:
 
     text: str
     phrase: bool
+    must: bool = False  # typed as +term: never left out by soft matching
 
 
 @dataclass
@@ -125,6 +127,8 @@ class _Parser:
                 self._or()
             elif char in _DASHES:
                 self._excluded()
+            elif char in _PLUSES and self._must():
+                pass
             else:
                 self._word(negated=False)
         if self.or_pending or self.or_after_filter:
@@ -180,6 +184,22 @@ class _Parser:
             self._term(self._read_quoted(), phrase=True, negated=True)
         else:
             self._word(negated=True)
+
+    def _must(self) -> bool:
+        """Read a +term or +"phrase" at ``pos``; return False (reading nothing) when no term follows."""
+        text, ahead = self.text, self.pos + 1
+        if ahead < len(text) and text[ahead] in _QUOTES:
+            self.pos = ahead
+            self._term(self._read_quoted(), phrase=True, negated=False, must=True)
+            return True
+        match = _WORD.match(text, ahead)
+        word = match.group() if match else ""
+        colon = _COLON.search(word)
+        if not any(c.isalnum() for c in word) or word in _OR_WORDS or (colon and field_for(word[: colon.start()])):
+            return False  # a lone +, +OR or +省:… reads as it did before + meant "must"
+        self.pos = match.end()
+        self._term(word, phrase=False, negated=False, must=True)
+        return True
 
     def _word(self, negated: bool) -> None:
         """Read a bare word at ``pos``: OR, a field filter, or a term."""
@@ -263,7 +283,7 @@ class _Parser:
             self._notice(_N_OR)
         self.last = "or"
 
-    def _term(self, text: str, phrase: bool, negated: bool) -> None:
+    def _term(self, text: str, phrase: bool, negated: bool, must: bool = False) -> None:
         """Record a term: into the current OR group, a new AND group, or the exclusions."""
         if not text:
             self._notice(_N_EMPTY_QUOTES)
@@ -271,7 +291,7 @@ class _Parser:
         if not any(c.isalnum() for c in text):
             self._notice(f"忽略了只含标点符号的“{snippet(text)}”。")
             return
-        term = Term(text, phrase)
+        term = Term(text, phrase, must)
         if negated or self.or_after_filter:
             if self.or_pending or self.or_after_filter:
                 self._notice(_N_OR)
@@ -319,14 +339,14 @@ def _format_term(term: Term, excluded: bool = False) -> str:
     """Write a term so it parses back the same; a bare term that would not is quoted."""
     text = term.text
     if term.phrase or not _is_bare(text, excluded):
-        return _quote(_unquote(text))
-    return text
+        text = _quote(_unquote(text))
+    return "+" + text if term.must and not excluded else text
 
 
 def _is_bare(text: str, excluded: bool) -> bool:
     """Tell whether ``text`` written unquoted reads back as exactly this one term."""
     match = _WORD.fullmatch(text)
-    if match is None or text[0] in _DASHES or (text in _OR_WORDS and not excluded):
+    if match is None or text[0] in _DASHES + _PLUSES or (text in _OR_WORDS and not excluded):
         return False
     colon = _COLON.search(text)
     return not (colon and field_for(text[: colon.start()]))

@@ -21,7 +21,9 @@ import numpy as np
 
 from index.analysis import segment
 
+from .decompose import decompose
 from .generation import Generation
+from .patterns import is_pattern, pattern_mask
 from .query import ParsedQuery
 from .synonyms import Synonyms
 
@@ -30,15 +32,26 @@ TITLE_BONUS = 2.0
 SECTION_BONUS = 1.5
 ADJACENT_BONUS = 2.0
 SYNONYM_WEIGHT = 0.4
+SPLIT_WEIGHT = 0.5  # each word of a split term, so paragraphs holding them rank among themselves
 RECENCY_WEIGHT = 0.02
 RECENCY_CAP = 0.1
+
+
+@dataclass
+class Group:
+    """One ANDed group of the query: its literal alternatives, and the words its term splits into."""
+
+    label: str  # the term as typed (an OR group: its terms joined by OR), for "missing"
+    alternatives: list[tuple[str, bool]]  # (literal, exact): the typed terms and their synonyms
+    split: tuple[str, ...] = ()  # a long unquoted term's words, found together below the term
+    soft: bool = True  # soft matching may leave it out (not a quoted phrase nor a +term)
 
 
 @dataclass
 class Plan:
     """A parsed query turned into literals to match and weighted texts to rank by."""
 
-    groups: list[list[tuple[str, bool]]]  # ANDed groups of (literal, exact) alternatives
+    groups: list[Group]
     excluded: list[str]
     rank: list[tuple[str, float]]  # (text, weight)
     adjacent: str | None
@@ -51,8 +64,12 @@ class Plan:
         return bool(self.expansions)
 
 
-def plan_query(parsed: ParsedQuery, synonyms: Synonyms | None) -> Plan:
-    """Return the matching and ranking plan of a parsed query (synonyms None: no expansion)."""
+def plan_query(parsed: ParsedQuery, synonyms: Synonyms | None, split: bool = False) -> Plan:
+    """Return the matching and ranking plan of a parsed query (synonyms None: no expansion).
+
+    With ``split``, a long unquoted term (not a +term) also finds the paragraphs holding all
+    the words it is made of (search/decompose.py).
+    """
     plan = Plan(groups=[], excluded=[t.text for t in parsed.excluded], rank=[], adjacent=None, literals=[])
     for group in parsed.groups:
         alternatives: list[tuple[str, bool]] = []
@@ -66,8 +83,12 @@ def plan_query(parsed: ParsedQuery, synonyms: Synonyms | None) -> Plan:
                 plan.rank.append((alternative, SYNONYM_WEIGHT))
             if used:
                 plan.expansions[term.text] = list(used)
-        plan.groups.append(alternatives)
-    plan.literals = list(dict.fromkeys(text for group in plan.groups for text, _ in group))
+        # A 句式 pattern is matched as written: its pieces are not words to find apart.
+        loose = len(group) == 1 and not group[0].phrase and not group[0].must and not is_pattern(group[0].text)
+        words = decompose(group[0].text) if split and loose else ()
+        plan.groups.append(Group(label=" OR ".join(t.text for t in group), alternatives=alternatives,
+                                 split=words, soft=not all(t.phrase or t.must for t in group)))
+    plan.literals = list(dict.fromkeys(text for group in plan.groups for text, _ in group.alternatives))
     singles = [group[0].text for group in parsed.groups if len(group) == 1]
     if len(singles) >= 2:
         plan.adjacent = "".join(singles)
@@ -84,9 +105,34 @@ class Matcher:
     def literal(self, text: str) -> np.ndarray:
         """Return the live paragraphs containing ``text`` (none for an empty literal)."""
         if text not in self._masks:
-            mask = self.generation.literal_mask(text)
+            mask = pattern_mask(self.generation, text)  # None unless a 句式 pattern (search/patterns.py)
+            if mask is None:
+                mask = self.generation.literal_mask(text)
             self._masks[text] = mask if mask is not None else np.zeros(self.generation.size, dtype=bool)
         return self._masks[text]
+
+    def present(self, group: Group) -> np.ndarray:
+        """Return the paragraphs containing one of the group's alternatives."""
+        mask = np.zeros(self.generation.size, dtype=bool)
+        for text, _ in group.alternatives:
+            mask |= self.literal(text)
+        return mask
+
+    def split(self, group: Group) -> np.ndarray | None:
+        """Return the paragraphs containing every word of the group's split term (None: it has none)."""
+        if not group.split:
+            return None
+        mask = self.generation.live.copy()
+        for word in group.split:
+            mask &= self.literal(word)
+        return mask
+
+    def excluded(self, plan: Plan) -> np.ndarray:
+        """Return the live paragraphs no excluded term occurs in."""
+        keep = self.generation.live.copy()
+        for text in plan.excluded:
+            keep &= ~self.literal(text)
+        return keep
 
     def match(self, plan: Plan) -> tuple[np.ndarray, np.ndarray | None]:
         """Return (matched, exact): all matches, and when synonyms were used those without them."""
@@ -96,7 +142,7 @@ class Matcher:
         for group in plan.groups:
             any_mask = np.zeros(generation.size, dtype=bool)
             exact_mask = np.zeros(generation.size, dtype=bool)
-            for text, is_exact in group:
+            for text, is_exact in group.alternatives:
                 mask = self.literal(text)
                 any_mask |= mask
                 if is_exact:
@@ -136,41 +182,74 @@ def bm25(generation: Generation, docs: np.ndarray, tf: np.ndarray, df: int) -> n
 
 def scores(generation: Generation, matcher: Matcher, plan: Plan, docs: np.ndarray) -> np.ndarray:
     """Return the scores of the given docnums (sorted, live), in their order."""
+    main = _WordScores(generation, docs)
     acc = np.zeros(len(docs), dtype=np.float64)
-    heading = generation.is_heading[docs]
-    # Many selected paragraphs: add word scores over all docnums, then pick; fewer: find each
-    # posting's place among them (slot: docnum → place, -1 when not selected); few: look them up.
-    full = np.zeros(generation.size) if len(docs) * 4 > generation.size else None
-    slot = None
     for text, weight in plan.rank:
-        for word in segment(text):
-            posted, tf = generation.word_postings(word)
-            if not len(posted):
-                continue
-            if full is not None:
-                full[posted] += weight * bm25(generation, posted, tf, len(posted))
-                continue
-            if len(docs) * 16 < len(posted):
-                at = np.searchsorted(posted, docs)
-                found = at < len(posted)
-                found[found] = posted[at[found]] == docs[found]
-                targets, hits, tf = np.flatnonzero(found), docs[found], tf[at[found]]
-            else:
-                if slot is None:
-                    slot = np.full(generation.size, -1, dtype=np.int32)
-                    slot[docs] = np.arange(len(docs), dtype=np.int32)
-                at = slot[posted]
-                found = at >= 0
-                targets, hits, tf = at[found], posted[found], tf[found]
-            acc[targets] += weight * bm25(generation, hits, tf, len(posted))
-        acc += weight * TITLE_BONUS * generation.title_mask(text, docs)
-        under = generation.section_mask(text, docs) | (heading & matcher.literal(text)[docs])
-        acc += weight * SECTION_BONUS * under
-    if full is not None:
-        acc += full[docs]
+        acc += _text_score(generation, matcher, main, text, weight, docs)
+    acc += main.result()
+    for group in plan.groups:
+        if group.split:
+            # The words of a split term score only where the term itself is not found, so that
+            # paragraphs holding the whole term rank as they did without splitting.
+            without = ~matcher.present(group)[docs]
+            if without.any():
+                words = _WordScores(generation, docs)
+                bonus = sum(_text_score(generation, matcher, words, word, SPLIT_WEIGHT, docs) for word in group.split)
+                acc += without * (bonus + words.result())
     if plan.adjacent:
         acc += ADJACENT_BONUS * matcher.literal(plan.adjacent)[docs]
     return acc * generation.derived("recency", DERIVED["recency"])[docs]
+
+
+def _text_score(generation: Generation, matcher: Matcher, words: _WordScores, text: str, weight: float,
+                docs: np.ndarray) -> np.ndarray:
+    """Add one weighted text's BM25 to ``words``; return its title and heading bonus."""
+    for word in segment(text):
+        words.add(word, weight)
+    bonus = TITLE_BONUS * generation.title_mask(text, docs).astype(np.float64)
+    under = generation.section_mask(text, docs) | (generation.is_heading[docs] & matcher.literal(text)[docs])
+    bonus += SECTION_BONUS * under
+    return weight * bonus
+
+
+class _WordScores:
+    """Weighted BM25 of words, summed over the selected docnums."""
+
+    def __init__(self, generation: Generation, docs: np.ndarray) -> None:
+        self.generation = generation
+        self.docs = docs
+        self.acc = np.zeros(len(docs), dtype=np.float64)
+        # Many selected paragraphs: add word scores over all docnums, then pick; fewer: find each
+        # posting's place among them (slot: docnum → place, -1 when not selected); few: look them up.
+        self.full = np.zeros(generation.size) if len(docs) * 4 > generation.size else None
+        self.slot: np.ndarray | None = None
+
+    def add(self, word: str, weight: float) -> None:
+        """Add ``weight`` × the BM25 weight of ``word`` in each selected docnum."""
+        generation, docs = self.generation, self.docs
+        posted, tf = generation.word_postings(word)
+        if not len(posted):
+            return
+        if self.full is not None:
+            self.full[posted] += weight * bm25(generation, posted, tf, len(posted))
+            return
+        if len(docs) * 16 < len(posted):
+            at = np.searchsorted(posted, docs)
+            found = at < len(posted)
+            found[found] = posted[at[found]] == docs[found]
+            targets, hits, tf = np.flatnonzero(found), docs[found], tf[at[found]]
+        else:
+            if self.slot is None:
+                self.slot = np.full(generation.size, -1, dtype=np.int32)
+                self.slot[docs] = np.arange(len(docs), dtype=np.int32)
+            at = self.slot[posted]
+            found = at >= 0
+            targets, hits, tf = at[found], posted[found], tf[found]
+        self.acc[targets] += weight * bm25(generation, hits, tf, len(posted))
+
+    def result(self) -> np.ndarray:
+        """Return the summed scores of the selected docnums."""
+        return self.acc + self.full[self.docs] if self.full is not None else self.acc
 
 
 def recency(years: np.ndarray, oldest: int | None = None) -> np.ndarray:

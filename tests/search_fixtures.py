@@ -53,24 +53,31 @@ def oracle_of(index: SearchIndex) -> Oracle:
 
 
 def all_hits(index: SearchIndex, q: str = "", **options) -> tuple[list[dict], dict]:
-    """Page through a search 100 hits at a time; return every hit in order and the first page."""
+    """Page through a search 100 hits at a time; return every hit holding all terms, in order, and the first page.
+
+    Those hits (``total_all_terms``) come before any partial hit (soft matching), none of them
+    lacks a term, and every hit after them does.
+    """
     first = index.search(SearchRequest(q=q, per_page=100, **options))
+    wanted = first["total_all_terms"]
     hits = list(first["hits"])
     page = 1
-    while len(hits) < first["total"]:
+    while len(hits) < wanted:
         page += 1
         result = index.search(SearchRequest(q=q, per_page=100, page=page, **options))
-        assert result["total"] == first["total"]
+        assert result["total"] == first["total"] and result["total_all_terms"] == wanted
         assert result["hits"], f"page {page} of {q!r} is empty before total {first['total']}"
         hits.extend(result["hits"])
-    return hits, first
+    assert all(not hit["missing"] for hit in hits[:wanted]), "a partial hit ranks among the all-terms hits"
+    assert all(hit["missing"] for hit in hits[wanted:]), "an all-terms hit ranks below a partial hit"
+    return hits[:wanted], first
 
 
 def hit_ids(index: SearchIndex, q: str = "", **options) -> set[str]:
-    """Return the ids of every hit, checking there are exactly ``total`` of them, none twice."""
+    """Return the ids of every all-terms hit, checking there are exactly ``total_all_terms``, none twice."""
     hits, first = all_hits(index, q, **options)
     ids = [hit["id"] for hit in hits]
-    assert len(ids) == len(set(ids)) == first["total"]
+    assert len(ids) == len(set(ids)) == first["total_all_terms"]
     return set(ids)
 
 

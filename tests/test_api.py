@@ -108,8 +108,16 @@ def test_kwic_returns_the_concordance(client, search_index, query_string, sort, 
     phrase = query_string.split("&")[0][2:]
     assert body == plain(concordance(search_index, phrase, sort=sort, context=context))
     assert body["total"] == len(body["lines"]) > 0
-    assert all(line["match"] == phrase for line in body["lines"])
+    assert all(line["match"] == phrase for line in body["lines"] if not line["synonym"])
     assert all(len(line["left"]) <= context and len(line["right"]) <= context for line in body["lines"])
+
+
+def test_kwic_obeys_filters_and_the_synonym_switch(client, search_index):
+    body = client.get("/api/kwic?q=职工书屋&province=湖北&synonyms=0").get_json()
+    assert body == plain(concordance(search_index, "职工书屋", filters={"province": ["湖北"]}, synonyms=False))
+    assert {line["province"] for line in body["lines"]} == {"湖北省"} and body["total"] > 0
+    assert not any(line["synonym"] for line in body["lines"])
+    assert body["lines"][0]["citation"].startswith("——摘自《")
 
 
 # --- errors -------------------------------------------------------------------------------------------------

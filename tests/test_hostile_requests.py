@@ -32,7 +32,10 @@ STARTED = time.perf_counter()
 
 SEARCH_PARAMS = ("q", *FILTER_NAMES, "sort", "page", "per_page", "synonyms")
 PAGE_PARAMS = (*SEARCH_PARAMS, "view", "kwic_sort", "context")
-KWIC_PARAMS = ("q", "sort", "context")
+KWIC_PARAMS = ("q", *FILTER_NAMES, "sort", "context", "synonyms")
+COLLOCATION_PARAMS = ("q", *FILTER_NAMES, "synonyms", "window", "measure", "min_freq", "limit")
+KEYWORD_PARAMS = ("q", *FILTER_NAMES, "synonyms", "min_freq", "min_articles", "limit")
+PHRASE_PARAMS = ("q", *FILTER_NAMES, "synonyms", "min_length", "max_length", "min_articles", "phrase_sort", "limit")
 EXPORT_PARAMS = (*SEARCH_PARAMS, "limit")
 UNKNOWN_PARAMS = ("foo", "q[]", "Q", "", " q", "page ", "__proto__", "%71")
 
@@ -193,6 +196,30 @@ def test_search_api_answers_any_parameters(site, query):
 @given(query=query_strings(KWIC_PARAMS))
 def test_concordance_answers_any_parameters(site, query):
     site.get(f"/api/kwic?{query}", "kwic")
+
+
+@settings(max_examples=150, **FUZZ)
+@given(query=query_strings(COLLOCATION_PARAMS), page=st.booleans())
+def test_collocations_answer_any_parameters(site, query, page):
+    site.get(f"{'/collocations' if page else '/api/collocations'}?{query}", "collocations")
+
+
+@settings(max_examples=150, **FUZZ)
+@given(query=query_strings(PHRASE_PARAMS), page=st.booleans())
+def test_phrases_answer_any_parameters(site, query, page):
+    site.get(f"{'/phrases' if page else '/api/phrases'}?{query}", "phrases")
+
+
+@settings(max_examples=100, **FUZZ)
+@given(query=query_strings(KEYWORD_PARAMS), page=st.booleans())
+def test_keywords_answer_any_parameters(site, query, page):
+    site.get(f"{'/keywords' if page else '/api/keywords'}?{query}", "keywords")
+
+
+@settings(max_examples=100, **FUZZ)
+@given(query=query_strings(("q", *FILTER_NAMES, "synonyms", "limit")), page=st.booleans())
+def test_heading_sets_answer_any_parameters(site, query, page):
+    site.get(f"{'/headings' if page else '/api/headings'}?{query}", "headings")
 
 
 @settings(max_examples=500, **FUZZ)

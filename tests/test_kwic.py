@@ -23,7 +23,7 @@ def _occurrences(oracle, phrase: str) -> Counter:
 
 @pytest.mark.parametrize("phrase", ["小三级", "职工书屋", "工会", "会、站、家", "12351", "ＡＰＰ"])
 def test_every_occurrence_is_a_line(engine, oracle, phrase):
-    result = concordance(engine, phrase, limit=5000)
+    result = concordance(engine, phrase, limit=5000, synonyms=False)
     expected = _occurrences(oracle, phrase)
     assert result["total"] == sum(expected.values()) == len(result["lines"])
     assert result["paragraphs"] == len(expected)
@@ -31,11 +31,11 @@ def test_every_occurrence_is_a_line(engine, oracle, phrase):
 
 
 def test_known_totals_of_the_sample(engine):
-    assert [concordance(engine, p)["total"] for p in ("小三级", "职工书屋", "工会")] == [10, 23, 2016]
+    assert [concordance(engine, p, synonyms=False)["total"] for p in ("小三级", "职工书屋", "工会")] == [10, 23, 2016]
 
 
 def test_lines_rebuild_the_text_around_each_match(engine, oracle):
-    result = concordance(engine, "小三级", context=6)
+    result = concordance(engine, "小三级", context=6, synonyms=False)
     for line in result["lines"]:
         text = oracle.stored[line["paragraph_id"]]["text"]
         assert line["match"] == "小三级"
@@ -47,8 +47,8 @@ def test_lines_rebuild_the_text_around_each_match(engine, oracle):
 
 
 def test_sort_right_and_left(engine):
-    right = concordance(engine, "小三级", sort="right", context=6)["lines"]
-    left = concordance(engine, "小三级", sort="left", context=6)["lines"]
+    right = concordance(engine, "小三级", sort="right", context=6, synonyms=False)["lines"]
+    left = concordance(engine, "小三级", sort="left", context=6, synonyms=False)["lines"]
 
     def strip(text: str) -> str:
         return re.sub(r"\s+", "", text)
@@ -60,14 +60,14 @@ def test_sort_right_and_left(engine):
 
 
 def test_counts_by_province_and_year_sum_to_total(engine):
-    result = concordance(engine, "小三级")
+    result = concordance(engine, "小三级", synonyms=False)
     assert result["by_province"] == [
         {"value": "湖北省", "count": 3}, {"value": "甘肃省", "count": 2}, {"value": "青海省", "count": 2},
         {"value": "河南省", "count": 1}, {"value": "湖南省", "count": 1}, {"value": "（未知）", "count": 1}]
     assert result["by_year"] == [{"value": 2023, "count": 9}, {"value": 2021, "count": 1}]
     assert result["undated"] == 0
     for phrase in ("工会", "职工书屋", "12351"):
-        result = concordance(engine, phrase)
+        result = concordance(engine, phrase, synonyms=False)
         assert sum(e["count"] for e in result["by_province"]) == result["total"]
         assert sum(e["count"] for e in result["by_year"]) + result["undated"] == result["total"]
 
@@ -79,7 +79,7 @@ def test_limit_cuts_lines_not_counts(engine):
 
 def test_quoted_phrase_is_unquoted(engine):
     for quoted in ('"小三级"', "“小三级”", "「小三级」", " 小三级 "):
-        result = concordance(engine, quoted)
+        result = concordance(engine, quoted, synonyms=False)
         assert (result["query"], result["total"]) == ("小三级", 10)
 
 
@@ -99,6 +99,8 @@ def test_undated_occurrences_are_counted_apart(tmp_path):
 @pytest.mark.parametrize("phrase, sort, context, message", [
     ("", "right", 30, "索引行需要一个检索词"),
     ('""', "right", 30, "索引行需要一个检索词"),
+    ("省:河北 年:2023", "right", 30, "索引行需要一个检索词"),
+    ("-工会", "right", 30, "索引行需要一个检索词"),
     ("工会", "middle", 30, "未知的排序方式 'middle'"),
     ("工会", "right", 0, "上下文字数须在 1 到 80 之间"),
     ("工会", "right", 81, "上下文字数须在 1 到 80 之间"),

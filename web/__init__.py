@@ -42,6 +42,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None,
     from .history import searches
     from .security import FLASK_DEFAULTS, init_security
     from .views import views
+    from .workbench import workbench
 
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     # "//" in a path is a bad request here, not a redirect to the merged path.
@@ -70,6 +71,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None,
     app.register_blueprint(api)
     app.register_blueprint(collections)
     app.register_blueprint(searches)
+    app.register_blueprint(workbench)
     register_error_handlers(app)
     app.after_request(add_security_headers)
     return app

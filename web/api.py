@@ -16,7 +16,7 @@ from search.highlight import find_spans
 from search.kwic import concordance
 
 from .current import get_index
-from .params import int_param, kwic_request, query_param, search_request, synonyms_param
+from .params import filter_params, int_param, kwic_request, query_param, search_request, synonyms_param
 
 api = Blueprint("api", __name__, url_prefix="/api")
 
@@ -64,4 +64,7 @@ def kwic() -> Response:
     if not phrase:
         raise QueryError("参数 q 不能为空：索引行需要一个要查找的短语", hint="例如 /api/kwic?q=职工书屋")
     options = kwic_request(request.args, sort_name="sort")
-    return jsonify(concordance(get_index(), phrase, sort=options.sort, context=options.context))
+    config = current_app.config
+    return jsonify(concordance(get_index(), phrase, filters=filter_params(request.args),
+                               synonyms=synonyms_param(request.args, bool(config["SYNONYMS"])), sort=options.sort,
+                               context=options.context, citation_format=str(config["CITATION_FORMAT"])))

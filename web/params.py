@@ -25,7 +25,8 @@ _INTEGER = re.compile(r"-?[0-9]+")
 _MAX_DIGITS = 20
 SORT_LABELS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
 # Parameters that belong to the search state and are carried in every link of the page.
-STATE_KEYS = ("q", *FILTER_NAMES, "sort", "per_page", "synonyms", "view", "kwic_sort", "context", "page")
+STATE_KEYS = ("q", *FILTER_NAMES, "sort", "per_page", "synonyms", "view", "kwic_sort", "context", "page",
+              "soft", "group", "related", "semantic")
 
 
 def int_param(args: Mapping, name: str, default: int, low: int, high: int) -> int:
@@ -83,7 +84,23 @@ def search_request(args: MultiDict, config: Mapping) -> SearchRequest:
         page=int_param(args, "page", 1, 1, MAX_PAGE),
         per_page=int_param(args, "per_page", DEFAULT_PER_PAGE, 1, int(config["MAX_PER_PAGE"])),
         synonyms=synonyms_param(args, bool(config["SYNONYMS"])),
+        soft=flag_param(args, "soft", True, "soft=0 只要包含全部检索词的段落，soft=1 也列出部分匹配"),
+        group=flag_param(args, "group", False, "group=1 每篇文章只列最相关的一段，group=0 逐段列出"),
+        related=flag_param(args, "related", False, "related=1 用相关词辅助排序，related=0 不用"),
+        semantic=flag_param(args, "semantic", bool(config["SEMANTIC"]), "semantic=1 按意思补充结果，semantic=0 只按字词"),
     )
+
+
+def flag_param(args: Mapping, name: str, default: bool, hint: str) -> bool:
+    """Return an on/off parameter: 1/true/on/yes or 0/false/off/no, ``default`` when absent."""
+    raw = (args.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("0", "false", "off", "no"):
+        return False
+    if raw in ("1", "true", "on", "yes"):
+        return True
+    raise QueryError(f"参数 {name} 的取值“{_short(raw)}”无法识别", hint=hint)
 
 
 def synonyms_param(args: Mapping, default: bool) -> bool:

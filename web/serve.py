@@ -118,4 +118,14 @@ def run(index_dir: Path, host: str = "127.0.0.1", port: int = 8080, sample_dir: 
     echo(f"在浏览器中打开 {page_url(host, port)}  （按 Ctrl+C 停止）")
     # Open the index while the server starts listening: the first search then finds it loaded.
     threading.Thread(target=app.extensions[EXTENSION].warm, name="warm-index", daemon=True).start()
-    waitress.serve(app, host=host, port=port, threads=THREADS)
+    stop = threading.Event()
+    if settings["VECTORS_IN_BACKGROUND"]:
+        from index.vectors import follow_index
+
+        # Searching is lexical until the semantic vectors are there; they follow in the background.
+        threading.Thread(target=follow_index, args=(index.index_dir, stop), kwargs={"echo": echo},
+                         name="semantic-vectors", daemon=True).start()
+    try:
+        waitress.serve(app, host=host, port=port, threads=THREADS)
+    finally:
+        stop.set()

@@ -41,6 +41,8 @@ SETTINGS = (
     Setting("SAMPLE_CORPUS", str(SAMPLE_CORPUS),
             "Documents indexed when the page starts with no index yet."),
     Setting("SYNONYMS", True, "Expand union-domain synonyms and abbreviations in queries."),
+    Setting("SEMANTIC", True, "Fuse search results with paragraphs close in meaning (needs `unionsearch vectors`)."),
+    Setting("VECTORS_IN_BACKGROUND", True, "`serve` builds missing semantic vectors in a background thread."),
     Setting("CITATION_FORMAT", "——摘自《{title}》，{organization}，{year}",
             "Citation line appended when a paragraph is copied; fields: title, organization, year, source."),
     Setting("EXPORT_LIMIT", 5000, "Most hits one CSV or Markdown export contains."),

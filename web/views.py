@@ -184,10 +184,11 @@ def decorate(hit: dict, q: str, synonyms: bool = True) -> dict:
     }
 
 
-def kwic_phrase(q: str) -> str:
-    """Return the phrase the concordance shows: the query's first literal term, filters left out."""
-    literals = parse_query(q).literals()
-    return literals[0] if literals else ""
+def kwic_lines_for_copy(kwic: dict) -> dict:
+    """Give each concordance line the text its copy button puts on the clipboard: the line and its citation."""
+    for line in kwic["lines"]:
+        line["copy_text"] = f"{line['left']}{line['match']}{line['right']}\n{line['citation']}"
+    return kwic
 
 
 @views.get("/")
@@ -201,9 +202,10 @@ def search_page() -> str:
     index = get_index()
     result = index.search(search)
     kwic = None
-    phrase = kwic_phrase(search.q) if view == "kwic" else ""
-    if phrase:
-        kwic = concordance(index, phrase, sort=kwic_options.sort, context=kwic_options.context, limit=KWIC_SHOWN)
+    if view == "kwic" and parse_query(search.q).groups:
+        kwic = kwic_lines_for_copy(concordance(
+            index, search.q, filters=search.filters, synonyms=search.synonyms, sort=kwic_options.sort,
+            context=kwic_options.context, limit=KWIC_SHOWN, citation_format=str(config["CITATION_FORMAT"])))
         kwic["year_chart"] = column_chart(kwic["by_year"], f"“{kwic['query']}”各年出现次数")
         kwic["province_chart"] = bar_chart(kwic["by_province"], f"“{kwic['query']}”各省出现次数")
     idle = not search.q and not search.filters
@@ -214,10 +216,12 @@ def search_page() -> str:
         hits=[decorate(hit, search.q, search.synonyms) for hit in with_organizations(index, result["hits"])],
         articles=list_articles(index) if idle else [], articles_shown=ARTICLES_SHOWN,
         facets=facet_groups(result, args, index), chips=active_filters(args),
-        pages=pagination(result["total"], search.page, search.per_page),
+        pages=pagination(result.get("total_articles", result["total"]), search.page, search.per_page),
         year_chart=column_chart(result["facets"].get("year", []), "命中段落按年份分布"),
         sort_labels=SORT_LABELS, first=(search.page - 1) * search.per_page + 1,
         clear_filters={name: None for name in FILTER_NAMES},
+        related_links=[{"word": w, "url": keep_state(url_for("views.search_page"), q=f"{search.q} {w}".strip())}
+                       for w in result.get("related", [])],
     )
 
 

@@ -151,12 +151,12 @@ def concordance(index: SphinxSearchIndex, phrase: str, sort: str, context: int, 
     query = encoded_phrase(phrase)
     if not query:
         raise QueryError("索引行需要一个检索词", hint="例如：职工书屋")
-    rows = _rows(index, "pid, text, province, year, title", f"MATCH({quote(query)})")
+    rows = _rows(index, "pid, text, province, year, title, organization, unit, source", f"MATCH({quote(query)})")
     by_province: Counter = Counter()
     by_year: Counter = Counter()
     undated = total = 0
     lines = []
-    for _, pid, text, province, year, title in rows:
+    for _, pid, text, province, year, title, organization, unit, source in rows:
         count = match_form(text).count(needle)
         total += count
         by_province[province or "（未知）"] += count
@@ -165,7 +165,8 @@ def concordance(index: SphinxSearchIndex, phrase: str, sort: str, context: int, 
         else:
             undated += count
         if len(lines) < limit:
-            meta = {"title": title, "province": province or None, "year": int(year) or None}
+            meta = {"title": title, "province": province or None, "year": int(year) or None,
+                    "organization": organization or unit or "", "source": source or ""}
             lines.extend((line, meta) for line in kwic_lines(text, pid, phrase, context, traditional=True))
     lines = lines[:limit]
     meta_of_line = {id(line): meta for line, meta in lines}
@@ -176,8 +177,11 @@ def concordance(index: SphinxSearchIndex, phrase: str, sort: str, context: int, 
         "total": total,
         "paragraphs": len(rows),
         "lines": [{"left": l.left, "match": l.match, "right": l.right, "paragraph_id": l.paragraph_id,
-                   **meta_of_line[id(l)]} for l in ordered],
+                   "term": phrase, "synonym": False, **meta_of_line[id(l)]} for l in ordered],
+        "by_term": [{"term": phrase, "synonym": False, "of": phrase, "count": total}],
         "by_province": [{"value": v, "count": n} for v, n in sorted(by_province.items(), key=lambda kv: (-kv[1], kv[0])) if n],
         "by_year": [{"value": v, "count": n} for v, n in sorted(by_year.items(), key=lambda kv: -kv[0]) if n],
         "undated": undated,
+        "filters": {},
+        "notices": [],
     }

@@ -26,7 +26,7 @@ def match_expression(plan: Plan, exact_only: bool = False) -> str | None:
     """
     parts = []
     for group in plan.groups:
-        alternatives = [p for p in dict.fromkeys(phrase(text) for text, exact in group if exact or not exact_only) if p]
+        alternatives = [p for p in dict.fromkeys(phrase(text) for text, exact in group.alternatives if exact or not exact_only) if p]
         if not alternatives:
             return NOTHING
         parts.append("(" + " | ".join(alternatives) + ")")

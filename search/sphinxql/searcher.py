@@ -292,6 +292,13 @@ class SphinxSearchIndex:
         from .documents import similar_paragraphs
         return similar_paragraphs(self, paragraph_id, limit, terms)
 
+    def select(self, request) -> None:
+        """Refuse the workbench's selections (collocations, phrases, keyness, heading sets): local only."""
+        from ..errors import NotSupported
+
+        raise NotSupported("SphinxQL 集群上没有这个功能：搭配、常用说法、关键词和标题组只在本机索引上提供",
+                           hint="用 --index 指定本机索引，或不设置 UNIONSEARCH_ENGINE")
+
     def concordance(self, phrase: str, sort: str, context: int, limit: int) -> dict:
         """Return the concordance of a phrase with its counts."""
         from .documents import concordance

@@ -1,0 +1,146 @@
+"""Collocations of a query: the words found within a few words left and right of its occurrences.
+
+The node is what the concordance shows (search/kwic.py: the query's terms and synonyms in the
+paragraphs it selects, filters applied). Around each occurrence, within its sentence, the jieba
+words (index/analysis.segment) up to ``window`` words away are its collocates. Each collocate is
+scored against its frequency in the filtered sub-corpus (the index's words, dictionary sub-words
+included, as the ranking counts them):
+
+    logDice = 14 + log2(2·f(n,c) / (f(n) + f(c)))           (Rychlý 2008; at most 14)
+    MI      = log2(f(n,c)·N / (f(n)·f(c)))
+    LL      = Dunning's log-likelihood G² of the 2×2 table of f(n,c), f(n), f(c), N
+
+where f(n) counts the node's occurrences, f(n,c) the collocate's in their windows and N the
+words of the sub-corpus. A node found more than MAX_OCCURRENCES times is read on its first
+MAX_OCCURRENCES occurrences, f(n,c) scaled up to all of them (``sampled`` says so).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+
+import numpy as np
+
+from index.analysis import segment
+
+from .engine import SearchIndex, SearchRequest
+from .errors import QueryError
+from .highlight import resolve_occurrences
+from .kwic import count_occurrences, describe, needles_of
+
+MEASURES = ("logdice", "mi", "ll")
+MEASURE_LABELS = {"logdice": "logDice", "mi": "互信息 MI", "ll": "对数似然 LL"}
+MAX_WINDOW = 10
+MAX_OCCURRENCES = 5_000
+DEFAULT_LIMIT = 30
+_SENTENCE_END = re.compile(r"[。！？；!?;…]")
+
+
+def _windows(text: str, spans: list[tuple[int, int, int]], window: int) -> list[tuple[list[str], list[str]]]:
+    """Return each occurrence's left and right words, within its sentence and between its neighbours."""
+    # The text between two occurrences is the right side of one and the left of the next: cut once.
+    edges = [0] + [edge for start, end, _ in spans for edge in (start, end)] + [len(text)]
+    pieces = []
+    for at in range(len(spans) + 1):
+        piece = text[edges[2 * at]:edges[2 * at + 1]]
+        marks = [m.start() for m in _SENTENCE_END.finditer(piece)]
+        first = piece[:marks[0]] if marks else piece  # up to the sentence end: right of the one before
+        last = piece[marks[-1] + 1:] if marks else piece  # after the last sentence end: left of the next
+        first_words = segment(first) if first else []
+        last_words = first_words if not marks else (segment(last) if last else [])
+        pieces.append((first_words, last_words))
+    return [(pieces[at][1][-window:], pieces[at + 1][0][:window]) for at in range(len(spans))]
+
+
+def log_dice(pair: float, node: float, word: float) -> float:
+    """Return logDice of a pair seen ``pair`` times, its node ``node`` times and collocate ``word`` times."""
+    return 14 + math.log2(2 * pair / (node + word)) if pair > 0 else float("-inf")
+
+
+def mutual_information(pair: float, node: float, word: float, size: float) -> float:
+    """Return the pointwise mutual information (log2) of the pair in a corpus of ``size`` words."""
+    return math.log2(pair * size / (node * word)) if pair > 0 and node > 0 and word > 0 else float("-inf")
+
+
+def log_likelihood(pair: float, node: float, word: float, size: float) -> float:
+    """Return Dunning's G² of the pair's 2×2 contingency table (positive: attraction)."""
+    observed = (pair, node - pair, word - pair, size - node - word + pair)
+    rows, cols = (node, size - node), (word, size - word)
+    expected = (rows[0] * cols[0] / size, rows[0] * cols[1] / size, rows[1] * cols[0] / size, rows[1] * cols[1] / size)
+    g2 = 2 * sum(o * math.log(o / e) for o, e in zip(observed, expected) if o > 0 and e > 0)
+    return g2 if pair >= expected[0] else -g2
+
+
+def collocations(index: SearchIndex, q: str, filters: dict[str, list[str]] | None = None, synonyms: bool = True,
+                 window: int = 5, measure: str = "logdice", min_frequency: int = 2,
+                 limit: int = DEFAULT_LIMIT) -> dict:
+    """Return the left and right collocates of the query's terms, ranked by ``measure``, with counts."""
+    if measure not in MEASURES:
+        raise QueryError(f"未知的搭配度量 {measure!r}", hint="用 logdice、mi 或 ll")
+    if not 1 <= window <= MAX_WINDOW:
+        raise QueryError(f"窗口须在 1 到 {MAX_WINDOW} 个词之间", hint="例如 5")
+    selection = index.select(SearchRequest(q=q, filters=filters or {}, synonyms=synonyms))
+    needles = needles_of(selection)
+    if not needles:
+        raise QueryError("搭配需要一个检索词", hint="例如：职工书屋；筛选条件可以一起写：职工书屋 省:河北")
+    generation = selection.generation
+    docs = np.flatnonzero(selection.selected)
+    _, per_needle = count_occurrences(generation, needles, docs)
+    total = int(per_needle.sum())
+    forms, tiers = [n.form for n in needles], [int(n.synonym) for n in needles]
+    sides: dict[str, Counter] = {"left": Counter(), "right": Counter()}
+    articles: dict[str, dict[str, set]] = {"left": defaultdict(set), "right": defaultdict(set)}
+    used = 0
+    for docnum in docs.tolist():
+        if used >= MAX_OCCURRENCES:
+            break
+        segment_, local = generation.locate(docnum)
+        begin = int(segment_.folded.starts[local])
+        text = segment_.folded.text()[begin:begin + int(segment_.folded.lengths[local])]
+        spans = resolve_occurrences(text, forms, tiers)[:MAX_OCCURRENCES - used]
+        used += len(spans)
+        article = int(generation.article_codes[docnum])
+        for left, right in _windows(text, spans, window):
+            for side, words in (("left", left), ("right", right)):
+                sides[side].update(words)
+                for word in words:
+                    articles[side][word].add(article)
+    # The sub-corpus the filters leave (all of the index without filters): N and each f(c) are its.
+    scope = generation.live.copy()
+    for mask in selection.masks.values():
+        scope &= mask
+    size = float(generation.doc_len[scope].sum())
+    scale = total / used if used else 1.0
+    corpus: dict[str, int] = {}
+
+    def frequency(word: str) -> int:
+        if word not in corpus:
+            posted, tf = generation.word_postings(word)
+            corpus[word] = int(tf[scope[posted]].sum())
+        return corpus[word]
+
+    result_sides = {}
+    for side, counter in sides.items():
+        rows = []
+        for word, pair in counter.items():
+            if pair < min_frequency:
+                continue
+            # A collocate jieba cut differently in the index counts at least as often as seen here.
+            word_frequency = max(frequency(word), pair)
+            estimate = pair * scale
+            rows.append({"word": word, "frequency": pair, "articles": len(articles[side][word]),
+                         "corpus_frequency": word_frequency,
+                         "logdice": round(log_dice(estimate, total, word_frequency), 3),
+                         "mi": round(mutual_information(estimate, total, word_frequency, size), 3),
+                         "ll": round(log_likelihood(estimate, total, word_frequency, size), 3)})
+        rows.sort(key=lambda r: (-r[measure], -r["frequency"], r["word"]))
+        result_sides[side] = rows[:limit]
+    return {
+        "query": describe(selection),
+        "measure": measure, "window": window, "min_frequency": min_frequency,
+        "total": total, "used": used, "sampled": used < total, "paragraphs": len(docs), "corpus_words": int(size),
+        "left": result_sides["left"], "right": result_sides["right"],
+        "filters": selection.resolved, "notices": selection.notices,
+    }

@@ -1,0 +1,113 @@
+"""Keyness: the words characteristic of a subset (a filter, or a query's hits) against the rest of the index.
+
+The target is what the request selects: with terms, the paragraphs the search finds (filters
+applied); with filters only, the paragraphs passing them. The reference is every other live
+paragraph. Words are the index's (jieba words plus dictionary sub-words, as ranking counts them),
+counted from the word postings without reading any text. For a word seen ``a`` times in the
+target of ``c`` words and ``b`` times in the reference of ``d`` words:
+
+    LL        = 2·(a·ln(a/E1) + b·ln(b/E2)),  E1 = c·(a+b)/(c+d), E2 = d·(a+b)/(c+d)
+                (Rayson & Garside 2000; above 3.84 is p < 0.05, above 15.13 p < 0.0001)
+    log ratio = log2((a/c) / (b/d)), a zero count taken as 0.5 (Hardie 2014): 1 = twice as
+                frequent, the effect size LL alone does not give
+
+Words more frequent in the target ("key") and less frequent ("lacking") are listed apart, by LL;
+a word must occur in at least ``min_articles`` articles of its side (target for key words,
+reference for lacking ones), so one document's place names do not fill the list.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .engine import SearchIndex, SearchRequest
+from .errors import QueryError
+from .generation import Generation
+
+DEFAULT_LIMIT = 50
+SIGNIFICANT_LL = 3.84  # p < 0.05, one degree of freedom
+
+
+def word_counts(generation: Generation, target: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (words, their frequency in the target, in the reference) over all of the index's words."""
+    words, in_target, in_reference = [], [], []
+    for segment in generation.segments:
+        arrays = segment.arrays
+        terms, offsets = np.asarray(arrays["word_terms"]), np.asarray(arrays["word_offsets"], dtype=np.int64)
+        if not len(terms):
+            continue
+        docs = np.asarray(arrays["word_docs"], dtype=np.int64) + segment.base
+        tf = np.asarray(arrays["word_tf"], dtype=np.float64)
+        owner = np.repeat(np.arange(len(terms)), np.diff(offsets))
+        in_target.append(np.bincount(owner, weights=tf * target[docs], minlength=len(terms)))
+        in_reference.append(np.bincount(owner, weights=tf * reference[docs], minlength=len(terms)))
+        vocab = segment.tables["vocab"]
+        words.append(np.array([vocab[int(t)] for t in terms], dtype=object))
+    if not words:
+        return np.zeros(0, dtype=object), np.zeros(0), np.zeros(0)
+    # The same word has its own id in every segment: add its counts up by the word itself.
+    unique, inverse = np.unique(np.concatenate(words).astype(str), return_inverse=True)
+    return (unique, np.bincount(inverse, weights=np.concatenate(in_target), minlength=len(unique)),
+            np.bincount(inverse, weights=np.concatenate(in_reference), minlength=len(unique)))
+
+
+def log_likelihood(a: np.ndarray, b: np.ndarray, c: float, d: float) -> np.ndarray:
+    """Return Rayson and Garside's log-likelihood of frequencies ``a`` (of ``c`` words) against ``b`` (of ``d``)."""
+    total = a + b
+    e1, e2 = c * total / (c + d), d * total / (c + d)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part1 = np.where(a > 0, a * np.log(np.where(a > 0, a, 1) / np.where(e1 > 0, e1, 1)), 0.0)
+        part2 = np.where(b > 0, b * np.log(np.where(b > 0, b, 1) / np.where(e2 > 0, e2, 1)), 0.0)
+    return 2 * (part1 + part2)
+
+
+def log_ratio(a: np.ndarray, b: np.ndarray, c: float, d: float) -> np.ndarray:
+    """Return log2 of the relative frequencies' ratio, zero counts taken as 0.5."""
+    return np.log2((np.where(a > 0, a, 0.5) / c) / (np.where(b > 0, b, 0.5) / d))
+
+
+def keywords(index: SearchIndex, q: str = "", filters: dict[str, list[str]] | None = None, synonyms: bool = True,
+             min_frequency: int = 5, min_articles: int = 2, limit: int = DEFAULT_LIMIT) -> dict:
+    """Return the words key to (and lacking in) what the request selects, against the rest of the index."""
+    selection = index.select(SearchRequest(q=q, filters=filters or {}, synonyms=synonyms))
+    if not selection.parsed.groups and not selection.masks:
+        raise QueryError("关键词对比需要一个范围：筛选条件或检索词", hint="例如：年:2023，或 省:河北，或 劳模 年:2023")
+    generation = selection.generation
+    target = selection.selected
+    reference = generation.live & ~target
+    c, d = float(generation.doc_len[target].sum()), float(generation.doc_len[reference].sum())
+    words, a, b = word_counts(generation, target, reference)
+    result = {"query": q, "min_frequency": min_frequency, "min_articles": min_articles, "paragraphs": int(np.count_nonzero(target)), "reference_paragraphs": int(np.count_nonzero(reference)),
+              "words": int(c), "reference_words": int(d), "key": [], "lacking": [],
+              "filters": selection.resolved, "notices": list(selection.notices)}
+    if not c or not d:
+        result["notices"].append("所选范围是空的或涵盖了整个索引，没有可以比较的另一部分。")
+        return result
+    # Numbers (years, counts) are key to any year or place and say nothing about phrasing.
+    wordlike = np.array([not w.replace(".", "").isdigit() for w in words], dtype=bool)
+    ll, ratio = log_likelihood(a, b, c, d), log_ratio(a, b, c, d)
+    over = a / c > b / d
+    for name, side in (("key", over & (a >= min_frequency)), ("lacking", ~over & (b >= min_frequency))):
+        chosen = np.flatnonzero(side & wordlike & (ll >= SIGNIFICANT_LL))
+        rows = []
+        # Dispersion needs each word's postings: worked out in LL order, only until the list is full.
+        for i in chosen[np.lexsort((words[chosen], -ll[chosen]))].tolist():
+            row = _row(generation, str(words[i]), a[i], b[i], c, d, ll[i], ratio[i], target if name == "key" else reference)
+            if row["articles"] >= min_articles:
+                rows.append(row)
+                if len(rows) == limit:
+                    break
+        result[name] = rows
+    return result
+
+
+def _row(generation: Generation, word: str, a: float, b: float, c: float, d: float, ll: float, ratio: float,
+         side: np.ndarray) -> dict:
+    posted, _ = generation.word_postings(word)
+    inside = posted[side[posted]]
+    return {"word": word, "frequency": int(a), "reference_frequency": int(b),
+            "per_10k": round(a / c * 10_000, 2), "reference_per_10k": round(b / d * 10_000, 2),
+            "ll": round(float(ll), 2), "log_ratio": round(float(ratio), 3) if math.isfinite(ratio) else None,
+            "articles": int(len(np.unique(generation.article_codes[inside])))}

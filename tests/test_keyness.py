@@ -1,0 +1,105 @@
+"""Keyness (search/keyness.py) against brute-force word counts, and on the command line, the API and the page."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+
+import numpy as np
+import pytest
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+
+from index.analysis import index_words
+from search.errors import QueryError
+from search.keyness import keywords, log_likelihood, log_ratio
+from tests.search_fixtures import engine, oracle  # noqa: F401
+from web.cli import main
+
+
+
+def brute_force(oracle, target: set[str]) -> tuple[Counter, Counter, dict, dict]:
+    """Count every paragraph's index words on each side, and the articles using each word there."""
+    sides = (Counter(), Counter())
+    articles = (defaultdict(set), defaultdict(set))
+    for pid, doc in oracle.stored.items():
+        side = 0 if pid in target else 1
+        words = index_words(doc.get("text", ""))
+        sides[side].update(words)
+        for word in words:
+            articles[side][word].add(doc["article_id"])
+    return sides[0], sides[1], articles[0], articles[1]
+
+
+def _ll(a: float, b: float, c: float, d: float) -> float:
+    e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
+    return 2 * ((a * math.log(a / e1) if a else 0) + (b * math.log(b / e2) if b else 0))
+
+
+@pytest.mark.parametrize("q, target", [
+    ("年:2021", lambda o: o.where(year=2021)),
+    ("省:河北", lambda o: o.where(province="河北省")),
+    ("劳模", lambda o: o.containing("劳模") | o.containing("劳动模范")),
+])
+def test_keywords_match_brute_force(engine, oracle, q, target):
+    ids = target(oracle)
+    result = keywords(engine, q, min_frequency=3, min_articles=1, limit=100_000)
+    inside, outside, in_articles, out_articles = brute_force(oracle, ids)
+    c, d = sum(inside.values()), sum(outside.values())
+    assert (result["paragraphs"], result["words"], result["reference_words"]) == (len(ids), c, d)
+    expected_key = {w for w in inside if inside[w] >= 3 and inside[w] / c > outside[w] / d
+                    and not w.replace(".", "").isdigit() and _ll(inside[w], outside[w], c, d) >= 3.84}
+    assert {r["word"] for r in result["key"]} == expected_key
+    for row in result["key"] + result["lacking"]:
+        word = row["word"]
+        assert (row["frequency"], row["reference_frequency"]) == (inside[word], outside[word])
+        assert row["ll"] == pytest.approx(_ll(inside[word], outside[word], c, d), abs=0.01)
+    for row in result["key"]:
+        assert row["articles"] == len(in_articles[row["word"]])
+    for row in result["lacking"]:
+        assert row["articles"] == len(out_articles[row["word"]])
+        assert row["frequency"] / c < row["reference_frequency"] / d
+    lls = [r["ll"] for r in result["key"]]
+    assert lls == sorted(lls, reverse=True)
+
+
+def test_dispersion_keeps_one_documents_words_out(engine, oracle):
+    wide = keywords(engine, "年:2021", min_articles=2, limit=100_000)
+    narrow = keywords(engine, "年:2021", min_articles=1, limit=100_000)
+    assert all(r["articles"] >= 2 for r in wide["key"])
+    assert {r["word"] for r in wide["key"]} < {r["word"] for r in narrow["key"]}
+    assert "沧州" in {r["word"] for r in narrow["key"]} - {r["word"] for r in wide["key"]}
+
+
+def test_effect_size_formulas():
+    a, b = np.array([10.0, 0.0]), np.array([0.0, 20.0])
+    assert log_ratio(a, b, 1000.0, 4000.0).tolist() == pytest.approx([math.log2((10 / 1000) / (0.5 / 4000)),
+                                                                        math.log2((0.5 / 1000) / (20 / 4000))])
+    assert log_likelihood(np.array([30.0]), np.array([70.0]), 1000.0, 9000.0)[0] == pytest.approx(_ll(30, 70, 1000, 9000))
+
+
+def test_a_scope_is_needed(engine):
+    with pytest.raises(QueryError) as caught:
+        keywords(engine, "")
+    assert caught.value.message.startswith("关键词对比需要一个范围") and caught.value.hint
+    empty = keywords(engine, "乙丙丁戊")
+    assert empty["key"] == [] and "没有可以比较的另一部分" in empty["notices"][-1]
+
+
+def test_the_command_api_and_page(engine, client, search_index):
+    out = CliRunner().invoke(main, ["keywords", "--index", str(engine.index_dir), "--json", "-f", "year=2021"])
+    assert out.exit_code == 0
+    assert json.loads(out.output) == keywords(engine, "", filters={"year": ["2021"]}, limit=30)
+    out = CliRunner().invoke(main, ["keywords", "--index", str(engine.index_dir), "年:2021"])
+    assert "本范围特有的词：\n  1. 万余" in out.output
+    body = client.get("/api/keywords?year=2021&min_freq=3").get_json()
+    assert body == json.loads(json.dumps(keywords(search_index, "", filters={"year": ["2021"]}, min_frequency=3)))
+    assert client.get("/api/keywords").status_code == 400
+    doc = BeautifulSoup(client.get("/keywords?q=年:2021").get_data(as_text=True), "html.parser")
+    expected = keywords(search_index, "年:2021")
+    assert [a.get_text() for a in doc.select("#keywords-key td.word a")] == [r["word"] for r in expected["key"]]
+    assert "view=kwic" in doc.select_one("#keywords-key td.word a")["href"]
+    assert BeautifulSoup(client.get("/keywords").get_data(as_text=True), "html.parser").select_one("#keywords-empty")
+    search = BeautifulSoup(client.get("/?year=2021").get_data(as_text=True), "html.parser")
+    assert search.select_one("#view-keywords")["href"].startswith("/keywords?year=2021")
