@@ -11,18 +11,20 @@ The words of folded text (``_words``):
   runs, . + # & _ % -, count as punctuation).
 
 Indexing analyses every token of every paragraph, so what one word contributes is worked out
-once per process and remembered. The same analysis runs when indexing and when querying;
-changing the user dictionary means reindexing.
+once per segmenter and remembered. One ``Analyzer`` (one user dictionary) runs when indexing and
+when querying; its fingerprint is stored in the index, and changing the dictionary means reindexing.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import io
 import logging
 import os
 import tempfile
 import threading
+from functools import cached_property
 from pathlib import Path
 
 import platformdirs
@@ -36,8 +38,6 @@ ANALYSIS_VERSION = "1"  # bump when tokenization changes in a way that needs a r
 HMM = False
 
 MAX_CACHED_WORDS = 1 << 19  # distinct words whose contribution a process remembers
-_lock = threading.Lock()
-_state: dict[str, Segmenter | None] = {"tokenizer": None}
 
 
 class Segmenter:
@@ -120,41 +120,14 @@ def _cache_dir() -> str:
     return path
 
 
-def _userdict_text(path: Path) -> str:
-    if not path.is_file():
+def _userdict_text(path: Path | None) -> str:
+    if path is None or not path.is_file():
         return ""
     # Entries are matched against folded text, so fold them too (ＡＰＰ, APP → app); fold keeps
     # the "词 频 词性" layout. Comment lines are dropped: jieba would add "#..." as a word.
     folded = fold(path.read_text(encoding="utf-8-sig"))
     lines = (ln.strip() for ln in folded.splitlines())
     return "\n".join(ln for ln in lines if ln and not ln.startswith("#"))
-
-
-def _jieba() -> Segmenter:
-    """Return the process's segmenter (created once, with the user dictionary loaded)."""
-    segmenter = _state["tokenizer"]
-    if segmenter is not None:
-        return segmenter
-    with _lock:
-        if _state["tokenizer"] is None:
-            _state["tokenizer"] = _make_segmenter(_userdict_text(USERDICT))
-        return _state["tokenizer"]
-
-
-def reset() -> None:
-    """Forget the loaded jieba dictionary so the next call reloads ``USERDICT``."""
-    with _lock:
-        _state["tokenizer"] = None
-
-
-def analysis_fingerprint() -> str:
-    """Return a short hash of everything that decides tokens; a change means reindex."""
-    import jieba
-
-    digest = hashlib.sha256(f"{ANALYSIS_VERSION}|{jieba.__version__}|{HMM}|".encode())
-    if USERDICT.is_file():
-        digest.update(USERDICT.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def _forms(segmenter: Segmenter, word: str, subwords: bool) -> tuple[str, ...]:
@@ -174,36 +147,99 @@ def _forms(segmenter: Segmenter, word: str, subwords: bool) -> tuple[str, ...]:
     return (*(gram for gram in grams if segmenter.is_word(gram)), word)
 
 
-def _words(folded: str, subwords: bool) -> list[str]:
-    """Return the words of already-folded text, each word's contribution worked out once a process."""
-    segmenter = _jieba()
-    cache = segmenter.contributions[subwords]
-    out: list[str] = []
-    for word in segmenter.cut(folded):
-        forms = cache.get(word)
-        if forms is None:
-            forms = _forms(segmenter, word, subwords)
-            if len(cache) < MAX_CACHED_WORDS:
-                cache[word] = forms
-        out += forms
-    return out
+def _jieba_version() -> str:
+    try:
+        return importlib.metadata.version("jieba")
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+class Analyzer:
+    """The analysis of one user dictionary: fold → cut → drop punctuation → (at index time) sub-words.
+
+    Indexing and searching must use analyzers with the same ``fingerprint``; the index stores the
+    fingerprint of the one that wrote it (index/folder.py). The segmenter is loaded on first use.
+    """
+
+    def __init__(self, userdict: Path | None = USERDICT) -> None:
+        self.userdict = Path(userdict) if userdict is not None else None
+        self.entries = _userdict_text(self.userdict)
+        self._segmenter: Segmenter | None = None
+        self._lock = threading.Lock()
+
+    def __reduce__(self):
+        # A worker process gets its own analyzer of the same dictionary, loaded once per process.
+        return (analyzer_for, (self.userdict,))
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Return a short hash of everything that decides the words; a change means reindex."""
+        digest = hashlib.sha256(f"{ANALYSIS_VERSION}|{_jieba_version()}|{HMM}|".encode())
+        digest.update(self.entries.encode("utf-8"))  # the folded entries: comments do not count
+        return digest.hexdigest()[:16]
+
+    @property
+    def segmenter(self) -> Segmenter:
+        """Return the segmenter with this dictionary loaded (created on first use)."""
+        segmenter = self._segmenter
+        if segmenter is None:
+            with self._lock:
+                if self._segmenter is None:
+                    self._segmenter = _make_segmenter(self.entries)
+                segmenter = self._segmenter
+        return segmenter
+
+    def words_of_folded(self, folded: str, subwords: bool) -> list[str]:
+        """Return the words of already-folded text, each word's contribution worked out once."""
+        segmenter = self.segmenter
+        cache = segmenter.contributions[subwords]
+        out: list[str] = []
+        for word in segmenter.cut(folded):
+            forms = cache.get(word)
+            if forms is None:
+                forms = _forms(segmenter, word, subwords)
+                if len(cache) < MAX_CACHED_WORDS:
+                    cache[word] = forms
+            out += forms
+        return out
+
+    def query_words(self, text: str) -> list[str]:
+        """Return the query-time words of ``text``: folded main segmentation, no punctuation."""
+        return self.words_of_folded(fold(text), subwords=False)
+
+    def index_words(self, text: str) -> list[str]:
+        """Return the index-time words of ``text``: folded words plus their dictionary sub-words."""
+        return self.words_of_folded(fold(text), subwords=True)
+
+
+_analyzers: dict[Path | None, Analyzer] = {}
+_analyzers_lock = threading.Lock()
+
+
+def analyzer_for(userdict: Path | None) -> Analyzer:
+    """Return this process's analyzer of ``userdict`` (made once: loading a dictionary takes a while)."""
+    with _analyzers_lock:
+        analyzer = _analyzers.get(userdict)
+        if analyzer is None:
+            analyzer = _analyzers[userdict] = Analyzer(userdict)
+        return analyzer
+
+
+def default_analyzer() -> Analyzer:
+    """Return the analyzer of the shipped user dictionary ``USERDICT``."""
+    return analyzer_for(USERDICT)
 
 
 def is_dictionary_word(text: str) -> bool:
     """Return True when ``text`` (folded) is a word of jieba's dictionary or the user dictionary."""
-    return _jieba().is_word(text)
+    return default_analyzer().segmenter.is_word(text)
 
 
 def segment(text: str) -> list[str]:
-    """Return the query-time words of ``text``: folded main segmentation, no punctuation."""
-    return _words(fold(text), subwords=False)
+    """Return the query-time words of ``text`` by the default analyzer."""
+    return default_analyzer().query_words(text)
 
 
 def index_words(text: str) -> list[str]:
-    """Return the index-time words of ``text``: folded words plus their dictionary sub-words."""
-    return index_words_folded(fold(text))
-
-
-def index_words_folded(folded: str) -> list[str]:
-    """Return the index-time words of text already folded (``fold``)."""
-    return _words(folded, subwords=True)
+    """Return the index-time words of ``text`` by the default analyzer."""
+    return default_analyzer().index_words(text)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from .analysis import index_words_folded
+from .analysis import Analyzer
 from .articles import article_id, paragraph_id, split_document
 from .datelines import read_datelines
 from .metadata import ArticleContext, extract_metadata
@@ -181,8 +181,12 @@ def source_key(path: Path) -> str:
     return display_path(path.absolute())
 
 
-def read_file(path: Path, known_digest: str | None = None, with_words: bool = False) -> Ingested | Unchanged | Skipped:
-    """Read one file into articles; never raises: a file that cannot be read comes back Skipped."""
+def read_file(path: Path, known_digest: str | None = None,
+              analyzer: Analyzer | None = None) -> Ingested | Unchanged | Skipped:
+    """Read one file into articles; never raises: a file that cannot be read comes back Skipped.
+
+    With an ``analyzer`` the paragraphs' index words and match forms are computed too (for the writer).
+    """
     name = display_path(path)
     try:
         digest = file_hash(path)
@@ -201,13 +205,13 @@ def read_file(path: Path, known_digest: str | None = None, with_words: bool = Fa
         return Skipped(name, "没有找到正文")
     text_digest = text_hash(doc)
     doc.blocks = []  # read and shaped: the raw lines need not travel between processes
-    if not with_words:
+    if analyzer is None:
         return Ingested(path, doc, articles, notices, text_digest=text_digest)
     # Words and match forms are computed here, in the reading process, to spare the writer.
     words, folded = {}, {}
     for paragraph in (p for a in articles for p in a.paragraphs):
         base = fold(paragraph.text)
-        words[paragraph.id] = index_words_folded(base)
+        words[paragraph.id] = analyzer.words_of_folded(base, subwords=True)
         folded[paragraph.id] = match_form_of_folded(base)
     return Ingested(path, doc, articles, notices, words, folded, text_digest)
 
@@ -218,20 +222,21 @@ def _theme_rules() -> ThemeRules:
     return load_theme_rules()
 
 
-def _read_job(job: tuple[Path, str | None, bool] | Skipped) -> Ingested | Unchanged | Skipped:
+def _read_job(job: tuple[Path, str | None, Analyzer | None] | Skipped) -> Ingested | Unchanged | Skipped:
     return job if isinstance(job, Skipped) else read_file(*job)
 
 
 def iter_ingest(paths: Iterable[Path], known: dict[str, str] | None = None,
                 on_file: Callable[[Path], None] | None = None, workers: int = 1,
-                with_words: bool = False) -> Iterator[Ingested | Unchanged | Skipped]:
+                analyzer: Analyzer | None = None) -> Iterator[Ingested | Unchanged | Skipped]:
     """Read every file under the paths, in order; files whose hash is in ``known`` are not parsed.
 
     With ``workers`` > 1 files are read in that many processes (reading, cleaning and word
-    analysis are the costly part of indexing); results still come in file order.
+    analysis are the costly part of indexing); results still come in file order. With an
+    ``analyzer`` each file's paragraphs come with their index words (what the writer needs).
     """
     known = known or {}
-    jobs = (item if isinstance(item, Skipped) else (item, known.get(source_key(item)), with_words)
+    jobs = (item if isinstance(item, Skipped) else (item, known.get(source_key(item)), analyzer)
             for item in iter_files(paths))
     seen: dict[str, str] = {}
     with _job_runner(workers) as run:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
+from .errors import IngestError  # noqa: F401  (re-exported: readers raise it from here)
+
 PARAGRAPH_KINDS = ("title", "heading", "body", "caption")
 LEVELS = ("national", "province", "city", "district", "unit", "enterprise")
 DOC_TYPES = ("工作综述", "工作总结", "经验材料", "新闻报道", "工作展望", "工作报告", "其他")
-
-
-class IngestError(Exception):
-    """A document cannot be read; the message is the reason shown to the user."""
 
 
 @dataclass

@@ -257,6 +257,15 @@ def undo_fake_bold(line: str) -> str:
     return line[: len(line) - len(body)] + repaired + rest
 
 
+def lookup_key(term: str) -> str:
+    """Return the key a term is looked up by in a word list: NFKC, case folded, no white space.
+
+    Looser than ``fold`` (which keeps one character for one, for offsets): ＡＰＰ, App and
+    "A P P" are one key, and so are ① and 1.
+    """
+    return "".join(unicodedata.normalize("NFKC", term).casefold().split())
+
+
 def match_form(text: str) -> str:
     """Return the form literal matching compares: folded (also Traditional → Simplified), no white space."""
     return match_form_of_folded(fold(text or ""))

@@ -10,6 +10,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from index.fields import LEVEL_ALIASES, YEAR_MAX, YEAR_MIN
 from index.model import DOC_TYPES, LEVELS, IngestError
 from index.readers.encoding import decode_bytes
 
@@ -21,17 +22,10 @@ CSV_NAME = "metadata.csv"
 _FILE_COLUMNS = ("file", "filename")
 
 # Users write levels in Chinese as often as the English codes the index stores.
-_LEVEL_ALIASES = {
-    "全国": "national", "国家": "national", "全国级": "national",
-    "省": "province", "省级": "province",
-    "市": "city", "市级": "city", "地市": "city", "地市级": "city",
-    "区": "district", "县": "district", "区县": "district", "县级": "district", "区县级": "district",
-    "单位": "unit", "基层": "unit", "基层单位": "unit",
-    "企业": "enterprise",
-}
+_LEVEL_ALIASES = LEVEL_ALIASES
 _YEAR = re.compile(r"^\s*(\d{4})\s*年?\s*$")
 _RANGE = re.compile(r"^\s*(\d{4})\s*年?\s*(?:[-–—~～至到]|--)\s*(\d{4})\s*年?\s*$")
-_MIN_YEAR, _MAX_YEAR = 1900, 2100
+_MIN_YEAR, _MAX_YEAR = YEAR_MIN, YEAR_MAX
 
 
 def _year(value: object) -> int:

@@ -24,13 +24,14 @@ import numpy as np
 from .analysis import index_words
 from .cooccurrence import cooccurrence
 from .articles import paragraph_id
+from .fields import CODED_COLUMNS
 from .normalize import match_form
 from .postings import char_postings, word_postings
 from .themes import THEMES
 
 PREFIX = "sc_"
 META = "sc_meta.json"
-FACET_COLUMNS = ("province", "city", "county", "level", "doc_type", "kind")
+FACET_COLUMNS = CODED_COLUMNS  # province, city, county, level, doc_type, kind (index/fields.py)
 SIDECAR_VERSION = 2
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -15,7 +14,9 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import create_in, exists_in, open_dir
 from whoosh.util.filelock import try_for
 
-from .folder import FORMAT_VERSION, LOCK_NAME, MARKER, IndexBusy, check_index_dir
+from .analysis import Analyzer, default_analyzer
+from .folder import (LOCK_NAME, MARKER, STALE_ANALYSIS, IndexBusy, analysis_is_stale, check_index_dir,
+                     sources_cut_otherwise, write_marker)
 from .ingest import Ingested, Unchanged, iter_ingest, source_key
 from .model import Skipped
 from .schema import build_schema, paragraph_document, stored_paragraph
@@ -65,16 +66,14 @@ class IndexSummary:
         return data
 
 
-def open_or_create(index_dir: Path):
+def open_or_create(index_dir: Path, analyzer: Analyzer | None = None):
     """Open the Whoosh index in the folder, creating folder and index on first use (call under the write lock)."""
     check_index_dir(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     if exists_in(str(index_dir)):
         return open_dir(str(index_dir))
     # The marker comes first, so that a concurrent first run never sees a folder that looks foreign.
-    partial = index_dir / (MARKER + ".partial")
-    partial.write_text(json.dumps({"format": FORMAT_VERSION}), encoding="utf-8")
-    os.replace(partial, index_dir / MARKER)
+    write_marker(index_dir, (analyzer or default_analyzer()).fingerprint)
     return create_in(str(index_dir), build_schema())
 
 
@@ -84,7 +83,7 @@ def write_lock(index_dir: Path) -> Iterator[None]:
     index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileStorage(str(index_dir)).lock(LOCK_NAME)
     if not try_for(lock.acquire, timeout=LOCK_WAIT_SECONDS, delay=0.1):
-        raise IndexBusy(f"another `unionsearch index` is writing {index_dir}; try again when it ends")
+        raise IndexBusy(f"另一个 unionsearch index 正在写入索引 {index_dir}", hint="等它结束后再运行")
     fd = lock.fd
     _held_locks.add(fd)
     try:
@@ -123,13 +122,17 @@ def default_workers() -> int:
 
 
 def update_index(index_dir: Path, paths: Iterable[Path],
-                 on_file: Callable[[Path], None] | None = None, workers: int | None = None) -> IndexSummary:
+                 on_file: Callable[[Path], None] | None = None, workers: int | None = None,
+                 analyzer: Analyzer | None = None) -> IndexSummary:
     """Bring the index in line with the files under ``paths``: add, update and remove.
 
     Each commit is atomic: a run that is interrupted leaves the index as its last commit left it
     (the previous index, unless the run had already committed a batch of files), and the next
-    run does the remaining work.
+    run does the remaining work. An index written with another user dictionary (``analyzer``,
+    default the shipped one) has every file under ``paths`` read again; once no file analysed
+    the old way is left, the index records the new dictionary.
     """
+    analyzer = analyzer or default_analyzer()
     started = time.perf_counter()
     paths = list(paths)
     check_index_dir(index_dir)
@@ -137,19 +140,36 @@ def update_index(index_dir: Path, paths: Iterable[Path],
     # Everything, from reading the table of contents to counting the result, happens under the
     # lock: a concurrent commit would otherwise delete files while they are read.
     with write_lock(index_dir):
-        ix = open_or_create(index_dir)
+        ix = open_or_create(index_dir, analyzer)
         _remove_leftovers(index_dir)
         known = indexed_files(ix)
-        items = iter_ingest(paths, known=known, on_file=on_file, workers=workers or default_workers(),
-                            with_words=True)
-        _apply(ix, items, known, [source_key(p) for p in paths], summary)
+        stale = sources_cut_otherwise(index_dir, analyzer.fingerprint, known)
+        # A file cut with another dictionary is not unchanged: its words must be cut again.
+        unchanged = {source: digest for source, digest in known.items() if source not in stale}
+        items = iter_ingest(paths, known=unchanged, on_file=on_file,
+                            workers=workers or default_workers(), analyzer=analyzer)
+        seen = _apply(ix, items, known, [source_key(p) for p in paths], summary)
+        if stale or analysis_is_stale(index_dir, analyzer.fingerprint):
+            # A file skipped now keeps its last good version, cut with the old dictionary.
+            kept = {source_key(Path(s.path)) for s in summary.skipped}
+            _record_analysis(index_dir, analyzer, sorted(s for s in stale if s not in seen or s in kept), summary)
         summary.articles, summary.paragraphs = count_index(index_dir)
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
 
 
-def _apply(ix, items: Iterable, known: dict[str, str], roots: list[str], summary: IndexSummary) -> None:
-    """Write what was read: add, replace, and delete files gone from under ``roots``.
+def _record_analysis(index_dir: Path, analyzer: Analyzer, left: list[str], summary: IndexSummary) -> None:
+    """Store the analyzer's fingerprint and the files still cut with an older one; say which they are."""
+    write_marker(index_dir, analyzer.fingerprint, left)
+    if not left:
+        return
+    shown = "、".join(left[:3]) + ("等" if len(left) > 3 else "")
+    summary.notices.append(f"{STALE_ANALYSIS}：仍有 {len(left)} 个文件不在本次索引的路径下，按旧词典分词（{shown}）；"
+                           "请把它们所在的文件夹也重新索引一遍")
+
+
+def _apply(ix, items: Iterable, known: dict[str, str], roots: list[str], summary: IndexSummary) -> set[str]:
+    """Write what was read: add, replace, and delete files gone from under ``roots``; return the sources seen.
 
     Files are committed in batches of about BATCH_PARAGRAPHS paragraphs, so that memory stays
     bounded on a large first run; a file's old and new version always go in the same commit.
@@ -181,10 +201,12 @@ def _apply(ix, items: Iterable, known: dict[str, str], roots: list[str], summary
             if source not in seen and _under(source, roots):
                 writer.delete_by_term("source", source)
                 summary.removed += 1
+                seen.add(source)
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
+    return seen
 
 
 def count_index(index_dir: Path) -> tuple[int, int]:

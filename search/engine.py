@@ -11,14 +11,15 @@ import numpy as np
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, EmptyIndexError
 
-from index.analysis import segment
-from index.folder import FORMAT_VERSION, MARKER, IndexFormatError, check_index_dir
+from index.analysis import default_analyzer
+from index.folder import STALE_ANALYSIS, STALE_HINT, IndexFormatError, analysis_is_stale, check_index_dir
 
 from .errors import IndexMissing, QueryError
-from .facets import FACET_BY_NAME, facet_counts, resolve_filters
+from .facets import FACET_BY_NAME, facet_counts, resolve_filters, unknown_filter
 from .generation import Generation
 from .grouping import page_by_article
 from .highlight import find_spans, snippet
+from .limits import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH
 from .patterns import to_patterns
 from .query import ParsedQuery, parse_query
 from .related import RELATED_WEIGHT, expansion_words, related_words
@@ -28,9 +29,7 @@ from .soft import Tiers, hit_record, rank_keys, tiers
 from .synonyms import Synonyms, load_synonyms
 
 SORTS = ("relevance", "newest", "oldest")
-MAX_PER_PAGE = 100
-MAX_PAGE = 100_000
-MAX_QUERY_LENGTH = 500
+NO_INDEX_HINT = "先运行 unionsearch index 文件夹 建立索引"
 OPEN_ATTEMPTS = 5  # a generation read while commits land is read again, at most this often
 __all__ = ["MAX_PER_PAGE", "SORTS", "SearchIndex", "SearchRequest", "Selection", "validate"]
 
@@ -54,14 +53,14 @@ class SearchRequest:
 def validate(request: SearchRequest, max_per_page: int = MAX_PER_PAGE) -> None:
     """Raise QueryError for a request that cannot be answered, saying what to change."""
     if request.sort not in SORTS:
-        raise QueryError(f"unknown sort {request.sort!r}", hint=f"use one of: {', '.join(SORTS)}")
+        raise QueryError(f"未知的排序方式“{request.sort}”", hint=f"可用：{'、'.join(SORTS)}")
     if not isinstance(request.per_page, int) or not 1 <= request.per_page <= max_per_page:
-        raise QueryError(f"per_page must be between 1 and {max_per_page}", hint="try per_page=10")
+        raise QueryError(f"每页条数须在 1 到 {max_per_page} 之间", hint="例如 per_page=10")
     if not isinstance(request.page, int) or not 1 <= request.page <= MAX_PAGE:
-        raise QueryError(f"page must be between 1 and {MAX_PAGE}", hint="pages start at 1")
+        raise QueryError(f"页码须在 1 到 {MAX_PAGE} 之间", hint="页码从 1 开始")
     for name in request.filters:
         if name not in FACET_BY_NAME:
-            raise QueryError(f"unknown filter {name!r}", hint=f"filters: {', '.join(FACET_BY_NAME)}")
+            raise unknown_filter(name)
 
 
 @dataclass
@@ -94,6 +93,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._checked = False
         self._generation: tuple[int, Generation] | None = None
+        self._stale_analysis = False
         self.semantic = SemanticLayer(self.index_dir)
 
     def _latest(self) -> int:
@@ -106,7 +106,7 @@ class SearchIndex:
     def _load(self, number: int) -> Generation:
         """Return generation ``number``, loading it unless it is the one already loaded."""
         if number < 0:
-            raise IndexMissing(f"no index at {self.index_dir}", hint="run `unionsearch index PATH` first")
+            raise IndexMissing(f"{self.index_dir} 还没有索引", hint=NO_INDEX_HINT)
         if self._generation is not None and self._generation[0] == number:
             return self._generation[1]
         if not self._checked:
@@ -117,7 +117,14 @@ class SearchIndex:
         # deletes them; segments the previous generation loaded are reused as they are.
         previous = self._generation[1] if self._generation is not None else None
         self._generation = (number, Generation(self.index_dir, toc.segments, previous))
+        self._stale_analysis = analysis_is_stale(self.index_dir, default_analyzer().fingerprint)
         return self._generation[1]
+
+    def analysis_notice(self) -> str | None:
+        """Return the notice that the index was cut with another user dictionary, or None."""
+        if self._stale_analysis:  # the writer records the new dictionary after its commit: look again
+            self._stale_analysis = analysis_is_stale(self.index_dir, default_analyzer().fingerprint)
+        return f"{STALE_ANALYSIS}。{STALE_HINT}。" if self._stale_analysis else None
 
     def generation(self) -> Generation:
         """Return the newest committed generation, loading it once per commit."""
@@ -131,19 +138,17 @@ class SearchIndex:
                     # it merged away: read the newer one, unless nothing new was committed.
                     if attempt + 1 == OPEN_ATTEMPTS or self._latest() == number:
                         raise
-                except EmptyIndexError as exc:
-                    raise IndexMissing(f"no index at {self.index_dir}", hint=str(exc)) from None
-                except IndexFormatError as exc:
-                    raise IndexMissing(str(exc), hint=f"this version reads index format {FORMAT_VERSION} ({MARKER})") from None
+                except EmptyIndexError:
+                    raise IndexMissing(f"{self.index_dir} 还没有索引", hint=NO_INDEX_HINT) from None
             raise AssertionError("unreachable")
 
     def warm(self) -> None:
         """Load the newest generation and the word segmenter now, so the first search need not."""
         try:
             generation = self.generation()
-        except IndexMissing:
+        except (IndexMissing, IndexFormatError):
             return  # the page says what to do when it is asked for
-        segment("工会")
+        default_analyzer().query_words("工会")
         for name, compute in DERIVED.items():
             generation.derived(name, compute)
         self.semantic.view(generation)  # a million vectors take seconds to load
@@ -157,6 +162,8 @@ class SearchIndex:
         for term, used in plan.expansions.items():
             notices.append(f"“{term}”同时检索了同义词：{'、'.join(used)}")
         generation = self.generation()
+        if stale := self.analysis_notice():
+            notices.append(stale)
         masks, resolved, filter_notices = resolve_filters(generation.facets, _merge_filters(parsed, request.filters))
         notices.extend(filter_notices)
         matcher = Matcher(generation)

@@ -1,21 +1,21 @@
-"""Errors that carry their meaning: the faces map them to HTTP statuses and CLI messages."""
+"""Errors that carry their meaning: the faces map them to HTTP statuses and CLI messages.
+
+They derive from index.errors.UnionSearchError, the one base of every error a user can act
+on (message, hint, status, ``to_dict()``), like the index's own IndexBusy and IndexFormatError.
+"""
 
 from __future__ import annotations
 
+from index.errors import IndexBusy, IndexFormatError, IngestError, UnionSearchError
 
-class SearchError(Exception):
-    """Base of the errors a user can act on; ``hint`` says what to do."""
+__all__ = ["UnionSearchError", "SearchError", "QueryError", "DocumentNotFound", "IndexMissing",
+           "IndexBusy", "IndexFormatError", "IngestError"]
+
+
+class SearchError(UnionSearchError):
+    """Base of the errors searching raises; ``hint`` says what to do."""
 
     status = 400
-
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-    def to_dict(self) -> dict:
-        """Return the JSON error body."""
-        return {"error": self.message, "hint": self.hint, "status": self.status}
 
 
 class QueryError(SearchError):

@@ -8,16 +8,19 @@ import re
 import string
 from dataclasses import replace
 
+from index.fields import FIELDS, region_text
+
 from .engine import SearchIndex, SearchRequest
 from .query_fields import value_label
 
 EXPORT_PAGE = 100  # the engine's largest page
 CITATION_FIELDS = ("title", "organization", "year", "source")
+_LABEL = {f.name: f.label for f in FIELDS}
 CSV_COLUMNS = (
     ("序号", "n"), ("段落ID", "id"), ("文章ID", "article_id"), ("文章标题", "title"),
-    ("单位", "organization"), ("省份", "province"), ("城市", "city"), ("区县", "county"),
-    ("年份", "year"), ("文种", "doc_type"), ("级别", "level"), ("段落类型", "kind"),
-    ("小节", "section"), ("主题", "themes"), ("正文", "text"), ("引用", "citation"), ("来源文件", "source"),
+    ("单位", "organization"), *((_LABEL[name], name) for name in ("province", "city", "county", "year", "doc_type",
+                                                                "level", "kind")),
+    ("小节", "section"), (_LABEL["theme"], "themes"), ("正文", "text"), ("引用", "citation"), ("来源文件", "source"),
 )
 UTF8_BOM = "\ufeff"
 
@@ -112,10 +115,6 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def _region(hit: dict) -> str:
-    return " ".join(hit[k] for k in ("province", "city", "county") if hit.get(k))
-
-
 def to_markdown(result: dict, citation_format: str, described_filters: str = "") -> str:
     """Return the hits of an exported result as Markdown: a heading per hit, its text quoted, then its citation."""
     query = result.get("query") or ""
@@ -128,7 +127,7 @@ def to_markdown(result: dict, citation_format: str, described_filters: str = "")
         lines.append(f"筛选：{escape_markdown(described_filters)}。")
     lines.append("")
     for n, hit in enumerate(result["hits"], start=1):
-        meta = [m for m in (organization_of(hit), _region(hit), str(hit.get("year") or ""), hit.get("section") or "") if m]
+        meta = [m for m in (organization_of(hit), region_text(hit), str(hit.get("year") or ""), hit.get("section") or "") if m]
         lines.append(f"## {n}. 《{escape_markdown(hit.get('title') or '')}》")
         lines.append("")
         if meta:

@@ -10,6 +10,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
+from index.fields import region_text
+
 from .export import citation, organization_of
 
 BODY_FONT = "宋体"  # what Word and WPS set Chinese body text in by default
@@ -35,14 +37,9 @@ class Section:
     excerpts: list[Excerpt] = field(default_factory=list)
 
 
-def region_of(record: dict) -> str:
-    """Return "省 市 县" of a record, or an empty string."""
-    return " ".join(record[k] for k in ("province", "city", "county") if record.get(k))
-
-
 def article_meta(record: dict) -> str:
     """Return the line under an article heading: organization · region · year."""
-    return " · ".join(str(m) for m in (organization_of(record), region_of(record), record.get("year") or "") if m)
+    return " · ".join(str(m) for m in (organization_of(record), region_text(record), record.get("year") or "") if m)
 
 
 def _set_east_asian_font(style, name: str) -> None:

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from index.fields import FIELDS, Field
 from index.model import LEVELS, PARAGRAPH_KINDS
 from index.themes import THEMES
 
@@ -22,24 +23,148 @@ from .query_fields import canonical_value
 
 @dataclass(frozen=True)
 class Facet:
-    """A facet: the request name, the Chinese label, the index column it counts."""
+    """A facet of one field (index/fields.py): how its codes are resolved, masked, counted and listed.
 
-    name: str
-    label: str
-    column: str
-    counted: bool = True  # shown with counts (county is a filter only)
+    The base class is a closed list of string values (code 0 is "no value"); the kinds below
+    change what differs.
+    """
+
+    field: Field
+
+    @property
+    def name(self) -> str:
+        """Return the request name (province, year …)."""
+        return self.field.name
+
+    @property
+    def label(self) -> str:
+        """Return the Chinese label (省份, 年份 …)."""
+        return self.field.label
+
+    @property
+    def column(self) -> str:
+        """Return the index column it counts."""
+        return self.field.column
+
+    @property
+    def counted(self) -> bool:
+        """Tell whether it is shown with counts (county is a filter only)."""
+        return self.field.counted
+
+    def dense(self, table: FacetTable, codes: np.ndarray) -> tuple[np.ndarray, int]:
+        """Return the codes as small consecutive integers, and how many there are."""
+        return codes, len(table.values[self.name])
+
+    def mask(self, table: FacetTable, codes: np.ndarray, selected: tuple) -> np.ndarray:
+        """Return the paragraphs whose value is one of ``selected``."""
+        chosen = np.isin(table.values[self.name], selected)  # per code, then one gather per paragraph
+        chosen[0] = False  # code 0 is "no value", never chosen
+        return chosen[codes]
+
+    def listing(self, table: FacetTable, counts: np.ndarray) -> list[dict]:
+        """Return the non-zero counts by dense code as the result listing, most first."""
+        values = table.values[self.name]
+        present = np.flatnonzero(counts).tolist()
+        pairs = sorted(((values[code], int(counts[code])) for code in present if code), key=lambda p: (-p[1], p[0]))
+        return [{"value": v, "count": n} for v, n in pairs]
+
+    def values_named(self, value: str, known: list[str]) -> list[str]:
+        """Return the index values a typed filter value names."""
+        return [_closed_value(self.name, value, known)]
+
+    def resolve(self, table: FacetTable, values: list[str]) -> tuple[list, list, list[str]]:
+        """Return (what the mask selects, the resolved values, notices) for typed filter values."""
+        known = table.values.get(self.name, [])
+        chosen: list[str] = []
+        notices: list[str] = []
+        for value in values:
+            found = self.values_named(value, known)
+            if not found or not set(found) & set(known):
+                notices.append(f"索引中没有“{value}”这一{self.label}")
+            chosen.extend(found or [value])
+        resolved = list(dict.fromkeys(chosen))
+        return resolved, resolved, notices
 
 
-FACETS = (
-    Facet("province", "省份", "province"),
-    Facet("city", "城市", "city"),
-    Facet("county", "区县", "county", counted=False),
-    Facet("year", "年份", "year"),
-    Facet("theme", "主题", "theme_bits"),
-    Facet("level", "级别", "level"),
-    Facet("doc_type", "文种", "doc_type"),
-    Facet("kind", "段落类型", "kind"),
-)
+class CodedFacet(Facet):
+    """Codes with Chinese names and aliases (级别, 段落类型, 文种)."""
+
+
+class PlaceFacet(Facet):
+    """Full official place names; short forms and aliases resolved through the gazetteer (城市 takes 直辖市 too)."""
+
+    def values_named(self, value: str, known: list[str]) -> list[str]:
+        """Return the index's places ``value`` names, short forms included."""
+        return place_values(self.name, value, known)
+
+
+class YearFacet(Facet):
+    """Years: codes are the years themselves, filters are ranges, listed newest first."""
+
+    def dense(self, table: FacetTable, codes: np.ndarray) -> tuple[np.ndarray, int]:
+        """Return years as codes above the oldest year (table.year_base), 0 for none."""
+        table.year_base = int(codes[codes > 0].min()) - 1 if (codes > 0).any() else 0
+        dense = np.where(codes > 0, codes - table.year_base, 0)
+        return dense, int(dense.max(initial=0)) + 1
+
+    def mask(self, table: FacetTable, codes: np.ndarray, selected: tuple) -> np.ndarray:
+        """Return the paragraphs whose year is in one of the (from, to) pairs ``selected``."""
+        out = np.zeros(len(codes), dtype=bool)
+        for low, high in selected:
+            out |= (codes >= low) & (codes <= high)
+        return out
+
+    def listing(self, table: FacetTable, counts: np.ndarray) -> list[dict]:
+        """Return the years with counts, newest first."""
+        present = np.flatnonzero(counts).tolist()
+        return [{"value": code + table.year_base, "count": int(counts[code])} for code in reversed(present) if code]
+
+    def resolve(self, table: FacetTable, values: list[str]) -> tuple[list, list, list[str]]:
+        """Return the (from, to) pairs of the typed years and ranges; a value that is no year raises QueryError."""
+        return year_ranges(values), values, []
+
+
+class ThemeFacet(Facet):
+    """Themes: up to three per paragraph, stored as bits; a part of a theme's name names it."""
+
+    def dense(self, table: FacetTable, codes: np.ndarray) -> tuple[np.ndarray, int]:
+        """Return each paragraph's theme set as its rank among the sets present (table.theme_sets)."""
+        # Paragraphs carry few themes, so few distinct theme sets: count sets, then sum bits.
+        present = np.bincount(codes, minlength=1 << len(THEMES)) > 0
+        table.theme_sets = np.flatnonzero(present)
+        dense = np.cumsum(present) - 1
+        return dense[codes], len(table.theme_sets)
+
+    def mask(self, table: FacetTable, codes: np.ndarray, selected: tuple) -> np.ndarray:
+        """Return the paragraphs that carry one of the themes ``selected``."""
+        bits = 0
+        for value in selected:
+            if value in THEMES:
+                bits |= 1 << THEMES.index(value)
+        return (codes & bits) != 0
+
+    def listing(self, table: FacetTable, counts: np.ndarray) -> list[dict]:
+        """Return each theme's count summed over the theme sets, in the themes' order."""
+        bits = (table.theme_sets[:, None].astype(np.int64) >> np.arange(len(THEMES))) & 1
+        totals = counts @ bits
+        return [{"value": name, "count": int(n)} for name, n in zip(THEMES, totals.tolist()) if n]
+
+    def resolve(self, table: FacetTable, values: list[str]) -> tuple[list, list, list[str]]:
+        """Return the themes the typed values name; a value naming none is noticed."""
+        chosen: list[str] = []
+        notices: list[str] = []
+        for value in values:
+            found = theme_values(value)
+            if not found:
+                notices.append(f"索引中没有“{value}”这一{self.label}")
+            chosen.extend(found or [value])
+        resolved = list(dict.fromkeys(chosen))
+        return resolved, resolved, notices
+
+
+FACET_KINDS: dict[str, type[Facet]] = {"place": PlaceFacet, "coded": CodedFacet, "year": YearFacet,
+                                       "theme": ThemeFacet}
+FACETS = tuple(FACET_KINDS[f.kind](f) for f in FIELDS)
 FACET_BY_NAME = {f.name: f for f in FACETS}
 COUNTED = tuple(f.name for f in FACETS if f.counted)
 
@@ -85,18 +210,7 @@ class FacetTable:
 
     def _dense(self, name: str) -> tuple[np.ndarray, int]:
         """Return a facet's codes as small consecutive integers, and how many there are."""
-        codes = self.codes[name]
-        if name == "year":
-            self.year_base = int(codes[codes > 0].min()) - 1 if (codes > 0).any() else 0
-            dense = np.where(codes > 0, codes - self.year_base, 0)
-            return dense, int(dense.max(initial=0)) + 1
-        if name == "theme":
-            # Paragraphs carry few themes, so few distinct theme sets: count sets, then sum bits.
-            present = np.bincount(codes, minlength=1 << len(THEMES)) > 0
-            self.theme_sets = np.flatnonzero(present)
-            dense = np.cumsum(present) - 1  # theme set → its rank among the sets present
-            return dense[codes], len(self.theme_sets)
-        return codes, len(self.values[name])
+        return FACET_BY_NAME[name].dense(self, self.codes[name])
 
     @staticmethod
     def _joint(names: list[str], dense: dict[str, tuple[np.ndarray, int]]) -> Joint:
@@ -117,21 +231,7 @@ class FacetTable:
         return mask
 
     def _compute_mask(self, facet: str, selected: tuple) -> np.ndarray:
-        codes = self.codes[facet]
-        if facet == "theme":
-            bits = 0
-            for value in selected:
-                if value in THEMES:
-                    bits |= 1 << THEMES.index(value)
-            return (codes & bits) != 0
-        if facet == "year":
-            out = np.zeros(len(codes), dtype=bool)
-            for low, high in selected:
-                out |= (codes >= low) & (codes <= high)
-            return out
-        chosen = np.isin(self.values[facet], selected)  # per code, then one gather per paragraph
-        chosen[0] = False  # code 0 is "no value", never chosen
-        return chosen[codes]
+        return FACET_BY_NAME[facet].mask(self, self.codes[facet], selected)
 
     def count(self, facets: list[str], rows: np.ndarray) -> dict[str, list[dict]]:
         """Return {facet: [{"value", "count"}], most first} over the paragraphs ``rows`` selects (docnums)."""
@@ -149,16 +249,7 @@ class FacetTable:
 
     def _listing(self, facet: str, counts: np.ndarray) -> list[dict]:
         """Return the non-zero counts of one facet by dense code as the result listing."""
-        if facet == "theme":
-            bits = (self.theme_sets[:, None].astype(np.int64) >> np.arange(len(THEMES))) & 1
-            totals = counts @ bits
-            return [{"value": name, "count": int(n)} for name, n in zip(THEMES, totals.tolist()) if n]
-        present = np.flatnonzero(counts).tolist()
-        if facet == "year":
-            return [{"value": code + self.year_base, "count": int(counts[code])} for code in reversed(present) if code]
-        values = self.values[facet]
-        pairs = sorted(((values[code], int(counts[code])) for code in present if code), key=lambda p: (-p[1], p[0]))
-        return [{"value": v, "count": n} for v, n in pairs]
+        return FACET_BY_NAME[facet].listing(self, counts)
 
 
 def facet_counts(table: FacetTable, matched: np.ndarray, masks: dict[str, np.ndarray]) -> dict[str, list[dict]]:
@@ -219,8 +310,15 @@ def _closed_value(name: str, value: str, known: list[str]) -> str:
     canonical, notice = canonical_value(name, value)
     if canonical is None:
         choices = _CLOSED.get(name) or [v for v in known if v]
-        raise QueryError(notice or f"unknown {name} {value!r}", hint=f"use one of: {', '.join(choices)}")
+        label = FACET_BY_NAME[name].label if name in FACET_BY_NAME else name
+        raise QueryError(notice or f"无法识别的{label}“{value}”", hint=f"可用：{'、'.join(map(str, choices))}")
     return canonical
+
+
+def unknown_filter(name: str) -> QueryError:
+    """Return the error for a filter name that is no facet, listing the facets by name and label."""
+    names = "、".join(f"{f.name}（{f.label}）" for f in FACETS)
+    return QueryError(f"未知的筛选字段“{name}”", hint=f"可用的筛选字段：{names}")
 
 
 def year_ranges(values: list[str]) -> list[tuple[int, int]]:
@@ -229,7 +327,7 @@ def year_ranges(values: list[str]) -> list[tuple[int, int]]:
     for value in values:
         canonical, notice = canonical_value("year", str(value))
         if canonical is None:
-            raise QueryError(notice or f"year filter {value!r} is not a year", hint="use 2021 or 2019-2023")
+            raise QueryError(notice or f"无法识别的年份“{value}”", hint="例如 2021 或 2019-2023")
         low, _, high = canonical.partition("-")
         pairs.append((int(low), int(high or low)))
     return pairs
@@ -242,26 +340,11 @@ def resolve_filters(table: FacetTable, filters: dict[str, list[str]]) -> tuple[d
     notices: list[str] = []
     for name, values in filters.items():
         if name not in FACET_BY_NAME:
-            raise QueryError(f"unknown filter {name!r}", hint=f"filters: {', '.join(FACET_BY_NAME)}")
+            raise unknown_filter(name)
         values = [str(v).strip() for v in values if str(v).strip()]
         if not values:
             continue
-        if name == "year":
-            masks[name] = table.mask("year", year_ranges(values))
-            resolved[name] = values
-            continue
-        known = table.values.get(name, [])
-        chosen: list[str] = []
-        for value in values:
-            if name == "theme":
-                found = theme_values(value)
-            elif name in ("province", "city", "county"):
-                found = place_values(name, value, known)
-            else:
-                found = [_closed_value(name, value, known)]
-            if not found or (name != "theme" and not set(found) & set(known)):
-                notices.append(f"索引中没有“{value}”这一{FACET_BY_NAME[name].label}")
-            chosen.extend(found or [value])
-        resolved[name] = list(dict.fromkeys(chosen))
-        masks[name] = table.mask(name, resolved[name])
+        selected, resolved[name], found_notices = FACET_BY_NAME[name].resolve(table, values)
+        notices.extend(found_notices)
+        masks[name] = table.mask(name, selected)
     return masks, resolved, notices

@@ -48,8 +48,8 @@ class Segment:
     def open(cls, folder: Path, segment_id: str, base: int) -> Segment:
         """Load a segment's sidecar: arrays memory-mapped, only the small tables parsed."""
         if not sidecar_exists(folder, segment_id):
-            raise IndexMissing(f"segment {segment_id} of {folder} has no search sidecar",
-                               hint="the index was written by another version: delete it and index again")
+            raise IndexMissing(f"索引 {folder} 的段 {segment_id} 缺少检索数据文件",
+                               hint="这个索引是别的版本写的：删除文件夹后重新运行 unionsearch index")
         arrays, tables = read_sidecar(folder, segment_id)
         folded = FoldedTexts(sidecar_path(folder, segment_id, "fold_blob"), arrays["fold_lengths"])
         vocab = {term: i for i, term in enumerate(tables["vocab"])}

@@ -5,52 +5,18 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from index.fields import (DOC_TYPE_ALIASES, FIELDS, KIND_ALIASES, KIND_NAMES, LEVEL_ALIASES, LEVEL_NAMES, YEAR_MAX,
+                          YEAR_MIN)
 from index.model import DOC_TYPES
+from index.normalize import fold  # field names and codes fold like text: ＰＲＯＶＩＮＣＥ, Province → province
 
-FACET_FIELDS = ("province", "city", "county", "year", "theme", "level", "doc_type", "kind")
-
+FACET_FIELDS = tuple(f.name for f in FIELDS)
+FIELD_ALIASES: dict[str, str] = {fold(name): f.name for f in FIELDS for name in f.names}
 # The first Chinese name of each field is the canonical one that format_query writes.
-_FIELD_NAMES: dict[str, tuple[str, ...]] = {
-    "province": ("省", "省份", "province"),
-    "city": ("市", "城市", "地市", "city"),
-    "county": ("县", "区", "区县", "县区", "county", "district"),
-    "year": ("年", "年份", "年度", "year"),
-    "theme": ("主题", "theme", "topic"),
-    "level": ("级别", "层级", "level"),
-    "kind": ("类型", "段落类型", "kind"),
-    "doc_type": ("文种", "文稿类型", "doc_type", "doctype"),
-}
-FIELD_ALIASES: dict[str, str] = {name: f for f, names in _FIELD_NAMES.items() for name in names}
-FIELD_LABELS: dict[str, str] = {f: names[0] for f, names in _FIELD_NAMES.items()}
-
-LEVEL_NAMES: dict[str, str] = {
-    "national": "全国",
-    "province": "省级",
-    "city": "市级",
-    "district": "区县",
-    "unit": "单位",
-    "enterprise": "企业",
-}
-_LEVEL_ALIASES: dict[str, str] = {
-    "全国": "national", "全国级": "national", "国家级": "national",
-    "省": "province", "省级": "province",
-    "市": "city", "市级": "city", "地市": "city", "地市级": "city",
-    "区": "district", "县": "district", "区县": "district", "县区": "district",
-    "县级": "district", "区级": "district",
-    "单位": "unit", "企业": "enterprise",
-}
-
-KIND_NAMES: dict[str, str] = {"title": "标题", "heading": "小标题", "body": "正文", "caption": "图注"}
-_KIND_ALIASES: dict[str, str] = {
-    "标题": "title", "小标题": "heading", "层次标题": "heading",
-    "正文": "body", "图注": "caption", "图片说明": "caption",
-}
-
-_DOC_TYPE_ALIASES: dict[str, str] = {
-    "综述": "工作综述", "总结": "工作总结", "经验": "经验材料", "经验交流": "经验材料",
-    "新闻": "新闻报道", "新闻稿": "新闻报道", "报道": "新闻报道", "展望": "工作展望",
-    "报告": "工作报告", "其它": "其他",
-}
+FIELD_LABELS: dict[str, str] = {f.name: f.names[0] for f in FIELDS}
+_LEVEL_ALIASES = LEVEL_ALIASES
+_KIND_ALIASES = KIND_ALIASES
+_DOC_TYPE_ALIASES = DOC_TYPE_ALIASES
 
 # Full-width ASCII (what a Chinese IME types) folded to ASCII, one character for one.
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -58,13 +24,8 @@ _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 # Alternatives inside one value: 省:河北,河南 / 省:河北、河南 / 省:河北|河南.
 _VALUE_SEPARATORS = re.compile(r"[,，、|｜]")
 _YEAR = re.compile(r"([0-9]{4})\s*年?(?:\s*[-~～–—至到]\s*([0-9]{4})\s*年?)?")
-_YEAR_MIN, _YEAR_MAX = 1900, 2099
+_YEAR_MIN, _YEAR_MAX = YEAR_MIN, YEAR_MAX
 _NOTICE_SNIPPET = 20
-
-
-def fold(text: str) -> str:
-    """Return ``text`` with full-width ASCII folded to ASCII and case folded, for name lookups."""
-    return text.translate(_WIDTH).casefold()
 
 
 def field_for(name: str) -> str | None:

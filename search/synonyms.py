@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from index.normalize import lookup_key as _key
 
 DEFAULT_SYNONYMS_PATH = Path(__file__).parent / "data" / "synonyms.txt"
 
 # Writers of the file type Chinese punctuation as often as ASCII.
 _SEPARATORS = str.maketrans({"＝": "=", "＞": ">", "，": ","})
-
-
-def _key(term: str) -> str:
-    """Fold width, case and spaces so that ＡＰＰ, App and "A P P" look up the same entry."""
-    return "".join(unicodedata.normalize("NFKC", term).casefold().split())
 
 
 @dataclass

@@ -9,22 +9,15 @@ import platformdirs
 import pytest
 
 from index import analysis
-from index.analysis import index_words, segment
+from index.analysis import Analyzer
 from index.normalize import fold
 
-
-@pytest.fixture(scope="module", autouse=True)
-def plain_dictionary():
-    """Use jieba's own dictionary only, so expected tokens do not depend on the shipped userdict."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(analysis, "USERDICT", analysis.USERDICT.with_name("no-such-userdict.txt"))
-        analysis.reset()
-        yield
-    analysis.reset()
+# jieba's own dictionary only, so expected tokens do not depend on the shipped userdict.
+PLAIN = Analyzer(userdict=None)
 
 
 def words(text: str, mode: str = "index") -> list[str]:
-    return analysis._words(fold(text), mode != "query")
+    return PLAIN.words_of_folded(fold(text), mode != "query")
 
 
 # --- word tokens -----------------------------------------------------------------------------
@@ -64,35 +57,47 @@ class TestWordTokens:
 
 class TestSegment:
     def test_segment_is_query_words(self):
-        assert segment("省总工会、ＡＰＰ") == ["省", "总工会", "app"]
+        assert PLAIN.query_words("省总工会、ＡＰＰ") == ["省", "总工会", "app"]
 
     def test_index_words_add_subwords(self):
-        assert index_words("省总工会、ＡＰＰ") == ["省", "总工", "工会", "总工会", "app"]
+        assert PLAIN.index_words("省总工会、ＡＰＰ") == ["省", "总工", "工会", "总工会", "app"]
 
 
 def test_dedicated_jieba_instance_with_per_user_cache():
     segmenter = analysis.JiebaSegmenter("")
     assert segmenter.tk is not jieba.dt
     assert segmenter.tk.tmp_dir.startswith(platformdirs.user_cache_dir("unionsearch", appauthor=False))
-    assert analysis._jieba() is analysis._jieba()
+    assert PLAIN.segmenter is PLAIN.segmenter
+    assert analysis.analyzer_for(None) is analysis.analyzer_for(None)
 
 
-def test_fingerprint_follows_user_dictionary(tmp_path, monkeypatch):
-    before = analysis.analysis_fingerprint()
+def test_fingerprint_follows_user_dictionary(tmp_path):
     userdict = tmp_path / "userdict.txt"
     userdict.write_text("小三级 1000 n\n", encoding="utf-8")
-    monkeypatch.setattr(analysis, "USERDICT", userdict)
-    assert analysis.analysis_fingerprint() != before
-    assert len(before) == 16
+    before = Analyzer(userdict).fingerprint
+    assert len(before) == 16 and before != PLAIN.fingerprint
+    userdict.write_text("# 只改注释\n小三级 1000 n\n", encoding="utf-8")
+    assert Analyzer(userdict).fingerprint == before  # comments decide no word
+    userdict.write_text("小三级 1000 n\n职工之家 1000 n\n", encoding="utf-8")
+    assert Analyzer(userdict).fingerprint != before
 
 
-def test_user_dictionary_is_folded_and_loaded(tmp_path, monkeypatch):
+def test_user_dictionary_is_folded_and_loaded(tmp_path):
     userdict = tmp_path / "userdict.txt"
     userdict.write_text("# 工会术语\n小三级 1000 n\nＯＡ系统 1000 n\n\n", encoding="utf-8")
-    monkeypatch.setattr(analysis, "USERDICT", userdict)
-    analysis.reset()  # reset again by the module fixture: this test runs last on purpose
-    assert segment("加强小三级建设，APP和OA系统") == ["加强", "小三级", "建设", "app", "和", "oa系统"]
-    assert not analysis._jieba().is_word("#")
+    analyzer = Analyzer(userdict)
+    assert analyzer.query_words("加强小三级建设，APP和OA系统") == ["加强", "小三级", "建设", "app", "和", "oa系统"]
+    assert not analyzer.segmenter.is_word("#")
+
+
+def test_an_analyzer_travels_to_worker_processes_by_its_dictionary(tmp_path):
+    import pickle
+
+    userdict = tmp_path / "userdict.txt"
+    userdict.write_text("小三级 1000 n\n", encoding="utf-8")
+    copy = pickle.loads(pickle.dumps(Analyzer(userdict)))
+    assert copy.userdict == userdict and copy.query_words("小三级") == ["小三级"]
+    assert pickle.loads(pickle.dumps(copy)) is copy  # one analyzer per dictionary and process
 
 
 def test_rust_port_segments_exactly_like_jieba():
@@ -104,20 +109,17 @@ def test_rust_port_segments_exactly_like_jieba():
     text = fold("".join(p.read_text(encoding="utf-8") for p in sorted(sample.glob("*.txt"))))
     entries = analysis._userdict_text(analysis.USERDICT)
     results = []
-    saved = analysis._state["tokenizer"]
-    try:
-        for segmenter in (analysis.JiebaSegmenter(entries), analysis.RustSegmenter(entries)):
-            analysis._state["tokenizer"] = segmenter
-            results.append(list(analysis._words(text, True)))
-    finally:
-        analysis._state["tokenizer"] = saved
+    for segmenter in (analysis.JiebaSegmenter(entries), analysis.RustSegmenter(entries)):
+        analyzer = Analyzer(analysis.USERDICT)
+        analyzer._segmenter = segmenter
+        results.append(list(analyzer.words_of_folded(text, True)))
     assert len(results[0]) > 70000
     assert results[0] == results[1]
 
 
 def _plain_index_words(folded: str) -> list[str]:
     """The definition of index words, token by token with nothing remembered."""
-    segmenter = analysis._jieba()
+    segmenter = PLAIN.segmenter
     out = []
     for word in segmenter.cut(folded):
         if not any(c.isalnum() for c in word):
@@ -135,9 +137,9 @@ def test_remembered_contributions_give_the_plain_definition():
     lines = [fold(line) for p in sorted(sample.glob("*.txt")) for line in p.read_text(encoding="utf-8").splitlines()]
     lines += ["app 3.5% c++ a-b", "2023年1-6月", "\u3000\u3000", "，。"]
     for line in lines:
-        assert analysis.index_words_folded(line) == _plain_index_words(line), line
-        assert analysis._words(line, subwords=False) == [w for w in analysis._jieba().cut(line)
-                                                          if any(c.isalnum() for c in w)], line
+        assert PLAIN.words_of_folded(line, subwords=True) == _plain_index_words(line), line
+        assert PLAIN.words_of_folded(line, subwords=False) == [w for w in PLAIN.segmenter.cut(line)
+                                                                if any(c.isalnum() for c in w)], line
     # Looked up a second time, from what was remembered: still the same.
-    assert [analysis.index_words_folded(line) for line in lines] == [_plain_index_words(line) for line in lines]
-    assert len(analysis._jieba().contributions[True]) > 3000
+    assert [PLAIN.words_of_folded(line, subwords=True) for line in lines] == [_plain_index_words(line) for line in lines]
+    assert len(PLAIN.segmenter.contributions[True]) > 3000

@@ -181,3 +181,23 @@ def test_missing_index_gives_json_503(tmp_path):
     assert response.status_code == 503
     assert response.get_json()["status"] == 503
     assert "index" in response.get_json()["hint"]
+
+
+def test_index_of_another_format_gives_json_409_not_503(tmp_path):
+    import json as json_lib
+
+    from index.folder import MARKER
+    from index.writer import update_index
+    from web import create_app
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("某市总工会工作总结\n\n开展送温暖活动。\n", encoding="utf-8")
+    update_index(tmp_path / "ix", [docs])
+    (tmp_path / "ix" / MARKER).write_text(json_lib.dumps({"format": 0}), encoding="utf-8")
+    response = create_app({"INDEX": str(tmp_path / "ix")}).test_client().get("/api/search?q=工会")
+    assert response.status_code == 409
+    body = response.get_json()
+    assert body["status"] == 409
+    assert "第 0 版格式" in body["error"]
+    assert body["hint"].startswith("删除这个文件夹")

@@ -73,7 +73,7 @@ def test_inspect_summary_lists_articles_then_skipped(runner, folder):
 def test_inspect_missing_path_is_a_usage_error(runner, tmp_path):
     result = runner.invoke(main, ["inspect", str(tmp_path / "nope")])
     assert result.exit_code == 2
-    assert "does not exist" in result.output
+    assert "不存在。" in result.output
 
 
 def test_index_search_docs_kwic_round_trip(runner, folder, tmp_path):
@@ -126,11 +126,12 @@ def test_search_text_output_marks_matches(runner, folder, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["search", "-f", "nonsense", "x"], "is not FIELD=VALUE"),
-    (["search", "-f", "colour=red", "x"], "unknown filter 'colour'"),
+    (["search", "-f", "nonsense", "x"], "错误：-f 的取值无效：“nonsense”不是 字段=取值 的写法"),
+    (["search", "-f", "colour=red", "x"], "错误：未知的筛选字段“colour”\n提示：可用的筛选字段：province（省份）"),
     (["search", "-f", "year=abc", "x"], "“abc”"),
-    (["search", "--per-page", "0", "x"], "0 is not in the range"),
-    (["search", "--sort", "best", "x"], "'best' is not one of"),
+    (["search", "--per-page", "0", "x"], "错误：'--per-page' 的取值无效：每页条数须在 1 到 100 之间"),
+    (["search", "--sort", "best", "x"], "'best' 不是 'relevance', 'newest', 'oldest' 之一"),
+    (["search", "--colour", "x"], "错误：没有 '--colour' 这个选项。"),
 ])
 def test_bad_search_options_fail_with_a_message(runner, folder, tmp_path, args, message):
     index_dir = tmp_path / "ix"
@@ -143,7 +144,7 @@ def test_bad_search_options_fail_with_a_message(runner, folder, tmp_path, args, 
 def test_search_without_an_index_says_what_to_do(runner, tmp_path):
     result = runner.invoke(main, ["search", "--index", str(tmp_path / "none"), "职工"])
     assert result.exit_code == 1
-    assert "no index at" in result.output and "unionsearch index" in result.output
+    assert "还没有索引" in result.output and "提示：先运行 unionsearch index 文件夹 建立索引" in result.output
 
 
 def test_index_location_comes_from_the_environment(runner, folder, tmp_path, monkeypatch):
@@ -151,3 +152,44 @@ def test_index_location_comes_from_the_environment(runner, folder, tmp_path, mon
     result = runner.invoke(main, ["index", "--quiet", str(folder)])
     assert result.exit_code == 0
     assert (tmp_path / "from-env" / "unionsearch.json").exists()
+
+
+@pytest.mark.parametrize("command", [[]] + [[name] for name in sorted(main.commands)])
+def test_help_is_in_chinese_with_the_option_names_unchanged(runner, command):
+    result = runner.invoke(main, [*command, "--help"])
+    assert result.exit_code == 0
+    assert result.output.startswith("用法： ")
+    assert "显示本帮助并退出。" in result.output
+    english = [line for line in result.output.splitlines()
+               if line.strip() and line.strip()[-1:] == "." and not any("\u4e00" <= c <= "\u9fff" for c in line)]
+    assert english == []
+    if command == ["search"]:
+        for option in ("--index", "--engine", "--json", "--filter", "--sort", "--page", "--per-page", "--no-synonyms"):
+            assert option in result.output
+
+
+def test_a_library_error_prints_message_and_hint_in_chinese(runner, folder, tmp_path):
+    index_dir = tmp_path / "ix"
+    runner.invoke(main, ["index", "--quiet", "--index", str(index_dir), str(folder)])
+    (index_dir / "unionsearch.json").write_text('{"format": 0}', encoding="utf-8")
+    result = runner.invoke(main, ["search", "--index", str(index_dir), "职工"])
+    assert result.exit_code == 1
+    assert result.output.startswith("错误：") and "第 0 版格式" in result.output
+    assert "\n提示：删除这个文件夹，再运行 unionsearch index" in result.output
+    assert "Error" not in result.output
+
+
+def test_the_cli_honours_the_page_settings(runner, folder, tmp_path, monkeypatch):
+    index_dir = tmp_path / "ix"
+    runner.invoke(main, ["index", "--quiet", "--index", str(index_dir), str(folder)])
+    monkeypatch.setenv("UNIONSEARCH_MAX_PER_PAGE", "1")
+    result = runner.invoke(main, ["search", "--index", str(index_dir), "--per-page", "2", "职工"])
+    assert result.exit_code == 2 and "每页条数须在 1 到 1 之间" in result.output
+    assert runner.invoke(main, ["search", "--index", str(index_dir), "--per-page", "1", "职工"]).exit_code == 0
+    monkeypatch.setenv("UNIONSEARCH_MAX_PER_PAGE", "100")
+    monkeypatch.setenv("UNIONSEARCH_SYNONYMS", "0")
+    data = json.loads(runner.invoke(main, ["search", "--json", "--index", str(index_dir), "全总"]).output)
+    assert not any("同义词" in notice for notice in data["notices"])
+    monkeypatch.setenv("UNIONSEARCH_SYNONYMS", "1")
+    data = json.loads(runner.invoke(main, ["search", "--json", "--index", str(index_dir), "全总"]).output)
+    assert any("同义词" in notice for notice in data["notices"])

@@ -37,7 +37,7 @@ from .crash_helpers import (
 
 pytestmark = pytest.mark.slow
 
-BUSY = "Error: another `unionsearch index` is writing {}; try again when it ends"
+BUSY = "错误：另一个 unionsearch index 正在写入索引 {}\n提示：等它结束后再运行"
 # Run in an indexer before it starts: imports done, it waits until the test creates the file `go`.
 BARRIER = "import os, time, web.cli, index.writer, search.engine\nwhile not os.path.exists({go!r}):\n    time.sleep(0.002)\n"
 

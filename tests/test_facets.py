@@ -177,7 +177,7 @@ def test_unknown_place_gives_no_hits_and_a_notice(engine):
 # --- Bad filters ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("filters, message", [
-    ({"region": ["河北"]}, "unknown filter 'region'"),
+    ({"region": ["河北"]}, "未知的筛选字段“region”"),
     ({"year": ["abc"]}, "无法识别的年份“abc”，已忽略（示例：年:2021 或 年:2019-2023）。"),
     ({"year": ["3000"]}, "无法识别的年份“3000”，已忽略（示例：年:2021 或 年:2019-2023）。"),
     ({"level": ["村"]}, "无法识别的级别“村”，已忽略（可用：全国、省级、市级、区县、单位、企业）。"),

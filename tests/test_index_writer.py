@@ -126,7 +126,7 @@ def test_second_writer_is_refused_with_a_clear_message(tmp_path, docs, monkeypat
     monkeypatch.setattr("index.writer.LOCK_WAIT_SECONDS", 0.1)
     held = ix.writer()
     try:
-        with pytest.raises(IndexBusy, match="another `unionsearch index`"):
+        with pytest.raises(IndexBusy, match="另一个 unionsearch index 正在写入索引"):
             update_index(index_dir, [docs])
     finally:
         held.cancel()
@@ -136,13 +136,14 @@ def test_second_writer_is_refused_with_a_clear_message(tmp_path, docs, monkeypat
 def test_foreign_or_incompatible_folders_are_refused(tmp_path, docs):
     foreign = tmp_path / "foreign"
     write(foreign / "notes.txt", "my notes")
-    with pytest.raises(IndexFormatError, match="not created by UnionSearch"):
+    with pytest.raises(IndexFormatError, match="不是 UnionSearch 建立的索引"):
         update_index(foreign, [docs])
     old = tmp_path / "old"
     update_index(old, [docs])
     (old / MARKER).write_text(json.dumps({"format": 0}), encoding="utf-8")
-    with pytest.raises(IndexFormatError, match="Delete the folder"):
+    with pytest.raises(IndexFormatError, match="第 0 版格式") as caught:
         update_index(old, [docs])
+    assert "删除这个文件夹" in caught.value.hint and caught.value.status == 409
 
 
 def test_indexed_files_reports_hashes(tmp_path, docs):

@@ -202,11 +202,11 @@ def test_query_cut_at_500_characters_searches_the_cut_text(engine, oracle):
 # --- Request validation --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("request_, message", [
-    (SearchRequest(sort="best"), "unknown sort 'best'"),
-    (SearchRequest(per_page=0), "per_page must be between 1 and 100"),
-    (SearchRequest(per_page=1000), "per_page must be between 1 and 100"),
-    (SearchRequest(page=0), "page must be between 1 and 100000"),
-    (SearchRequest(page=100_001), "page must be between 1 and 100000"),
+    (SearchRequest(sort="best"), "未知的排序方式“best”"),
+    (SearchRequest(per_page=0), "每页条数须在 1 到 100 之间"),
+    (SearchRequest(per_page=1000), "每页条数须在 1 到 100 之间"),
+    (SearchRequest(page=0), "页码须在 1 到 100000 之间"),
+    (SearchRequest(page=100_001), "页码须在 1 到 100000 之间"),
 ])
 def test_bad_requests_raise_query_error_with_a_hint(engine, request_, message):
     with pytest.raises(QueryError) as caught:
@@ -224,7 +224,7 @@ def test_page_past_the_end_is_empty_but_counts(engine):
 def test_missing_index_raises_index_missing(tmp_path):
     with pytest.raises(IndexMissing) as caught:
         SearchIndex(tmp_path / "nowhere").search(SearchRequest(q="工会"))
-    assert caught.value.hint == "run `unionsearch index PATH` first"
+    assert caught.value.hint == "先运行 unionsearch index 文件夹 建立索引"
     assert caught.value.status == 503
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response
 
 from . import settings
+from .current import EXTENSION
 
 if TYPE_CHECKING:
     from search.engine import SearchIndex
 
-EXTENSION = "unionsearch"
 SECURITY_HEADERS = {
     # No inline script or style anywhere: the JS and CSS are static files of this app.
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -82,8 +82,3 @@ def add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
-
-
-def get_index():
-    """Return the SearchIndex of the current app."""
-    return current_app.extensions[EXTENSION]

@@ -15,7 +15,7 @@ from search.errors import QueryError
 from search.highlight import find_spans
 from search.kwic import concordance
 
-from . import get_index
+from .current import get_index
 from .params import filter_params, int_param, kwic_request, query_param, search_request, synonyms_param
 
 api = Blueprint("api", __name__, url_prefix="/api")

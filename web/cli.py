@@ -8,9 +8,14 @@ from pathlib import Path
 
 import click
 
+from index.fields import filter_help
 from index.model import Article
+from search.limits import MAX_PAGE, MAX_PER_PAGE
 
+from .cli_text import chinese_usage, use_chinese
 from .settings import default_engine, default_index_dir
+
+use_chinese()  # Click's own texts (usage, errors about options) in the language of ours
 
 
 def _dump(data: object) -> None:
@@ -19,22 +24,23 @@ def _dump(data: object) -> None:
 
 def region_label(article: Article | dict) -> str:
     """Return "省 市 县" for display, or a dash when the region is unknown."""
-    get = article.get if isinstance(article, dict) else lambda k: getattr(article, k)
-    parts = [get(k) for k in ("province", "city", "county") if get(k)]
-    return " ".join(parts) or (get("unit") or "—")
+    from index.fields import region_text
+
+    unit = article.get("unit") if isinstance(article, dict) else article.unit
+    return region_text(article) or unit or "—"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="unionsearch")
 def main() -> None:
-    """工会文稿检索 UnionSearch: index and search Chinese trade-union documents."""
+    """工会文稿检索 UnionSearch：为工会文稿建立索引并检索。"""
 
 
 def index_option(func):
     """Add the shared --index option (default: UNIONSEARCH_INDEX or the per-user data folder)."""
     return click.option(
         "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
-        default=None, help="Index folder [default: $UNIONSEARCH_INDEX or the per-user data folder].",
+        default=None, help="索引文件夹 [默认：环境变量 UNIONSEARCH_INDEX，否则为用户数据文件夹]。",
     )(func)
 
 
@@ -42,7 +48,7 @@ def engine_option(func):
     """Add the shared --engine option: a SphinxQL cluster used instead of the index folder."""
     return click.option(
         "--engine", default=None, metavar="sphinxql://HOST:PORT[,HOST:PORT…]",
-        help="SphinxQL cluster (one node per shard) instead of the index folder [default: $UNIONSEARCH_ENGINE].",
+        help="用 SphinxQL 集群（每个分片一个节点）代替索引文件夹 [默认：环境变量 UNIONSEARCH_ENGINE]。",
     )(func)
 
 
@@ -63,10 +69,10 @@ def resolve_index(index_dir: Path | None) -> Path:
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a summary.")
+@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 对象，而不是摘要。")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def inspect(paths: tuple[Path, ...], as_json: bool) -> None:
-    """Show what ingest extracts from files or folders, without indexing."""
+    """显示从文件或文件夹中读出的文章、元数据和段落，不建立索引。"""
     from index.ingest import ingest  # deferred: reading files needs parsers searching does not
 
     result = ingest(paths)
@@ -88,26 +94,25 @@ def inspect(paths: tuple[Path, ...], as_json: bool) -> None:
 
 
 def _fail(error: Exception) -> None:
-    """Print a library error with its hint and exit non-zero."""
+    """Print a library error with its hint (错误：… 提示：…) and exit with status 1."""
     message = getattr(error, "message", str(error))
     hint = getattr(error, "hint", None)
-    raise click.ClickException(f"{message}" + (f"\n提示: {hint}" if hint else ""))
+    raise click.ClickException(f"{message}" + (f"\n提示：{hint}" if hint else ""))
 
 
 @main.command("index")
 @index_option
 @engine_option
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出摘要。")
+@click.option("--quiet", is_flag=True, help="不显示进度条。")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
-              help="Processes reading files [default: one per core, at most 4].")
+              help="读取文件的进程数 [默认：每个处理器核心一个，最多 4 个]。")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def index_command(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool, quiet: bool,
                   jobs: int | None, engine: str | None) -> None:
-    """Add, update and remove documents under PATHS in the index (incremental)."""
-    from index.folder import IndexBusy, IndexFormatError
+    """把 PATHS 下的文稿增加、更新、删除到索引中（增量）。"""
+    from index.errors import UnionSearchError
     from index.writer import update_index
-    from search.errors import SearchError
     from tqdm import tqdm
 
     engine = resolve_engine(engine)
@@ -120,7 +125,7 @@ def index_command(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool
             summary = update_cluster(engine, paths, on_file=lambda _path: bar.update(1), workers=jobs)
         else:
             summary = update_index(target, paths, on_file=lambda _path: bar.update(1), workers=jobs)
-    except (IndexBusy, IndexFormatError, SearchError) as exc:
+    except UnionSearchError as exc:
         _fail(exc)
     finally:
         bar.close()
@@ -139,19 +144,36 @@ def index_command(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool
 
 
 def _call(func, *args, **kwargs):
-    """Call a library function; a SearchError becomes the command's error message with its hint."""
-    from search.errors import SearchError
+    """Call a library function; a library error becomes the command's error message with its hint."""
+    from index.errors import UnionSearchError
 
     try:
         return func(*args, **kwargs)
-    except SearchError as exc:
+    except UnionSearchError as exc:
         _fail(exc)
+
+
+def _setting(name: str) -> object:
+    """Return a setting as the page would have it: its UNIONSEARCH_ variable, else its default."""
+    from .settings import defaults, from_environment
+
+    return from_environment().get(name, defaults()[name])
 
 
 def _open_index(index_dir: Path | None, engine: str | None = None):
     from search.backend import open_search_index
 
-    return open_search_index(resolve_engine(engine) or resolve_index(index_dir))
+    # The limits the page honours (UNIONSEARCH_MAX_PER_PAGE, UNIONSEARCH_MAX_QUERY_LENGTH) hold here too.
+    return open_search_index(resolve_engine(engine) or resolve_index(index_dir),
+                             max_per_page=int(_setting("MAX_PER_PAGE")),
+                             max_query_length=int(_setting("MAX_QUERY_LENGTH")))
+
+
+def _per_page(_ctx: click.Context, _param: click.Parameter, value: int) -> int:
+    limit = int(_setting("MAX_PER_PAGE"))
+    if not 1 <= value <= limit:
+        raise click.BadParameter(f"每页条数须在 1 到 {limit} 之间（UNIONSEARCH_MAX_PER_PAGE），收到 {value}")
+    return value
 
 
 def parse_filter_options(options: tuple[str, ...]) -> dict[str, list[str]]:
@@ -160,7 +182,7 @@ def parse_filter_options(options: tuple[str, ...]) -> dict[str, list[str]]:
     for option in options:
         name, sep, value = option.partition("=")
         if not sep or not value.strip():
-            raise click.BadParameter(f"{option!r} is not FIELD=VALUE", param_hint="-f")
+            raise click.BadParameter(f"“{option}”不是 字段=取值 的写法（例如 province=河北）", param_hint="-f")
         filters.setdefault(name.strip(), []).append(value.strip())
     return filters
 
@@ -177,23 +199,25 @@ def _highlight_terminal(snippet_html: str, colour: bool) -> str:
 @main.command()
 @index_option
 @engine_option
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@click.option("-f", "--filter", "filters", multiple=True, metavar="FIELD=VALUE",
-              help="Filter by facet (province, city, county, year, theme, level, doc_type, kind); repeat for OR.")
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
-@click.option("--page", type=click.IntRange(1, 100_000), default=1, show_default=True)
-@click.option("--per-page", type=click.IntRange(1, 100), default=10, show_default=True)
-@click.option("--no-synonyms", is_flag=True, help="Do not expand synonyms and abbreviations.")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
+@click.option("-f", "--filter", "filters", multiple=True, metavar="字段=取值",
+              help=f"按分面筛选（{filter_help()}）；同一字段重复使用为“或”。")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True,
+              help="排序：relevance 相关度，newest 最新在前，oldest 最早在前。")
+@click.option("--page", type=click.IntRange(1, MAX_PAGE), default=1, show_default=True, help="页码。")
+@click.option("--per-page", type=int, default=10, show_default=True, callback=_per_page,
+              help=f"每页条数，1 到 {MAX_PER_PAGE}（或 UNIONSEARCH_MAX_PER_PAGE）。")
+@click.option("--no-synonyms", is_flag=True, help="不扩展同义词和简称（UNIONSEARCH_SYNONYMS=0 时默认不扩展）。")
 @click.option("--strict", is_flag=True, help="只要包含全部检索词的段落（关闭软匹配与长词拆分）。")
 @click.option("--group", is_flag=True, help="按文档归并：每篇文章只列最相关的一段，并给出命中段数。")
 @click.option("--related", is_flag=True, help="用相关词辅助排序（权重很低）。")
 @click.option("--semantic/--no-semantic", default=None,
-              help="语义检索：与意思相近的段落融合排序（需先运行 `unionsearch vectors`）[default: $UNIONSEARCH_SEMANTIC].")
+              help="语义检索：与意思相近的段落融合排序（需先运行 `unionsearch vectors`）[默认：环境变量 UNIONSEARCH_SEMANTIC]。")
 @click.argument("query", nargs=-1)
 def search(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters: tuple[str, ...],
            sort: str, page: int, per_page: int, no_synonyms: bool, strict: bool, group: bool,
            related: bool, semantic: bool | None, engine: str | None) -> None:
-    """Search paragraphs; QUERY uses the query language (see README)."""
+    """检索段落；QUERY 使用检索语法（见 README）。"""
     from search.engine import SearchRequest
 
     from .settings import defaults, from_environment
@@ -201,8 +225,8 @@ def search(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filter
     if semantic is None:
         semantic = bool({**defaults(), **from_environment()}["SEMANTIC"])
     request = SearchRequest(q=" ".join(query), filters=parse_filter_options(filters), sort=sort,
-                            page=page, per_page=per_page, synonyms=not no_synonyms, soft=not strict,
-                            group=group, related=related, semantic=semantic)
+                            page=page, per_page=per_page, synonyms=not no_synonyms and bool(_setting("SYNONYMS")),
+                            soft=not strict, group=group, related=related, semantic=semantic)
     result = _call(lambda: _open_index(index_dir, engine).search(request))
     if as_json:
         _dump(result)
@@ -232,9 +256,9 @@ def search(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filter
 @main.command()
 @index_option
 @click.option("--model", type=click.Choice(["e5", "use"]), default="e5", show_default=True,
-              help="e5: multilingual-e5-small (better, ~18 段/秒); use: USE multilingual (faster, weaker).")
-@click.option("--json", "as_json", is_flag=True, help="Print the final progress as JSON.")
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+              help="e5：multilingual-e5-small（效果好，约 18 段/秒）；use：USE multilingual（更快，效果较弱）。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出最终进度。")
+@click.option("--quiet", is_flag=True, help="不显示进度条。")
 def vectors(index_dir: Path | None, model: str, as_json: bool, quiet: bool) -> None:
     """生成语义向量：为索引中尚无向量的段落编码（可中断，再次运行从断点继续）。"""
     from index.vectors import VectorsBusy, build_vectors
@@ -243,7 +267,7 @@ def vectors(index_dir: Path | None, model: str, as_json: bool, quiet: bool) -> N
 
     target = resolve_index(index_dir)
     if not (target / "unionsearch.json").exists():
-        raise click.ClickException(f"{target} 还没有索引\n提示: 先运行 `unionsearch index 文件夹`")
+        raise click.ClickException(f"{target} 还没有索引\n提示：先运行 `unionsearch index 文件夹`")
     bar = tqdm(unit=" 段", desc=f"语义向量 ({model})", disable=quiet or as_json, file=sys.stderr)
 
     def show(progress) -> None:
@@ -255,9 +279,9 @@ def vectors(index_dir: Path | None, model: str, as_json: bool, quiet: bool) -> N
     try:
         progress = build_vectors(target, model, on_progress=show)
     except VectorsBusy as exc:
-        raise click.ClickException(f"{exc}\n提示: 等它结束，或先停止 `unionsearch serve`") from None
+        raise click.ClickException(f"{exc}\n提示：等它结束，或先停止 `unionsearch serve`") from None
     except EmptyIndexError:
-        raise click.ClickException(f"{target} 还没有索引\n提示: 先运行 `unionsearch index 文件夹`") from None
+        raise click.ClickException(f"{target} 还没有索引\n提示：先运行 `unionsearch index 文件夹`") from None
     except KeyboardInterrupt:
         bar.close()
         click.echo("已中断：已完成的向量都已保存，再次运行 `unionsearch vectors` 从断点继续。", err=True)
@@ -274,9 +298,9 @@ def vectors(index_dir: Path | None, model: str, as_json: bool, quiet: bool) -> N
 @main.command()
 @index_option
 @engine_option
-@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出列表。")
 def docs(index_dir: Path | None, as_json: bool, engine: str | None) -> None:
-    """List the indexed articles."""
+    """列出索引中的文章。"""
     from search.documents import list_articles
 
     articles = _call(lambda: list_articles(_open_index(index_dir, engine)))
@@ -292,19 +316,20 @@ def docs(index_dir: Path | None, as_json: bool, engine: str | None) -> None:
 @main.command()
 @index_option
 @engine_option
-@click.option("--json", "as_json", is_flag=True, help="Print the concordance as JSON.")
-@click.option("-f", "--filter", "filters", multiple=True, metavar="FIELD=VALUE",
-              help="Filter by facet, as for search; repeat for OR.")
-@click.option("--sort", type=click.Choice(["left", "right"]), default="right", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出索引行。")
+@click.option("-f", "--filter", "filters", multiple=True, metavar="字段=取值",
+              help="按分面筛选，同 search；同一字段重复使用为“或”。")
+@click.option("--sort", type=click.Choice(["left", "right"]), default="right", show_default=True,
+              help="排序：left 按左侧文字，right 按右侧文字。")
 @click.option("--context", type=click.IntRange(1, 80), default=20, show_default=True,
-              help="Characters of context on each side.")
+              help="每侧显示的上下文字数。")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=1000, show_default=True,
-              help="Lines shown at most (the counts cover every occurrence).")
-@click.option("--no-synonyms", is_flag=True, help="Do not expand synonyms and abbreviations.")
+              help="最多显示的行数（计数包括每一处出现）。")
+@click.option("--no-synonyms", is_flag=True, help="不扩展同义词和简称。")
 @click.argument("query", nargs=-1, required=True)
 def kwic(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters: tuple[str, ...], sort: str,
          context: int, limit: int, no_synonyms: bool, engine: str | None) -> None:
-    """Show every occurrence of QUERY's terms (query language, filters too) with left and right context."""
+    """显示 QUERY 中检索词的每一处出现及其左右上下文（可用检索语法和筛选）。"""
     from search.kwic import concordance
 
     from .settings import defaults, from_environment
@@ -322,7 +347,7 @@ def kwic(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters:
     for row in kwic_rows(result["lines"], colour):
         click.echo(row)
     if not result["total"]:
-        click.echo(f"没有找到“{result['query']}”。提示: 检查筛选条件，或去掉引号、减少检索词后再试。")
+        click.echo(f"没有找到“{result['query']}”。提示：检查筛选条件，或去掉引号、减少检索词后再试。")
         return
     terms = [e for e in result["by_term"] if e["count"]]
     if len(terms) > 1:
@@ -352,24 +377,26 @@ def kwic_rows(lines: list[dict], colour: bool) -> list[str]:
 @index_option
 @engine_option
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; anything but 127.0.0.1/localhost exposes the page to the network.")
-@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="Port to listen on.")
+              help="监听地址；127.0.0.1/localhost 以外的地址会让网络上的其他电脑也能访问检索页面。")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="监听端口。")
 def serve(index_dir: Path | None, host: str, port: int, engine: str | None) -> None:
-    """Open the search page (waitress); with no index yet, index the bundled samples first."""
-    from index.folder import IndexBusy, IndexFormatError
+    """打开检索页面（waitress）；还没有索引时，先为内置示例文档建立索引。"""
+    from index.errors import UnionSearchError
 
     from .serve import run
 
     try:
         engine = resolve_engine(engine)
         run(resolve_index(index_dir), host=host, port=port, **({"engine": engine} if engine else {}))
-    except (IndexBusy, IndexFormatError) as exc:
+    except UnionSearchError as exc:
         _fail(exc)
     except OSError as exc:  # port in use, no permission to bind
         raise click.ClickException(f"无法在 {host}:{port} 启动服务：{exc.strerror or exc}") from None
 
 
 from . import workbench_cli  # noqa: E402,F401  (registers the workbench's subcommands on main)
+
+chinese_usage(main)  # last: every subcommand above is registered by now
 
 if __name__ == "__main__":  # python -m web.cli
     main()

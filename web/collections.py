@@ -22,11 +22,11 @@ from flask import (
 from search.clippings import ClippingStore, StoreError
 from search.clippings.exports import collection_csv, collection_markdown
 from search.clippings.sources import CURRENT, MOVED, STATE_LABELS, paragraph_record, source_states
-from search.errors import IndexMissing, QueryError
+from search.errors import IndexFormatError, IndexMissing, QueryError
 from search.export import citation
 from search.export_docx import collection_docx
 
-from . import get_index
+from .current import get_index
 from .downloads import attachment
 from .params import int_param
 
@@ -105,7 +105,7 @@ def _states(collection: dict) -> dict[int, tuple[str, str | None]]:
     """Return each clipping's source state and current paragraph id; unchanged when there is no index."""
     try:
         return source_states(get_index(), collection["clippings"])
-    except IndexMissing:
+    except (IndexMissing, IndexFormatError):
         return {clip["id"]: (CURRENT, clip["paragraph_id"]) for clip in collection["clippings"]}
 
 

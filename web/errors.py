@@ -7,7 +7,7 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from search.errors import SearchError
+from search.errors import UnionSearchError
 
 log = logging.getLogger(__name__)
 
@@ -29,17 +29,23 @@ def wants_json() -> bool:
 
 def error_response(status: int, message: str, hint: str | None) -> Response:
     """Return the error as JSON for the API, else as the error page."""
+    return render_error({"error": message, "hint": hint, "status": status})
+
+
+def render_error(body: dict) -> Response:
+    """Return an error body ``{"error", "hint", "status"}`` as JSON for the API, else as the error page."""
     if wants_json():
-        response = jsonify({"error": message, "hint": hint, "status": status})
+        response = jsonify(body)
     else:
-        response = Response(render_template("error.html", status=status, message=message, hint=hint))
-    response.status_code = status
+        response = Response(render_template("error.html", status=body["status"], message=body["error"],
+                                            hint=body["hint"]))
+    response.status_code = body["status"]
     return response
 
 
-def handle_search_error(error: SearchError) -> Response:
-    """Map a library error to its status (400 bad request, 404 unknown id, 503 no index)."""
-    return error_response(error.status, error.message, error.hint)
+def handle_library_error(error: UnionSearchError) -> Response:
+    """Answer a library error with its own status (400 bad request, 404 unknown id, 409 other format, 503 no index …)."""
+    return render_error(error.to_dict())
 
 
 def handle_http_error(error: HTTPException) -> Response:
@@ -69,6 +75,6 @@ def handle_unexpected(error: Exception) -> Response:
 
 def register_error_handlers(app: Flask) -> None:
     """Install the handlers on ``app``."""
-    app.register_error_handler(SearchError, handle_search_error)
+    app.register_error_handler(UnionSearchError, handle_library_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

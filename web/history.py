@@ -23,9 +23,9 @@ from search.clippings.history import (
     saved_searches,
 )
 from search.engine import SearchRequest
-from search.errors import IndexMissing, QueryError
+from search.errors import IndexFormatError, IndexMissing, QueryError
 
-from . import get_index
+from .current import get_index
 from .collections import get_store
 from .params import search_request, state_url
 
@@ -87,7 +87,7 @@ def saved_page() -> str:
             current = _current_ids(item["state"])
             item["new"] = len(new_hits(saved_search(store, item["id"]), current))
             item["total"] = len(current)
-        except (IndexMissing, QueryError):
+        except (IndexMissing, IndexFormatError, QueryError):
             item["new"] = item["total"] = None
         items.append(item)
     return render_template("saved.html", saved=items)

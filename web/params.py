@@ -11,12 +11,12 @@ from werkzeug.datastructures import MultiDict
 
 from search.engine import SORTS, SearchRequest
 from search.errors import QueryError
+from search.limits import MAX_PAGE
 from search.facets import FACETS
 
 FILTER_NAMES = tuple(f.name for f in FACETS)
 VIEWS = ("results", "kwic")
 KWIC_SORTS = ("right", "left")
-MAX_PAGE = 100_000
 DEFAULT_PER_PAGE = 10
 DEFAULT_KWIC_CONTEXT = 30
 MAX_KWIC_CONTEXT = 80

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import platformdirs
 
+from search import limits
+
 APP_NAME = "unionsearch"
 SAMPLE_CORPUS = Path(__file__).resolve().parent.parent / "index" / "sample"
 
@@ -44,8 +46,8 @@ SETTINGS = (
     Setting("CITATION_FORMAT", "——摘自《{title}》，{organization}，{year}",
             "Citation line appended when a paragraph is copied; fields: title, organization, year, source."),
     Setting("EXPORT_LIMIT", 5000, "Most hits one CSV or Markdown export contains."),
-    Setting("MAX_QUERY_LENGTH", 500, "Longest query accepted, in characters."),
-    Setting("MAX_PER_PAGE", 100, "Most hits one page of results may show."),
+    Setting("MAX_QUERY_LENGTH", limits.MAX_QUERY_LENGTH, "Longest query accepted, in characters."),
+    Setting("MAX_PER_PAGE", limits.MAX_PER_PAGE, "Most hits one page of results may show."),
 )
 
 

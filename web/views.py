@@ -17,6 +17,7 @@ from flask import (
 )
 from werkzeug.datastructures import MultiDict
 
+from index.fields import region_text
 from search.documents import (
     article,
     list_articles,
@@ -37,7 +38,7 @@ from search.kwic import concordance
 from search.query import parse_query
 from search.query_fields import value_label as facet_value_label
 
-from . import get_index
+from .current import get_index
 from .charts import bar_chart, column_chart
 from .downloads import attachment
 from .history import remember_search
@@ -71,7 +72,7 @@ def value_label(name: str, value: object) -> str:
 
 def region_of(record: dict) -> str:
     """Return "省 市 县" of a hit or article, or an empty string."""
-    return " ".join(record[k] for k in ("province", "city", "county") if record.get(k))
+    return region_text(record)
 
 
 @views.app_template_global()

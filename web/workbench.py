@@ -15,7 +15,7 @@ from search.facets import FACET_BY_NAME
 from search.query import ParsedQuery, format_query, parse_query
 from search.query_fields import value_label
 
-from . import get_index
+from .current import get_index
 from .params import choice_param, filter_params, int_param, query_param, state_url, synonyms_param
 
 workbench = Blueprint("workbench", __name__)

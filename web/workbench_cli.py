@@ -11,20 +11,20 @@ from .cli import _call, _dump, _open_index, index_option, main, parse_filter_opt
 
 @main.command()
 @index_option
-@click.option("--json", "as_json", is_flag=True, help="Print the collocations as JSON.")
-@click.option("-f", "--filter", "filters", multiple=True, metavar="FIELD=VALUE",
-              help="Filter by facet, as for search; repeat for OR.")
-@click.option("--window", type=click.IntRange(1, 10), default=5, show_default=True, help="Words on each side.")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出搭配。")
+@click.option("-f", "--filter", "filters", multiple=True, metavar="字段=取值",
+              help="按分面筛选，同 search；同一字段重复使用为“或”。")
+@click.option("--window", type=click.IntRange(1, 10), default=5, show_default=True, help="每侧的词数。")
 @click.option("--measure", type=click.Choice(["logdice", "mi", "ll"]), default="logdice", show_default=True,
-              help="Ranking: logDice, mutual information or log-likelihood.")
+              help="排序指标：logdice（logDice）、mi（互信息）、ll（对数似然比）。")
 @click.option("--min-freq", "min_frequency", type=click.IntRange(1, 1000), default=2, show_default=True,
-              help="Collocates seen fewer times are left out.")
-@click.option("--limit", type=click.IntRange(1, 200), default=20, show_default=True, help="Collocates per side.")
-@click.option("--no-synonyms", is_flag=True, help="Do not expand synonyms and abbreviations.")
+              help="出现次数少于此数的搭配词不列出。")
+@click.option("--limit", type=click.IntRange(1, 200), default=20, show_default=True, help="每侧列出的搭配词数。")
+@click.option("--no-synonyms", is_flag=True, help="不扩展同义词和简称。")
 @click.argument("query", nargs=-1, required=True)
 def collocations(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters: tuple[str, ...], window: int,
                  measure: str, min_frequency: int, limit: int, no_synonyms: bool) -> None:
-    """Show the words most often found left and right of QUERY's terms (collocations)."""
+    """显示 QUERY 中检索词左右最常出现的词（搭配）。"""
     from index.lines import display_width
     from search.collocations import MEASURE_LABELS, collocations as find_collocations
 
@@ -51,21 +51,21 @@ def collocations(query: tuple[str, ...], index_dir: Path | None, as_json: bool, 
 
 @main.command()
 @index_option
-@click.option("--json", "as_json", is_flag=True, help="Print the phrases as JSON.")
-@click.option("-f", "--filter", "filters", multiple=True, metavar="FIELD=VALUE",
-              help="Filter by facet, as for search; repeat for OR.")
-@click.option("--min-length", type=click.IntRange(2, 20), default=4, show_default=True, help="Shortest phrase, characters.")
-@click.option("--max-length", type=click.IntRange(2, 20), default=12, show_default=True, help="Longest phrase, characters.")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出说法。")
+@click.option("-f", "--filter", "filters", multiple=True, metavar="字段=取值",
+              help="按分面筛选，同 search；同一字段重复使用为“或”。")
+@click.option("--min-length", type=click.IntRange(2, 20), default=4, show_default=True, help="说法最短的字数。")
+@click.option("--max-length", type=click.IntRange(2, 20), default=12, show_default=True, help="说法最长的字数。")
 @click.option("--min-articles", type=click.IntRange(1, 1000), default=2, show_default=True,
-              help="Phrases used by fewer articles are left out.")
+              help="用过的文章少于此数的说法不列出。")
 @click.option("--sort", type=click.Choice(["articles", "new"]), default="articles", show_default=True,
-              help="articles: most articles first; new: latest first appearance first (新提法).")
-@click.option("--limit", type=click.IntRange(1, 200), default=30, show_default=True)
-@click.option("--no-synonyms", is_flag=True, help="Do not expand synonyms and abbreviations.")
+              help="排序：articles 用过的文章多者在前；new 首次出现最晚者在前（新提法）。")
+@click.option("--limit", type=click.IntRange(1, 200), default=30, show_default=True, help="最多列出的说法数。")
+@click.option("--no-synonyms", is_flag=True, help="不扩展同义词和简称。")
 @click.argument("query", nargs=-1, required=True)
 def phrases(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters: tuple[str, ...], min_length: int,
             max_length: int, min_articles: int, sort: str, limit: int, no_synonyms: bool) -> None:
-    """Show the recurring phrases (4-12 characters) around QUERY's terms, by how many articles use them."""
+    """显示 QUERY 中检索词周围反复出现的说法（4–12 字），按用过的文章数排列。"""
     from index.lines import display_width
     from search.ngrams import recurring_phrases
 
@@ -81,7 +81,7 @@ def phrases(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filte
     click.echo(f"“{result['query']}”共 {result['total']} 处，{result['paragraphs']} 段{sampled}")
     rows = result["phrases"]
     if not rows:
-        click.echo(f"没有至少 {min_articles} 篇文章用过的说法。提示: 用 --min-articles 1 或缩短 --min-length 再试。")
+        click.echo(f"没有至少 {min_articles} 篇文章用过的说法。提示：用 --min-articles 1 或缩短 --min-length 再试。")
         return
     width = max(display_width(r["phrase"]) for r in rows)
     for n, row in enumerate(rows, start=1):
@@ -93,19 +93,19 @@ def phrases(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filte
 
 @main.command()
 @index_option
-@click.option("--json", "as_json", is_flag=True, help="Print the keywords as JSON.")
-@click.option("-f", "--filter", "filters", multiple=True, metavar="FIELD=VALUE",
-              help="The subset to compare, by facet, as for search; repeat for OR.")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出关键词。")
+@click.option("-f", "--filter", "filters", multiple=True, metavar="字段=取值",
+              help="要比较的范围，按分面筛选，同 search；同一字段重复使用为“或”。")
 @click.option("--min-freq", "min_frequency", type=click.IntRange(1, 1000), default=5, show_default=True,
-              help="Words seen fewer times on their side are left out.")
+              help="在本侧出现次数少于此数的词不列出。")
 @click.option("--min-articles", type=click.IntRange(1, 1000), default=2, show_default=True,
-              help="Words used by fewer articles on their side are left out.")
-@click.option("--limit", type=click.IntRange(1, 200), default=30, show_default=True, help="Words per list.")
-@click.option("--no-synonyms", is_flag=True, help="Do not expand synonyms and abbreviations.")
+              help="在本侧用过的文章少于此数的词不列出。")
+@click.option("--limit", type=click.IntRange(1, 200), default=30, show_default=True, help="每个列表的词数。")
+@click.option("--no-synonyms", is_flag=True, help="不扩展同义词和简称。")
 @click.argument("query", nargs=-1)
 def keywords(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters: tuple[str, ...],
              min_frequency: int, min_articles: int, limit: int, no_synonyms: bool) -> None:
-    """Show the words key to a subset (filters and/or QUERY) against the rest of the index (keyness)."""
+    """显示一个范围（筛选条件和/或 QUERY）相对索引其余部分的关键词（关键性）。"""
     from index.lines import display_width
     from search.keyness import keywords as find_keywords
 
