@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import multiprocessing
+import os
 import re
 import signal
 from collections.abc import Callable, Iterable, Iterator
@@ -259,13 +260,16 @@ def iter_ingest(paths: Iterable[Path], known: dict[str, str] | None = None,
             yield result
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(indexer: int) -> None:
     """Ask Linux to end this worker when the indexer dies (a killed run must not leave readers behind)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # not Linux: workers end with their current file
-        pass
+        return
+    if os.getppid() != indexer:
+        # The indexer died between this worker's fork and the request above: nobody will signal it.
+        os._exit(1)
 
 
 @contextmanager
@@ -275,7 +279,7 @@ def _job_runner(workers: int):
         yield map
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with context.Pool(workers, initializer=_die_with_parent) as pool:
+    with context.Pool(workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
         yield lambda func, items: pool.imap(func, items, chunksize=2)
 
 
