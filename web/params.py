@@ -105,14 +105,7 @@ def flag_param(args: Mapping, name: str, default: bool, hint: str) -> bool:
 
 def synonyms_param(args: Mapping, default: bool) -> bool:
     """Return whether to expand synonyms: ``synonyms=0`` turns it off, ``synonyms=1`` on."""
-    raw = (args.get("synonyms") or "").strip().lower()
-    if raw == "":
-        return default
-    if raw in ("0", "false", "off", "no"):
-        return False
-    if raw in ("1", "true", "on", "yes"):
-        return True
-    raise QueryError(f"参数 synonyms 的取值“{_short(raw)}”无法识别", hint="synonyms=0 关闭同义词扩展，synonyms=1 打开")
+    return flag_param(args, "synonyms", default, "synonyms=0 关闭同义词扩展，synonyms=1 打开")
 
 
 @dataclass(frozen=True)

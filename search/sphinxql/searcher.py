@@ -175,21 +175,23 @@ class SphinxSearchIndex:
             hit = hit_record(row[:len(HIT_COLUMNS)])
             hit["score"] = round(float(row[len(HIT_COLUMNS)]), 4)
             hit["snippet"] = snippet(hit["text"], find_spans(hit["text"], plan.literals, traditional=True))
-            # The cluster matches strictly: every hit holds every term (the local engine's soft-matching keys).
+            # The cluster matches every term strictly: no soft matching, split terms or vectors.
             hit.update(all_terms=True, missing=[], split=[])
             hits.append(hit)
         return {
             "query": request.q,
             "total": total,
             "total_all_terms": total,
-            "facet_basis": "all_terms",
             "page": request.page,
             "per_page": request.per_page,
             "hits": hits,
             "facets": facets,
+            "facet_basis": "all_terms",
             "filters": resolved,
             "notices": notices + partial,
             "literals": plan.literals,
+            "related": [],
+            "group": False,
             "took_ms": round((time.perf_counter() - started) * 1000, 1),
         }
 
