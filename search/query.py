@@ -291,7 +291,8 @@ class _Parser:
         if not any(c.isalnum() for c in text):
             self._notice(f"忽略了只含标点符号的“{snippet(text)}”。")
             return
-        term = Term(text, phrase, must)
+        # A term that starts with a sign (+-省, -+省) can only be written back quoted: it is a phrase.
+        term = Term(text, phrase or text[0] in _DASHES + _PLUSES, must)
         if negated or self.or_after_filter:
             if self.or_pending or self.or_after_filter:
                 self._notice(_N_OR)
