@@ -53,8 +53,11 @@ def run_and_kill(path: Path, start: int, acknowledged: int) -> tuple[set[str], s
             kind, value = process.stdout.readline().split()
             (clips if kind == "clip" else searches).add(value)
         os.kill(process.pid, signal.SIGKILL)
-        # Lines printed after the ones read were acknowledged too, before the kill landed.
+        # Lines printed after the ones read were acknowledged too, before the kill landed; a line
+        # the kill cut short (no newline yet) was not.
         for line in process.stdout:
+            if not line.endswith("\n"):
+                break
             kind, value = line.split()
             (clips if kind == "clip" else searches).add(value)
         process.wait(timeout=30)
