@@ -27,8 +27,7 @@ from index.analysis import segment
 
 from .engine import SearchIndex, SearchRequest
 from .errors import QueryError
-from .highlight import resolve_occurrences
-from .kwic import count_occurrences, describe, needles_of
+from .kwic import count_occurrences, describe, needles_of, sampled_occurrences
 
 MEASURES = ("logdice", "mi", "ll")
 MEASURE_LABELS = {"logdice": "logDice", "mi": "互信息 MI", "ll": "对数似然 LL"}
@@ -89,17 +88,10 @@ def collocations(index: SearchIndex, q: str, filters: dict[str, list[str]] | Non
     docs = np.flatnonzero(selection.selected)
     _, per_needle = count_occurrences(generation, needles, docs)
     total = int(per_needle.sum())
-    forms, tiers = [n.form for n in needles], [int(n.synonym) for n in needles]
     sides: dict[str, Counter] = {"left": Counter(), "right": Counter()}
     articles: dict[str, dict[str, set]] = {"left": defaultdict(set), "right": defaultdict(set)}
     used = 0
-    for docnum in docs.tolist():
-        if used >= MAX_OCCURRENCES:
-            break
-        segment_, local = generation.locate(docnum)
-        begin = int(segment_.folded.starts[local])
-        text = segment_.folded.text()[begin:begin + int(segment_.folded.lengths[local])]
-        spans = resolve_occurrences(text, forms, tiers)[:MAX_OCCURRENCES - used]
+    for docnum, text, spans in sampled_occurrences(generation, docs, needles, MAX_OCCURRENCES):
         used += len(spans)
         article = int(generation.article_codes[docnum])
         for left, right in _windows(text, spans, window):

@@ -9,6 +9,7 @@ in the selected paragraphs; the lines stop at ``limit``.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,7 @@ from .concordance import SORT_KEYS, query_lines, sort_lines
 from .engine import SearchIndex, SearchRequest, Selection
 from .errors import QueryError
 from .export import citation
+from .highlight import resolve_occurrences
 from .generation import Generation
 from .query import parse_query
 from .highlight import resolve_occurrences
@@ -51,6 +53,22 @@ def needles_of(selection: Selection) -> list[Needle]:
             if form and (form not in found or (exact and found[form].synonym)):
                 found[form] = Needle(text, form, not exact, typed)
     return list(found.values())
+
+
+def sampled_occurrences(generation: Generation, docs: np.ndarray, needles: list[Needle],
+                        limit: int) -> Iterator[tuple[int, str, list]]:
+    """Yield (docnum, folded text, occurrence spans) of the needles in ``docs``, up to ``limit`` occurrences in all."""
+    forms, tiers = [n.form for n in needles], [int(n.synonym) for n in needles]
+    used = 0
+    for docnum in docs.tolist():
+        if used >= limit:
+            return
+        segment, local = generation.locate(docnum)
+        begin = int(segment.folded.starts[local])
+        text = segment.folded.text()[begin:begin + int(segment.folded.lengths[local])]
+        spans = resolve_occurrences(text, forms, tiers)[:limit - used]
+        used += len(spans)
+        yield docnum, text, spans
 
 
 def describe(selection: Selection) -> str:

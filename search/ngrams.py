@@ -20,8 +20,7 @@ from index.analysis import segment
 
 from .engine import SearchIndex, SearchRequest
 from .errors import QueryError
-from .highlight import resolve_occurrences
-from .kwic import count_occurrences, describe, needles_of
+from .kwic import count_occurrences, describe, needles_of, sampled_occurrences
 
 MAX_OCCURRENCES = 10_000
 MIN_LENGTH, MAX_LENGTH, LONGEST = 4, 12, 20
@@ -78,18 +77,12 @@ def recurring_phrases(index: SearchIndex, q: str, filters: dict[str, list[str]] 
     generation = selection.generation
     docs = np.flatnonzero(selection.selected)
     total = int(count_occurrences(generation, needles, docs)[1].sum())
-    forms, tiers = [n.form for n in needles], [int(n.synonym) for n in needles]
+    forms = [n.form for n in needles]  # the terms themselves, left out of the phrases
     # phrase → article code → (year, docnum of its first use in that article)
     uses: dict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
     occurrences: dict[str, int] = defaultdict(int)
     used = 0
-    for docnum in docs.tolist():
-        if used >= MAX_OCCURRENCES:
-            break
-        segment, local = generation.locate(docnum)
-        begin = int(segment.folded.starts[local])
-        text = segment.folded.text()[begin:begin + int(segment.folded.lengths[local])]
-        spans = resolve_occurrences(text, forms, tiers)[:MAX_OCCURRENCES - used]
+    for docnum, text, spans in sampled_occurrences(generation, docs, needles, MAX_OCCURRENCES):
         used += len(spans)
         article, year = int(generation.article_codes[docnum]), int(generation.year[docnum])
         for start, end, _ in spans:
