@@ -128,7 +128,7 @@ def start_slow_readers(index_dir: Path, corpus: Path, seconds: float, outlive: b
                f"def _slow(*args, **kwargs):\n    time.sleep({seconds})\n    return _read(*args, **kwargs)\n"
                "index.ingest.read_file = _slow\n")
     if outlive:
-        prelude += "index.ingest._die_with_parent = lambda: None\n"
+        prelude += "index.ingest._die_with_parent = lambda indexer: None\n"
     process = start_indexer(index_dir, corpus, "--jobs", "2", prelude=prelude)
     deadline = time.monotonic() + 60
     while len(group_members(process.pid)) < 3 and time.monotonic() < deadline:
