@@ -30,6 +30,7 @@ from .folded import FoldedTexts
 
 LITERAL_CACHE = 256  # literals whose matching paragraphs a generation remembers
 LITERAL_CACHE_BYTES = 128 << 20  # ... at most this much memory of masks (one byte a paragraph)
+REMEMBERED_BYTES = 96 << 20  # arrays derived per word (BM25 weights) a generation keeps, least recent out first
 
 
 @dataclass
@@ -144,6 +145,8 @@ class Generation:
         self.is_heading = np.isin(self.facets.codes["kind"], [i for i, v in enumerate(kinds) if v in ("title", "heading")])
         self._literals: OrderedDict[str, np.ndarray] = OrderedDict()
         self._derived: dict[str, np.ndarray] = {}
+        self._remembered: OrderedDict[object, tuple[np.ndarray, ...]] = OrderedDict()
+        self._remembered_bytes = 0
         self._cache_lock = threading.Lock()
 
     def derived(self, name: str, compute: Callable[[Generation], np.ndarray]) -> np.ndarray:
@@ -151,6 +154,26 @@ class Generation:
         value = self._derived.get(name)
         if value is None:
             value = self._derived.setdefault(name, compute(self))
+        return value
+
+    def remember(self, key: object, compute: Callable[[], tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
+        """Return ``compute()`` for ``key``, kept while it fits in REMEMBERED_BYTES (least recent out first)."""
+        with self._cache_lock:
+            value = self._remembered.get(key)
+            if value is not None:
+                self._remembered.move_to_end(key)
+                return value
+        value = compute()
+        for array in value:
+            array.flags.writeable = False  # shared by every search that asks for it
+        size = sum(array.nbytes for array in value)
+        with self._cache_lock:
+            if key not in self._remembered and size <= REMEMBERED_BYTES:
+                self._remembered[key] = value
+                self._remembered_bytes += size
+                while self._remembered_bytes > REMEMBERED_BYTES:
+                    _, old = self._remembered.popitem(last=False)
+                    self._remembered_bytes -= sum(array.nbytes for array in old)
         return value
 
     def _concat(self, name: str, dtype) -> np.ndarray:

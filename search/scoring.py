@@ -180,6 +180,19 @@ def bm25(generation: Generation, docs: np.ndarray, tf: np.ndarray, df: int) -> n
     return idf(df, generation.live_count) * tf * (K1 + 1.0) / (tf + norm)
 
 
+def word_weights(generation: Generation, word: str) -> tuple[np.ndarray, np.ndarray]:
+    """Return (docnums, BM25 weight) of one word over the live paragraphs, remembered per generation.
+
+    A common word posts in a third of a large index: its weights cost more than the rest of the
+    search, and writers repeat their words (paging, facets, refining), so they are kept.
+    """
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        posted, tf = generation.word_postings(word)
+        return posted, bm25(generation, posted, tf, len(posted))
+
+    return generation.remember(("bm25", word), compute)
+
+
 def scores(generation: Generation, matcher: Matcher, plan: Plan, docs: np.ndarray) -> np.ndarray:
     """Return the scores of the given docnums (sorted, live), in their order."""
     main = _WordScores(generation, docs)
@@ -227,25 +240,25 @@ class _WordScores:
     def add(self, word: str, weight: float) -> None:
         """Add ``weight`` × the BM25 weight of ``word`` in each selected docnum."""
         generation, docs = self.generation, self.docs
-        posted, tf = generation.word_postings(word)
+        posted, weights = word_weights(generation, word)
         if not len(posted):
             return
         if self.full is not None:
-            self.full[posted] += weight * bm25(generation, posted, tf, len(posted))
+            self.full[posted] += weight * weights
             return
         if len(docs) * 16 < len(posted):
             at = np.searchsorted(posted, docs)
             found = at < len(posted)
             found[found] = posted[at[found]] == docs[found]
-            targets, hits, tf = np.flatnonzero(found), docs[found], tf[at[found]]
+            targets, found_weights = np.flatnonzero(found), weights[at[found]]
         else:
             if self.slot is None:
                 self.slot = np.full(generation.size, -1, dtype=np.int32)
                 self.slot[docs] = np.arange(len(docs), dtype=np.int32)
             at = self.slot[posted]
             found = at >= 0
-            targets, hits, tf = at[found], posted[found], tf[found]
-        self.acc[targets] += weight * bm25(generation, hits, tf, len(posted))
+            targets, found_weights = at[found], weights[found]
+        self.acc[targets] += weight * found_weights
 
     def result(self) -> np.ndarray:
         """Return the summed scores of the selected docnums."""
