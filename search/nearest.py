@@ -2,7 +2,9 @@
 
 A million 384-d vectors take ≈ 50 ms per exact product on 2 cores; an inverted-file index
 (faiss ``IndexIVFFlat``) looks only at the ``nprobe`` lists nearest the query. It is built
-lazily, once per loaded block of vectors, and kept in memory beside it (not on disk).
+once per loaded block of vectors, in a background thread (a million rows take a minute or
+more), and kept in memory beside it (not on disk); until it is ready the block is searched
+exactly, so no search waits for it.
 """
 
 from __future__ import annotations
@@ -44,6 +46,24 @@ class Nearest:
         self.approximate = len(matrix) >= (ANN_MIN_ROWS if min_rows is None else min_rows)
         self._index = None
         self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start building the IVF index in the background (once; nothing to do for a small matrix)."""
+        with self._lock:
+            if self.approximate and self._thread is None:
+                self._thread = threading.Thread(target=self.index, name="ivf-build", daemon=True)
+                self._thread.start()
+
+    def wait(self) -> None:
+        """Block until the background build (if any) has finished."""
+        if self._thread is not None:
+            self._thread.join()
+
+    @property
+    def ready(self) -> bool:
+        """Return whether searches go through the IVF index (built and large enough)."""
+        return self.approximate and self._index is not None
 
     def index(self):
         """Return the IVF index, training and filling it on first use."""
@@ -72,7 +92,7 @@ class Nearest:
         query = np.asarray(query, dtype=np.float32)
         if k <= 0 or not len(self.matrix):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        if not self.approximate:
+        if not self.ready:
             scores = self.matrix @ query
             if allowed is not None:
                 scores = np.where(allowed, scores, -np.inf)

@@ -177,8 +177,7 @@ class SemanticLayer:
                         continue  # merged away since the listing: its rows are in the merged file
                     matrix = np.ascontiguousarray(vectors, dtype=np.float32)
                     block = self._blocks[(model, key)] = _Block(ids, matrix, nearest=Nearest(matrix))
-                    if block.nearest.approximate:
-                        block.nearest.index()  # built with the vectors' loading, not by the first search
+                    block.nearest.start()  # large blocks are searched exactly until their IVF index is ready
                 blocks.append(block)
             for stale in [k for k in self._blocks if k[1] not in names]:
                 del self._blocks[stale]
@@ -216,6 +215,11 @@ class SemanticLayer:
         live_ids = np.concatenate(parts)[live_docs]
         order = np.argsort(live_ids, kind="stable")
         return live_ids[order], live_docs[order]
+
+    def wait_nearest(self) -> None:
+        """Block until the IVF indexes of the loaded vectors are built (benchmarks, tests)."""
+        for block in list(self._blocks.values()):
+            block.nearest.wait()
 
     def encode(self, model: str, text: str) -> np.ndarray:
         """Return the query vector of ``text`` (remembered: paging asks for it again)."""

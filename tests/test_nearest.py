@@ -31,7 +31,12 @@ def exact_top(matrix: np.ndarray, query: np.ndarray, k: int, allowed: np.ndarray
 def big():
     matrix = clustered(ROWS, seed=11)
     queries = clustered(40, seed=12)
-    return matrix, queries, Nearest(matrix)
+    search = Nearest(matrix)
+    assert not search.ready  # until built, a large matrix is searched exactly
+    search.start()
+    search.wait()
+    assert search.ready
+    return matrix, queries, search
 
 
 def test_the_index_has_about_four_square_roots_of_lists(big):
@@ -85,3 +90,12 @@ def test_below_the_threshold_the_result_is_exact_brute_force():
         rows, _ = search.search(query, 10, allowed)
         assert rows.tolist() == exact_top(matrix, query, 10, allowed).tolist()
     assert search._index is None  # no IVF index is ever built for a small store
+
+
+def test_a_large_matrix_is_searched_exactly_until_its_index_is_built(big):
+    matrix, queries, _ = big
+    waiting = Nearest(matrix)  # never started: no index
+    for query in queries[:3]:
+        rows, _ = waiting.search(query, 10)
+        assert rows.tolist() == exact_top(matrix, query, 10).tolist()
+    assert waiting._index is None

@@ -306,6 +306,9 @@ def test_the_ivf_path_gives_the_exact_pages_when_it_searches_every_list(built, m
     monkeypatch.setattr(nearest, "ANN_MIN_ROWS", 1)
     monkeypatch.setattr(nearest, "EXACT_ALLOWED", exact_allowed)
     index = SearchIndex(built / "index")
+    index.semantic.view(index.generation())
+    index.semantic.wait_nearest()
+    assert all(b.nearest.ready for b in index.semantic._blocks.values())
     approximate = [index.search(r) for r in requests]
     assert index.semantic.view(index.generation()).approximate
     assert any(h["semantic_only"] and h["text"].startswith(SUMMER_PARAGRAPH) for h in approximate[0]["hits"])
