@@ -22,6 +22,7 @@ from index.sidecar import paragraph_ids
 from index.vectors import ID_DTYPE, chunk_names, read_chunk, store_dir, stored_models
 
 from .generation import Generation
+from .nearest import Nearest
 from .query import ParsedQuery
 
 RRF_K = 60  # the usual constant of reciprocal-rank fusion: flattens the weight of the first ranks
@@ -52,6 +53,7 @@ class _Block:
     # The docnums of its ids in one generation: while vectors arrive chunk by chunk, only the
     # new chunk's ids are looked up (a million lookups per chunk would stall the searches).
     docs_in: tuple[object, np.ndarray] | None = None
+    nearest: Nearest | None = None  # its top-k search (an IVF index when large), made on load
 
 
 @dataclass
@@ -66,6 +68,41 @@ class View:
     sorted_docs: np.ndarray  # ... and their docnums
     _has: np.ndarray | None = None  # docnums with a vector, computed on first use
     _their_rows: np.ndarray | None = None
+
+    @property
+    def approximate(self) -> bool:
+        """Return whether a block is large enough to be searched through its IVF index."""
+        return any(b.nearest is not None and b.nearest.approximate for b in self.blocks)
+
+    def similarity_of(self, query: np.ndarray, docs: np.ndarray) -> np.ndarray:
+        """Return the query's similarity to each of ``docs`` (-inf where there is no vector)."""
+        out = np.full(len(docs), -np.inf, dtype=np.float32)
+        rows = self.rows[docs] if len(docs) else np.zeros(0, dtype=np.int64)
+        offset = 0
+        for block in self.blocks:
+            inside = (rows >= offset) & (rows < offset + len(block.ids))
+            if inside.any():
+                out[inside] = block.matrix[rows[inside] - offset] @ query
+            offset += len(block.ids)
+        return out
+
+    def nearest(self, query: np.ndarray, k: int, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return (docnums, similarities) of the ``k`` candidate docnums nearest the query, best first."""
+        found_docs, found_scores = [], []
+        for block in self.blocks:
+            docs = block.docs_in[1]
+            allowed = docs >= 0
+            allowed[allowed] = candidates[docs[allowed]]
+            rows, scores = block.nearest.search(query, k, allowed)
+            found_docs.append(docs[rows])
+            found_scores.append(scores)
+        docs = np.concatenate(found_docs) if found_docs else np.zeros(0, dtype=np.int64)
+        scores = np.concatenate(found_scores) if found_scores else np.zeros(0, dtype=np.float32)
+        order = np.argsort(-scores, kind="stable")
+        docs, scores = docs[order], scores[order]
+        _, first = np.unique(docs, return_index=True)  # a kill may leave a vector in two blocks
+        first.sort()
+        return docs[first][:k].astype(np.int64), scores[first][:k]
 
     def docnums(self, ids: np.ndarray) -> np.ndarray:
         """Return the live docnums of paragraph ids (bytes), -1 for ids not live."""
@@ -138,7 +175,9 @@ class SemanticLayer:
                         ids, vectors = read_chunk(folder, key.split("/", 1)[1])
                     except FileNotFoundError:
                         continue  # merged away since the listing: its rows are in the merged file
-                    block = self._blocks[(model, key)] = _Block(ids, np.asarray(vectors, dtype=np.float32))
+                    matrix = np.ascontiguousarray(vectors, dtype=np.float32)
+                    block = self._blocks[(model, key)] = _Block(ids, matrix, nearest=Nearest(matrix))
+                    block.nearest.start()  # large blocks are searched exactly until their IVF index is ready
                 blocks.append(block)
             for stale in [k for k in self._blocks if k[1] not in names]:
                 del self._blocks[stale]
@@ -176,6 +215,11 @@ class SemanticLayer:
         live_ids = np.concatenate(parts)[live_docs]
         order = np.argsort(live_ids, kind="stable")
         return live_ids[order], live_docs[order]
+
+    def wait_nearest(self) -> None:
+        """Block until the IVF indexes of the loaded vectors are built (benchmarks, tests)."""
+        for block in list(self._blocks.values()):
+            block.nearest.wait()
 
     def encode(self, model: str, text: str) -> np.ndarray:
         """Return the query vector of ``text`` (remembered: paging asks for it again)."""
@@ -216,21 +260,32 @@ class SemanticLayer:
             info["reason"] = "这个索引还没有语义向量（运行 `unionsearch vectors` 生成），本次只按字词检索。"
             return lexical_page(request), total, info, []
         info.update(used=True, model=view.names[0].split("/")[0], coverage=round(view.coverage, 4))
-        sims = view.similarities(self.encode(info["model"], query_text))
+        query = self.encode(info["model"], query_text)
+        approximate = view.approximate
+        # Exact: every docnum's similarity at once. Approximate: only those of the lexical window
+        # and of what the IVF index finds (a million-row product would cost more than the search).
+        sims = np.full(len(view.rows), -np.inf, dtype=np.float32) if approximate else view.similarities(query)
         fusion = self.fusion
         end = request.page * request.per_page
         window = lexical_page(replace(request, page=1, per_page=min(total, end + fusion.depth) or 1)) if total else []
         lex_docs = view.docnums(np.array([hit["id"] for hit in window], dtype=ID_DTYPE))
+        if approximate:
+            valid = lex_docs >= 0
+            sims[lex_docs[valid]] = view.similarity_of(query, lex_docs[valid])
         hit_of = dict(zip(lex_docs.tolist(), window))
         added = np.zeros(0, dtype=np.int64)
         if not strict and fusion.nearest:
-            candidates = _allowed(generation, parsed, masks) & ~selected & np.isfinite(sims)
+            candidates = _allowed(generation, parsed, masks) & ~selected
             if not fusion.headings:
                 candidates &= ~generation.is_heading
-            docs = np.flatnonzero(candidates)
-            if len(docs) > fusion.nearest:
-                docs = docs[np.argpartition(-sims[docs], fusion.nearest - 1)[:fusion.nearest]]
-            added = docs[np.argsort(-sims[docs], kind="stable")]
+            if approximate:
+                added, scores = view.nearest(query, fusion.nearest, candidates)
+                sims[added] = scores
+            else:
+                docs = np.flatnonzero(candidates & np.isfinite(sims))
+                if len(docs) > fusion.nearest:
+                    docs = docs[np.argpartition(-sims[docs], fusion.nearest - 1)[:fusion.nearest]]
+                added = docs[np.argsort(-sims[docs], kind="stable")]
         # Literal matches (every term, as typed or through a synonym) come before everything the
         # vectors add; only partial lexical hits (those that say what they lack) are merged with them.
         partial = np.array([bool(hit.get("missing")) for hit in window], dtype=bool)

@@ -292,3 +292,27 @@ def test_fusion_keeps_tiers_and_merges_partial_hits_with_vector_hits():
     assert fuse(lexical, tiers, np.array([5, 6]), sims, fusion).tolist() == [1, 0, 2, 5, 3, 6, 4]
     fusion = Fusion(k=1, weight=3.0, rerank_exact=False)
     assert fuse(lexical, tiers, np.array([5, 6]), sims, fusion).tolist() == [0, 1, 2, 5, 3, 6, 4]
+
+
+@pytest.mark.parametrize("exact_allowed", [0, 20_000])
+def test_the_ivf_path_gives_the_exact_pages_when_it_searches_every_list(built, monkeypatch, exact_allowed):
+    from search import nearest
+
+    requests = [SearchRequest(q="防暑降温", semantic=True),
+                SearchRequest(q="防暑降温", semantic=True, filters={"province": ["河北省"]}),
+                SearchRequest(q="防暑降温 -绿豆汤", semantic=True), SearchRequest(q="工会 夏季 慰问", semantic=True)]
+    exact = [SearchIndex(built / "index").search(r) for r in requests]
+    # Ten vectors, ten lists, all probed: the approximate search is exhaustive, so pages must agree.
+    monkeypatch.setattr(nearest, "ANN_MIN_ROWS", 1)
+    monkeypatch.setattr(nearest, "EXACT_ALLOWED", exact_allowed)
+    index = SearchIndex(built / "index")
+    index.semantic.view(index.generation())
+    index.semantic.wait_nearest()
+    assert all(b.nearest.ready for b in index.semantic._blocks.values())
+    approximate = [index.search(r) for r in requests]
+    assert index.semantic.view(index.generation()).approximate
+    assert any(h["semantic_only"] and h["text"].startswith(SUMMER_PARAGRAPH) for h in approximate[0]["hits"])
+    for a, e in zip(approximate, exact):
+        assert [(h["id"], h["semantic_only"]) for h in a["hits"]] == [(h["id"], h["semantic_only"]) for h in e["hits"]]
+        assert a["total"] == e["total"] and a["semantic"]["added"] == e["semantic"]["added"] > 0
+    assert {h["province"] for h in approximate[1]["hits"]} == {"河北省"}
