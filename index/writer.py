@@ -22,7 +22,8 @@ from .folder import (LOCK_NAME, MARKER, STALE_ANALYSIS, IndexBusy, analysis_is_s
 from .ingest import Ingested, Unchanged, iter_ingest, source_key
 from .model import Article, Skipped
 from .normalize import fold, match_form_of_folded
-from .schema import build_schema, paragraph_document, stored_paragraph
+from .records import paragraph_record
+from .schema import build_schema, stored_paragraph
 from .segments import SidecarWriter, live_mask
 from .sidecar import read_sidecar
 
@@ -195,7 +196,7 @@ def write_records(index_dir: Path, articles: Iterable[Article], analyzer: Analyz
                 for article in group:
                     for position, paragraph in enumerate(article.paragraphs):
                         base = fold(paragraph.text)
-                        writer.add_document(**paragraph_document(
+                        writer.add_record(paragraph_record(
                             article, paragraph, position, digest,
                             analyzer.words_of_folded(base, subwords=True), match_form_of_folded(base)))
         except BaseException:
@@ -282,5 +283,5 @@ def _write_file(writer, item: Ingested, replace: bool) -> None:
         for position, paragraph in enumerate(article.paragraphs):
             words = item.words.get(paragraph.id) if item.words else None
             folded = item.folded.get(paragraph.id) if item.folded else None
-            writer.add_document(**paragraph_document(article, paragraph, position, item.document.content_hash,
+            writer.add_record(paragraph_record(article, paragraph, position, item.document.content_hash,
                                                      words, folded))
