@@ -190,9 +190,7 @@ def write_records(index_dir: Path, articles: Iterable[Article], analyzer: Analyz
                     summary.updated += 1
                 else:
                     summary.added += 1
-                # The digest stands for a file's content hash: it changes when any record does.
-                digest = hashlib.sha256(json.dumps([a.to_dict() for a in group], ensure_ascii=False,
-                                                   sort_keys=True).encode("utf-8")).hexdigest()
+                digest = records_digest(group)
                 for article in group:
                     for position, paragraph in enumerate(article.paragraphs):
                         base = fold(paragraph.text)
@@ -208,6 +206,12 @@ def write_records(index_dir: Path, articles: Iterable[Article], analyzer: Analyz
         summary.articles, summary.paragraphs = count_index(index_dir)
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
+
+
+def records_digest(articles: list[Article]) -> str:
+    """Return the digest standing for a file's content hash for records: it changes when any record does."""
+    return hashlib.sha256(json.dumps([a.to_dict() for a in articles], ensure_ascii=False,
+                                     sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def _record_analysis(index_dir: Path, analyzer: Analyzer, left: list[str], summary: IndexSummary) -> None:

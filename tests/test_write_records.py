@@ -8,6 +8,10 @@ from index.articles import paragraph_id
 from index.model import Article, Paragraph
 from index.writer import update_index, write_records
 from search.engine import SearchIndex, SearchRequest
+from search.sphinxql.nodes import local_cluster
+from search.sphinxql.searcher import SphinxSearchIndex
+from search.sphinxql.writer import write_cluster_records
+from tests.sphinx_fixtures import needs_searchd
 
 
 def article(article_id: str, title: str, source: str, texts: list[str], **meta) -> Article:
@@ -69,3 +73,22 @@ def test_a_run_over_files_keeps_records_outside_its_folders(index_dir, tmp_path)
     summary = update_index(index_dir, [folder])
     assert (summary.added, summary.removed, summary.articles, summary.paragraphs) == (1, 0, 3, 7)
     assert [h["id"] for h in search(index_dir, "困难职工")["hits"]] == ["b1-0000", "b1-0001"]
+
+
+@needs_searchd
+def test_the_cluster_indexes_the_same_records(tmp_path):
+    cluster = local_cluster(tmp_path / "cluster", 2)
+    cluster.start_all()
+    try:
+        summary = write_cluster_records(cluster.url, [BOOKS, AID])
+        assert (summary.added, summary.articles, summary.paragraphs) == (2, 2, 5)
+        remote = SphinxSearchIndex(cluster.url)
+        result = remote.search(SearchRequest(q="职工", synonyms=False, semantic=False))
+        assert sorted(h["id"] for h in result["hits"]) == ["a1-0000", "a1-0001", "b1-0000", "b1-0001"]
+        assert result["facets"]["province"] == [{"value": "河北省", "count": 2}, {"value": "河南省", "count": 2}]
+        changed = article("a1", "职工书屋建设", "records/a", ["开展读书活动六百场次。"], province="河南省")
+        assert write_cluster_records(cluster.url, [changed]).updated == 1
+        again = remote.search(SearchRequest(q="读书", synonyms=False, semantic=False))
+        assert [h["text"] for h in again["hits"]] == ["开展读书活动六百场次。"]
+    finally:
+        cluster.stop_all()
