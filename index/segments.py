@@ -19,8 +19,8 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from .postings import MAX_SEGMENT_DOCS
-from .schema import whoosh_fields
-from .sidecar import SidecarBuilder, read_sidecar, record_from_document, records_from_sidecar, write_sidecar
+from .records import ParagraphRecord
+from .sidecar import SidecarBuilder, read_sidecar, records_from_sidecar, write_sidecar
 
 MAX_SEGMENTS = 8  # beyond this many, the smaller segments are merged into the new one
 
@@ -95,10 +95,10 @@ class SidecarWriter(SegmentWriter):
         self.builder = SidecarBuilder()
         self.mergetype = merge_policy
 
-    def add_document(self, **fields) -> None:
-        """Add a paragraph to Whoosh and keep its sidecar record."""
-        super().add_document(**whoosh_fields(fields))
-        self.builder.add(record_from_document(fields))
+    def add_record(self, record: ParagraphRecord) -> None:
+        """Add a paragraph to Whoosh and to the new segment's columns."""
+        self.add_document(**record.whoosh_document())
+        self.builder.add(record)
 
     def merge_segment(self, segment) -> None:
         """Copy a segment's live documents into the new segment, with their sidecar records."""

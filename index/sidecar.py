@@ -15,65 +15,23 @@ import json
 import os
 from array import array
 from collections import defaultdict
-from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
 
 import numpy as np
 
-from .analysis import index_words
 from .cooccurrence import cooccurrence
 from .articles import paragraph_id
 from .fields import CODED_COLUMNS
 from .normalize import match_form
 from .postings import char_postings, word_postings
+from .records import ParagraphRecord
 from .themes import THEMES
 
 PREFIX = "sc_"
 META = "sc_meta.json"
 FACET_COLUMNS = CODED_COLUMNS  # province, city, county, level, doc_type, kind (index/fields.py)
 SIDECAR_VERSION = 2
-
-
-@dataclass
-class DocRecord:
-    """One paragraph as the sidecar keeps it."""
-
-    id: str
-    article_id: str
-    position: int
-    text: str
-    kind: str
-    section: str
-    themes: list[str]
-    title: str
-    source: str
-    province: str | None = None
-    city: str | None = None
-    county: str | None = None
-    unit: str | None = None
-    organization: str | None = None
-    level: str | None = None
-    year: int | None = None
-    doc_type: str | None = None
-    theme_bits: int = 0
-    article: str | None = None  # the article record (JSON) on its first paragraph
-    words: list[str] = field(default_factory=list)
-    folded: str = ""  # the text's match form, when the reader already computed it
-
-
-def record_from_document(doc: dict) -> DocRecord:
-    """Return the sidecar record of a paragraph document as the writer adds it to Whoosh."""
-    return DocRecord(
-        id=doc["id"], article_id=doc["article_id"], position=doc["position"], text=doc["text"],
-        kind=doc["kind"], section=doc.get("section") or "",
-        themes=[t for t in (doc.get("themes") or "").split(",") if t], title=doc.get("title") or "",
-        source=doc["source"], province=doc.get("province"), city=doc.get("city"), county=doc.get("county"),
-        unit=doc.get("unit"), organization=doc.get("organization"), level=doc.get("level"),
-        year=doc.get("year"), doc_type=doc.get("doc_type"), theme_bits=doc.get("theme_bits", 0),
-        article=doc.get("article"), words=doc.get("_words") or index_words(doc["text"]),
-        folded=doc.get("_folded") or "",
-    )
 
 
 def _table(values: list) -> tuple[list, np.ndarray]:
@@ -102,7 +60,7 @@ class SidecarBuilder:
     def __len__(self) -> int:
         return len(self.folded)
 
-    def add(self, r: DocRecord) -> None:
+    def add(self, r: ParagraphRecord) -> None:
         """Add one paragraph (docnums follow the order of adding)."""
         if r.id != paragraph_id(r.article_id, r.position):
             # Paragraph ids are not stored: they are derived from article id and position.
@@ -171,7 +129,7 @@ def paragraph_ids(arrays: dict[str, np.ndarray], tables: dict, docs: np.ndarray)
     return [paragraph_id(keys[code], position) for code, position in zip(arrays["article"][docs].tolist(), positions)]
 
 
-def build_arrays(records: list[DocRecord]) -> tuple[dict[str, np.ndarray], dict]:
+def build_arrays(records: list[ParagraphRecord]) -> tuple[dict[str, np.ndarray], dict]:
     """Return the arrays and the JSON tables of a sidecar for these records, in docnum order."""
     builder = SidecarBuilder()
     for record in records:
@@ -213,7 +171,7 @@ def read_sidecar(folder: Path, segment_id: str) -> tuple[dict[str, np.ndarray], 
     return arrays, tables
 
 
-def records_from_sidecar(arrays: dict[str, np.ndarray], tables: dict, live: np.ndarray | None = None) -> list[DocRecord]:
+def records_from_sidecar(arrays: dict[str, np.ndarray], tables: dict, live: np.ndarray | None = None) -> list[ParagraphRecord]:
     """Rebuild the records of a sidecar (the live ones), so segments can be merged."""
     vocab = tables["vocab"]
     records = []
@@ -227,7 +185,7 @@ def records_from_sidecar(arrays: dict[str, np.ndarray], tables: dict, live: np.n
         bits = int(arrays["theme_bits"][doc])
         position = int(arrays["position"][doc])
         values = {c: tables["values"][c][int(arrays[c][doc])] or None for c in FACET_COLUMNS}
-        records.append(DocRecord(
+        records.append(ParagraphRecord(
             id=pid, article_id=tables["article_ids"][code], position=position,
             text=text_blob[start:end].decode("utf-8"), section=tables["sections"][int(arrays["section"][doc])],
             themes=[t for i, t in enumerate(THEMES) if bits & (1 << i)], title=article["title"],

@@ -224,14 +224,14 @@ def follow_index(index_dir: Path, stop: Event, model: str = DEFAULT_MODEL,
     Meant for a background thread of the page's server; it never raises (a failure is reported
     through ``echo`` and ends the thread, searching stays lexical where vectors are missing).
     """
-    from whoosh.index import TOC
+    from .snapshot import latest_generation
 
     seen = None
     reported = 0
     if stop.wait(2.0):  # let the page start first; a server stopped at once encodes nothing
         return
     while not stop.is_set():
-        latest = TOC._latest_generation(FileStorage(str(index_dir)), "MAIN") if Path(index_dir).is_dir() else -1
+        latest = latest_generation(Path(index_dir))
         if latest >= 0 and latest != seen:
             try:
                 progress = build_vectors(index_dir, model, stop=stop)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -18,8 +20,10 @@ from .analysis import Analyzer, default_analyzer
 from .folder import (LOCK_NAME, MARKER, STALE_ANALYSIS, IndexBusy, analysis_is_stale, check_index_dir,
                      sources_cut_otherwise, write_marker)
 from .ingest import Ingested, Unchanged, iter_ingest, source_key
-from .model import Skipped
-from .schema import build_schema, paragraph_document, stored_paragraph
+from .model import Article, Skipped
+from .normalize import fold, match_form_of_folded
+from .records import paragraph_record
+from .schema import build_schema, stored_paragraph
 from .segments import SidecarWriter, live_mask
 from .sidecar import read_sidecar
 
@@ -158,6 +162,58 @@ def update_index(index_dir: Path, paths: Iterable[Path],
     return summary
 
 
+def write_records(index_dir: Path, articles: Iterable[Article], analyzer: Analyzer | None = None) -> IndexSummary:
+    """Index articles given as records, without files, in one commit: a source's articles replace what it held.
+
+    Each article's ``source`` plays the part of a file: articles sharing one are written
+    together, and a later call (or a run over files) with that source replaces them all.
+    Paragraph ids must follow from the article id and position (``index.articles.paragraph_id``).
+    """
+    analyzer = analyzer or default_analyzer()
+    started = time.perf_counter()
+    index_dir = Path(index_dir)
+    check_index_dir(index_dir)
+    by_source: dict[str, list[Article]] = {}
+    for article in articles:
+        by_source.setdefault(article.source, []).append(article)
+    summary = IndexSummary()
+    with write_lock(index_dir):
+        ix = open_or_create(index_dir, analyzer)
+        _remove_leftovers(index_dir)
+        known = indexed_files(ix)
+        stale = sources_cut_otherwise(index_dir, analyzer.fingerprint, known)
+        writer = SidecarWriter(ix, _lk=False)
+        try:
+            for source, group in by_source.items():
+                if source in known:
+                    writer.delete_by_term("source", source)
+                    summary.updated += 1
+                else:
+                    summary.added += 1
+                digest = records_digest(group)
+                for article in group:
+                    for position, paragraph in enumerate(article.paragraphs):
+                        base = fold(paragraph.text)
+                        writer.add_record(paragraph_record(
+                            article, paragraph, position, digest,
+                            analyzer.words_of_folded(base, subwords=True), match_form_of_folded(base)))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        if stale or analysis_is_stale(index_dir, analyzer.fingerprint):
+            _record_analysis(index_dir, analyzer, sorted(stale - set(by_source)), summary)
+        summary.articles, summary.paragraphs = count_index(index_dir)
+    summary.seconds = round(time.perf_counter() - started, 2)
+    return summary
+
+
+def records_digest(articles: list[Article]) -> str:
+    """Return the digest standing for a file's content hash for records: it changes when any record does."""
+    return hashlib.sha256(json.dumps([a.to_dict() for a in articles], ensure_ascii=False,
+                                     sort_keys=True).encode("utf-8")).hexdigest()
+
+
 def _record_analysis(index_dir: Path, analyzer: Analyzer, left: list[str], summary: IndexSummary) -> None:
     """Store the analyzer's fingerprint and the files still cut with an older one; say which they are."""
     write_marker(index_dir, analyzer.fingerprint, left)
@@ -231,5 +287,5 @@ def _write_file(writer, item: Ingested, replace: bool) -> None:
         for position, paragraph in enumerate(article.paragraphs):
             words = item.words.get(paragraph.id) if item.words else None
             folded = item.folded.get(paragraph.id) if item.folded else None
-            writer.add_document(**paragraph_document(article, paragraph, position, item.document.content_hash,
+            writer.add_record(paragraph_record(article, paragraph, position, item.document.content_hash,
                                                      words, folded))

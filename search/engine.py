@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from whoosh.filedb.filestore import FileStorage
-from whoosh.index import TOC, EmptyIndexError
 
 from index.analysis import default_analyzer
 from index.folder import STALE_ANALYSIS, STALE_HINT, IndexFormatError, analysis_is_stale, check_index_dir
+from index.snapshot import SnapshotMissing, latest_generation, read_snapshot
 
 from .errors import IndexMissing, QueryError
 from .facets import FACET_BY_NAME, facet_counts, resolve_filters, unknown_filter
@@ -98,10 +97,7 @@ class SearchIndex:
 
     def _latest(self) -> int:
         """Return the number of the newest committed table of contents, -1 when there is none."""
-        if not self.index_dir.is_dir():
-            return -1
-        # Listing the folder is all Whoosh does to find it; no file is opened, so this cannot race.
-        return TOC._latest_generation(FileStorage(str(self.index_dir)), "MAIN")
+        return latest_generation(self.index_dir)
 
     def _load(self, number: int) -> Generation:
         """Return generation ``number``, loading it unless it is the one already loaded."""
@@ -112,11 +108,11 @@ class SearchIndex:
         if not self._checked:
             check_index_dir(self.index_dir)
             self._checked = True
-        toc = TOC.read(FileStorage(str(self.index_dir)), "MAIN", gen=number)
+        snapshot = read_snapshot(self.index_dir, number)
         # The sidecar files stay readable through their memory maps even after a later commit
         # deletes them; segments the previous generation loaded are reused as they are.
         previous = self._generation[1] if self._generation is not None else None
-        self._generation = (number, Generation(self.index_dir, toc.segments, previous))
+        self._generation = (number, Generation(self.index_dir, snapshot, previous))
         self._stale_analysis = analysis_is_stale(self.index_dir, default_analyzer().fingerprint)
         return self._generation[1]
 
@@ -138,7 +134,7 @@ class SearchIndex:
                     # it merged away: read the newer one, unless nothing new was committed.
                     if attempt + 1 == OPEN_ATTEMPTS or self._latest() == number:
                         raise
-                except EmptyIndexError:
+                except SnapshotMissing:
                     raise IndexMissing(f"{self.index_dir} 还没有索引", hint=NO_INDEX_HINT) from None
             raise AssertionError("unreachable")
 

@@ -19,14 +19,14 @@ import numpy as np
 
 from index.articles import paragraph_id
 from index.postings import char_key, lookup
-from index.segments import live_mask
 from index.normalize import match_form
-from index.sidecar import FACET_COLUMNS, article_record, read_sidecar, sidecar_exists, sidecar_path
+from index.sidecar import FACET_COLUMNS, article_record
+from index.folded_texts import FoldedTexts
+from index.snapshot import Snapshot, has_columns, read_columns
 from index.themes import THEMES
 
 from .errors import IndexMissing
 from .facets import FacetTable
-from .folded import FoldedTexts
 
 LITERAL_CACHE = 256  # literals whose matching paragraphs a generation remembers
 LITERAL_CACHE_BYTES = 128 << 20  # ... at most this much memory of masks (one byte a paragraph)
@@ -48,13 +48,12 @@ class Segment:
     @classmethod
     def open(cls, folder: Path, segment_id: str, base: int) -> Segment:
         """Load a segment's sidecar: arrays memory-mapped, only the small tables parsed."""
-        if not sidecar_exists(folder, segment_id):
+        if not has_columns(folder, segment_id):
             raise IndexMissing(f"索引 {folder} 的段 {segment_id} 缺少检索数据文件",
                                hint="这个索引是别的版本写的：删除文件夹后重新运行 unionsearch index")
-        arrays, tables = read_sidecar(folder, segment_id)
-        folded = FoldedTexts(sidecar_path(folder, segment_id, "fold_blob"), arrays["fold_lengths"])
-        vocab = {term: i for i, term in enumerate(tables["vocab"])}
-        return cls(segment_id, base, tables["size"], arrays, tables, folded, vocab)
+        columns = read_columns(folder, segment_id)
+        vocab = {term: i for i, term in enumerate(columns.tables["vocab"])}
+        return cls(segment_id, base, columns.size, columns.arrays, columns.tables, columns.folded, vocab)
 
     def literal_docs(self, needle: str) -> np.ndarray:
         """Return the local docnums whose folded text contains ``needle`` (already in match form)."""
@@ -114,7 +113,7 @@ class Strings:
 class Generation:
     """All segments of one committed generation, with global arrays for facets and scoring."""
 
-    def __init__(self, folder: Path, whoosh_segments: list, previous: Generation | None = None) -> None:
+    def __init__(self, folder: Path, snapshot: Snapshot, previous: Generation | None = None) -> None:
         self.folder = Path(folder)
         self.segments: list[Segment] = []
         # Segments never change once written: those the previous generation loaded are reused,
@@ -122,14 +121,14 @@ class Generation:
         loaded = {s.segment_id: s for s in previous.segments} if previous is not None else {}
         lives = []
         base = 0
-        for whoosh_segment in whoosh_segments:
-            segment_id = whoosh_segment.segment_id()
+        for ref in snapshot.segments:
+            segment_id = ref.segment_id
             if segment_id in loaded:
                 segment = replace(loaded[segment_id], base=base)
             else:
                 segment = Segment.open(self.folder, segment_id, base)
             self.segments.append(segment)
-            lives.append(live_mask(whoosh_segment))
+            lives.append(ref.live)
             base += segment.size
         self.size = base
         self.live = np.concatenate(lives) if lives else np.zeros(0, dtype=bool)

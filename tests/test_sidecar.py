@@ -17,7 +17,7 @@ from index.normalize import match_form
 from index.sidecar import build_arrays, read_sidecar, records_from_sidecar
 from index.writer import update_index
 from search.engine import SearchIndex, SearchRequest
-from search.folded import FoldedTexts
+from index.folded_texts import FoldedTexts
 from search.scoring import ADJACENT_BONUS, B, K1, SECTION_BONUS, SYNONYM_WEIGHT, TITLE_BONUS, recency
 from tests.search_fixtures import all_hits, engine, write_markdown  # noqa: F401
 

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from index.ingest import Ingested, Unchanged, iter_ingest, source_key
-from index.model import Skipped
-from index.writer import IndexSummary, _under, default_workers
+from index.model import Article, Skipped
+from index.writer import IndexSummary, _under, default_workers, records_digest
 
 from .config import COLUMNS, FILES_INDEX, STAMP_ID, shard_name
 from .connection import Cluster, ClusterUnavailable, quote
@@ -78,9 +78,10 @@ class _Batch:
         self.size = 0
 
     def add(self, item: Ingested) -> None:
-        source = source_key(item.path)
-        digest = item.document.content_hash
-        for ordinal, article in enumerate(item.articles):
+        self.add_articles(source_key(item.path), item.document.content_hash, item.articles)
+
+    def add_articles(self, source: str, digest: str, articles: list[Article]) -> None:
+        for ordinal, article in enumerate(articles):
             article.source = source
             shard = shard_of(article.id, len(self.cluster.nodes))
             for position, paragraph in enumerate(article.paragraphs):
@@ -135,6 +136,34 @@ def forget_files(cluster: Cluster, sources: list[str]) -> None:
         delete_rows(cluster, {i: None for i in chunk})
         cluster.execute(0, f"DELETE FROM {FILES_INDEX} WHERE id IN ({','.join(map(str, chunk))})")
     record_files(cluster, {})
+
+
+def write_cluster_records(url: str, articles: Iterable[Article]) -> IndexSummary:
+    """Write articles given as records, without files: a source's articles replace what it held (as index.writer.write_records)."""
+    started = time.perf_counter()
+    cluster = Cluster(url)
+    summary = IndexSummary()
+    try:
+        check_cluster(cluster)
+        known = indexed_files(cluster)
+        by_source: dict[str, list[Article]] = {}
+        for article in articles:
+            by_source.setdefault(article.source, []).append(article)
+        batch = _Batch(cluster)
+        for source, group in by_source.items():
+            batch.add_articles(source, records_digest(group), group)
+            if source in known:
+                summary.updated += 1
+            else:
+                summary.added += 1
+        batch.write()
+        for number in range(len(cluster.nodes)):
+            cluster.execute(number, f"FLUSH RTINDEX {shard_name(number)}")
+        summary.articles, summary.paragraphs = count_cluster(cluster)
+    finally:
+        cluster.close()
+    summary.seconds = round(time.perf_counter() - started, 2)
+    return summary
 
 
 def update_cluster(url: str, paths: Iterable[Path], on_file: Callable[[Path], None] | None = None,

@@ -1,4 +1,4 @@
-"""The folded texts of one segment, searched where they lie: in the memory-mapped sidecar file.
+"""The folded texts of one segment, searched where they lie: in the memory-mapped column file.
 
 The texts are one UTF-16 blob (texts joined by one NUL each). Literal verification runs
 ``mmap.find`` on the bytes directly, so opening an index decodes nothing and a server that
