@@ -60,6 +60,11 @@ class Plan:
     expansions: dict[str, list[str]] = field(default_factory=dict)
 
     @property
+    def tree(self) -> And:
+        """Return the matching tree of the plan (search/tree.py)."""
+        return plan_tree(self)
+
+    @property
     def uses_synonyms(self) -> bool:
         """Return True when some alternative came from the synonym list."""
         return bool(self.expansions)
@@ -89,7 +94,7 @@ def plan_query(parsed: ParsedQuery, synonyms: Synonyms | None, split: bool = Fal
         words = decompose(group[0].text) if split and loose else ()
         plan.groups.append(Group(label=" OR ".join(t.text for t in group), alternatives=alternatives,
                                  split=words, soft=not all(t.phrase or t.must for t in group)))
-    plan.literals = list(dict.fromkeys(text for group in plan.groups for text, _ in group.alternatives))
+    plan.literals = list(dict.fromkeys(leaf.text for leaf in plan.tree.leaves()))
     singles = [group[0].text for group in parsed.groups if len(group) == 1]
     if len(singles) >= 2:
         plan.adjacent = "".join(singles)
@@ -141,7 +146,7 @@ class Matcher:
 
     def match(self, plan: Plan) -> tuple[np.ndarray, np.ndarray | None]:
         """Return (matched, exact): all matches, and when synonyms were used those without them."""
-        tree = plan_tree(plan)
+        tree = plan.tree
         return tree.mask(self), tree.mask(self, exact_only=True) if plan.uses_synonyms else None
 
 

@@ -8,6 +8,7 @@ of another loop over the groups in every module that matches.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -56,6 +57,10 @@ class Or:
                 result |= found
         return result
 
+    def leaves(self) -> Iterator[Literal]:
+        """Yield the literals to find, typed terms each before their synonyms."""
+        yield from self.children
+
 
 @dataclass(frozen=True)
 class Not:
@@ -80,6 +85,12 @@ class And:
         for child in self.children:
             result &= child.mask(masks, exact_only)
         return result
+
+    def leaves(self) -> Iterator[Literal]:
+        """Yield the literals to find (exclusions are not), in query order: what highlighting marks."""
+        for child in self.children:
+            if isinstance(child, Or):
+                yield from child.leaves()
 
 
 def plan_tree(plan: Plan) -> And:

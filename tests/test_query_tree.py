@@ -72,3 +72,10 @@ def test_synonyms_make_a_wider_and_an_exact_mask(matcher: Matcher) -> None:
     matched, exact = matcher.match(plan)
     assert _texts(matcher, matched) == {STATION, LOVE, BOTH}
     assert _texts(matcher, exact) == {STATION, BOTH}
+
+
+def test_leaves_are_the_literals_to_mark_in_query_order() -> None:
+    plan = plan_query(parse_query("热水 OR 工会驿站 -夏季 开放"), synonyms_of(("工会驿站", "爱心驿站")))
+    leaves = list(plan.tree.leaves())
+    assert leaves == [Literal("热水"), Literal("工会驿站"), Literal("爱心驿站", exact=False), Literal("开放")]
+    assert plan.literals == ["热水", "工会驿站", "爱心驿站", "开放"]
