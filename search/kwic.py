@@ -45,13 +45,12 @@ class Needle:
 def needles_of(selection: Selection) -> list[Needle]:
     """Return the literals of a selection's plan, one per match form, typed terms before synonyms."""
     found: dict[str, Needle] = {}
-    for group in selection.plan.groups:
-        typed = ""
-        for text, exact in group.alternatives:
-            typed = text if exact else typed
-            form = match_form(text)
-            if form and (form not in found or (exact and found[form].synonym)):
-                found[form] = Needle(text, form, not exact, typed)
+    typed = ""
+    for leaf in selection.plan.tree.leaves():  # a group's typed term comes before its synonyms
+        typed = leaf.text if leaf.exact else typed
+        form = match_form(leaf.text)
+        if form and (form not in found or (leaf.exact and found[form].synonym)):
+            found[form] = Needle(leaf.text, form, not leaf.exact, typed)
     return list(found.values())
 
 

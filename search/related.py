@@ -80,7 +80,7 @@ def partners(generation: Generation, word: str) -> tuple[int, dict[str, tuple[in
 
 def related_words(generation: Generation, plan: Plan, synonyms: Synonyms | None, limit: int = SHOWN) -> list[str]:
     """Return up to ``limit`` words related to the query's terms, best first."""
-    terms = [text for group in plan.groups for text, _ in group.alternatives]
+    terms = [leaf.text for leaf in plan.tree.leaves()]
     if not terms:
         return []
     words = list(dict.fromkeys(w for text in terms for w in [match_form(text), *segment(text)] if len(w) >= 2))

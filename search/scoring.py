@@ -26,6 +26,7 @@ from .generation import Generation
 from .patterns import is_pattern, pattern_mask
 from .query import ParsedQuery
 from .synonyms import Synonyms
+from .tree import And, Literal, Not, Or, plan_tree
 
 K1, B = 1.2, 0.75
 TITLE_BONUS = 2.0
@@ -59,6 +60,11 @@ class Plan:
     expansions: dict[str, list[str]] = field(default_factory=dict)
 
     @property
+    def tree(self) -> And:
+        """Return the matching tree of the plan (search/tree.py)."""
+        return plan_tree(self)
+
+    @property
     def uses_synonyms(self) -> bool:
         """Return True when some alternative came from the synonym list."""
         return bool(self.expansions)
@@ -88,7 +94,7 @@ def plan_query(parsed: ParsedQuery, synonyms: Synonyms | None, split: bool = Fal
         words = decompose(group[0].text) if split and loose else ()
         plan.groups.append(Group(label=" OR ".join(t.text for t in group), alternatives=alternatives,
                                  split=words, soft=not all(t.phrase or t.must for t in group)))
-    plan.literals = list(dict.fromkeys(text for group in plan.groups for text, _ in group.alternatives))
+    plan.literals = list(dict.fromkeys(leaf.text for leaf in plan.tree.leaves()))
     singles = [group[0].text for group in parsed.groups if len(group) == 1]
     if len(singles) >= 2:
         plan.adjacent = "".join(singles)
@@ -113,10 +119,7 @@ class Matcher:
 
     def present(self, group: Group) -> np.ndarray:
         """Return the paragraphs containing one of the group's alternatives."""
-        mask = np.zeros(self.generation.size, dtype=bool)
-        for text, _ in group.alternatives:
-            mask |= self.literal(text)
-        return mask
+        return Or(tuple(Literal(text) for text, _ in group.alternatives)).mask(self)
 
     def split(self, group: Group) -> np.ndarray | None:
         """Return the paragraphs containing every word of the group's split term (None: it has none)."""
@@ -127,35 +130,24 @@ class Matcher:
             mask &= self.literal(word)
         return mask
 
+    @property
+    def size(self) -> int:
+        """Return the generation's number of docnums."""
+        return self.generation.size
+
+    @property
+    def live(self) -> np.ndarray:
+        """Return the generation's live paragraphs."""
+        return self.generation.live
+
     def excluded(self, plan: Plan) -> np.ndarray:
         """Return the live paragraphs no excluded term occurs in."""
-        keep = self.generation.live.copy()
-        for text in plan.excluded:
-            keep &= ~self.literal(text)
-        return keep
+        return And(tuple(Not(Literal(text)) for text in plan.excluded)).mask(self)
 
     def match(self, plan: Plan) -> tuple[np.ndarray, np.ndarray | None]:
         """Return (matched, exact): all matches, and when synonyms were used those without them."""
-        generation = self.generation
-        matched = generation.live.copy()
-        exact = generation.live.copy() if plan.uses_synonyms else None
-        for group in plan.groups:
-            any_mask = np.zeros(generation.size, dtype=bool)
-            exact_mask = np.zeros(generation.size, dtype=bool)
-            for text, is_exact in group.alternatives:
-                mask = self.literal(text)
-                any_mask |= mask
-                if is_exact:
-                    exact_mask |= mask
-            matched &= any_mask
-            if exact is not None:
-                exact &= exact_mask
-        for text in plan.excluded:
-            mask = self.literal(text)
-            matched &= ~mask
-            if exact is not None:
-                exact &= ~mask
-        return matched, exact
+        tree = plan.tree
+        return tree.mask(self), tree.mask(self, exact_only=True) if plan.uses_synonyms else None
 
 
 def idf(df: int, n: int) -> float:

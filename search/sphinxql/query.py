@@ -9,6 +9,7 @@ import numpy as np
 from index.themes import THEMES
 
 from ..scoring import Plan
+from ..tree import Not
 from .connection import quote
 from .encoding import SENTINEL, phrase
 
@@ -24,13 +25,17 @@ def match_expression(plan: Plan, exact_only: bool = False) -> str | None:
     exclusions are NOT phrases; a query of exclusions only starts from the sentinel every
     paragraph holds. ``exact_only`` leaves the synonym alternatives out.
     """
-    parts = []
-    for group in plan.groups:
-        alternatives = [p for p in dict.fromkeys(phrase(text) for text, exact in group.alternatives if exact or not exact_only) if p]
+    parts, excluded = [], []
+    for node in plan.tree.children:
+        if isinstance(node, Not):
+            excluded.append(phrase(node.child.text))
+            continue
+        leaves = node.leaves()
+        alternatives = [p for p in dict.fromkeys(phrase(leaf.text) for leaf in leaves if leaf.exact or not exact_only) if p]
         if not alternatives:
             return NOTHING
         parts.append("(" + " | ".join(alternatives) + ")")
-    excluded = [p for p in dict.fromkeys(phrase(text) for text in plan.excluded) if p]
+    excluded = [p for p in dict.fromkeys(excluded) if p]
     if not parts and excluded:
         parts.append(f'"{SENTINEL}"')
     if not parts:

@@ -1,0 +1,81 @@
+"""The query tree (search/tree.py): each node's mask, on a tiny real index."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pytest
+
+from index.writer import update_index
+from search.engine import SearchIndex
+from search.patterns import to_patterns
+from search.query import parse_query
+from search.scoring import Matcher, plan_query
+from search.tree import And, Literal, Not, Or, plan_tree
+from tests.search_fixtures import synonyms_of, write_markdown
+
+STATION = "工会驿站为环卫工人提供热水。"
+LOVE = "爱心驿站延长开放时间。"
+SUMMER = "夏季高温期间工会送清凉。"
+BOTH = "夏季高温，工会驿站送清凉饮品。"
+
+
+@pytest.fixture(scope="module")
+def matcher(tmp_path_factory) -> Matcher:
+    """Return the matcher of an index whose four paragraphs hold chosen words."""
+    root = tmp_path_factory.mktemp("tree")
+    docs = root / "docs"
+    docs.mkdir()
+    w = functools.partial(write_markdown, docs, province="河北省", year=2024)
+    for n, text in enumerate([STATION, LOVE, SUMMER, BOTH]):
+        w(f"p{n}.md", f"第{n}号简报", [text])
+    update_index(root / "index", [docs])
+    return Matcher(SearchIndex(root / "index").generation())
+
+
+def _texts(matcher: Matcher, mask: np.ndarray) -> set[str]:
+    generation = matcher.generation
+    records = [generation.record(int(d)) for d in np.flatnonzero(mask & generation.live)]
+    return {r["text"] for r in records if r["kind"] == "body"}  # titles are paragraphs too
+
+
+def test_leaf_or_not_and_masks(matcher: Matcher) -> None:
+    assert _texts(matcher, Literal("驿站").mask(matcher)) == {STATION, LOVE, BOTH}
+    assert Literal("爱心驿站", exact=False).mask(matcher, exact_only=True) is None
+    either = Or((Literal("热水"), Literal("爱心驿站", exact=False)))
+    assert _texts(matcher, either.mask(matcher)) == {STATION, LOVE}
+    assert _texts(matcher, either.mask(matcher, exact_only=True)) == {STATION}
+    assert _texts(matcher, Not(Literal("工会")).mask(matcher)) == {LOVE}
+    tree = And((Or((Literal("工会"),)), Not(Literal("驿站"))))
+    assert _texts(matcher, tree.mask(matcher)) == {SUMMER}
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("驿站 夏季", {BOTH}),
+    ("驿站 -工会", {LOVE}),
+    ("热水 OR 夏季", {STATION, SUMMER, BOTH}),
+    ('"工会驿站" OR 开放', {STATION, LOVE, BOTH}),
+    ("夏季 -饮品", {SUMMER}),
+])
+def test_plan_tree_matches_the_query(matcher: Matcher, q: str, expected: set[str]) -> None:
+    plan = plan_query(to_patterns(parse_query(q)), None)
+    tree = plan_tree(plan)
+    assert _texts(matcher, tree.mask(matcher)) == expected
+    matched, exact = matcher.match(plan)
+    assert np.array_equal(matched, tree.mask(matcher)) and exact is None
+
+
+def test_synonyms_make_a_wider_and_an_exact_mask(matcher: Matcher) -> None:
+    plan = plan_query(parse_query("工会驿站"), synonyms_of(("工会驿站", "爱心驿站")))
+    assert plan_tree(plan) == And((Or((Literal("工会驿站"), Literal("爱心驿站", exact=False))),))
+    matched, exact = matcher.match(plan)
+    assert _texts(matcher, matched) == {STATION, LOVE, BOTH}
+    assert _texts(matcher, exact) == {STATION, BOTH}
+
+
+def test_leaves_are_the_literals_to_mark_in_query_order() -> None:
+    plan = plan_query(parse_query("热水 OR 工会驿站 -夏季 开放"), synonyms_of(("工会驿站", "爱心驿站")))
+    leaves = list(plan.tree.leaves())
+    assert leaves == [Literal("热水"), Literal("工会驿站"), Literal("爱心驿站", exact=False), Literal("开放")]
+    assert plan.literals == ["热水", "工会驿站", "爱心驿站", "开放"]
