@@ -127,3 +127,35 @@ def keywords(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filt
             pad = " " * (width - display_width(row["word"]))
             click.echo(f"{n:>3}. {row['word']}{pad}  LL {row['ll']:>8.1f}  对数比 {row['log_ratio']:>6.2f}  "
                        f"次数 {row['frequency']:>5} / {row['reference_frequency']:<5}  文章 {row['articles']}")
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出并列小标题。")
+@click.option("-f", "--filter", "filters", multiple=True, metavar="字段=取值",
+              help="按分面筛选，同 search；同一字段重复使用为“或”。")
+@click.option("--limit", type=click.IntRange(1, 200), default=50, show_default=True, help="最多列出的小标题组数。")
+@click.option("--no-synonyms", is_flag=True, help="不扩展同义词和简称。")
+@click.argument("query", nargs=-1, required=True)
+def headings(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters: tuple[str, ...], limit: int,
+             no_synonyms: bool) -> None:
+    """显示 QUERY 命中的小标题及同一节里与之并列的小标题（并列小标题）。"""
+    from search.headings import heading_sets
+
+    result = _call(lambda: heading_sets(
+        _open_index(index_dir), " ".join(query), filters=parse_filter_options(filters), synonyms=not no_synonyms,
+        limit=limit))
+    if as_json:
+        _dump(result)
+        return
+    for notice in result["notices"]:
+        click.echo(f"注意: {notice}")
+    click.echo(f"“{result['query']}”命中 {result['total_headings']} 个小标题，{result['total_sets']} 组"
+               + (f"（列出前 {len(result['sets'])} 组）" if len(result["sets"]) < result["total_sets"] else ""))
+    if not result["sets"]:
+        click.echo("没有命中的小标题。提示：换一个词，或去掉筛选条件再试。")
+    for n, group in enumerate(result["sets"], start=1):
+        where = "，".join(str(v) for v in (group["province"], group["year"], group["section"]) if v)
+        click.echo(f"\n{n}. {group['title']}" + (f"（{where}）" if where else "") + f"  命中 {group['matched']} 个")
+        for heading in group["headings"]:
+            click.echo(f"   {'▶' if heading['matched'] else ' '} {heading['text']}")
