@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from index.analysis import segment
+from index.analysis import default_analyzer
 
 from .engine import SearchIndex, SearchRequest
 from .errors import QueryError
@@ -34,12 +34,16 @@ MEASURE_LABELS = {"logdice": "logDice", "mi": "互信息 MI", "ll": "对数似�
 MAX_WINDOW = 10
 MAX_OCCURRENCES = 5_000
 DEFAULT_LIMIT = 30
+# Characters of context segmented per side: far more than ``window`` words of up to 6 characters,
+# so the cut at the stretch's far end cannot change the words kept.
+REACH_PER_WORD, REACH_MARGIN = 6, 12
 _SENTENCE_END = re.compile(r"[。！？；!?;…]")
 
 
 def _windows(text: str, spans: list[tuple[int, int, int]], window: int) -> list[tuple[list[str], list[str]]]:
     """Return each occurrence's left and right words, within its sentence and between its neighbours."""
     # The text between two occurrences is the right side of one and the left of the next: cut once.
+    reach = window * REACH_PER_WORD + REACH_MARGIN
     edges = [0] + [edge for start, end, _ in spans for edge in (start, end)] + [len(text)]
     pieces = []
     for at in range(len(spans) + 1):
@@ -47,10 +51,19 @@ def _windows(text: str, spans: list[tuple[int, int, int]], window: int) -> list[
         marks = [m.start() for m in _SENTENCE_END.finditer(piece)]
         first = piece[:marks[0]] if marks else piece  # up to the sentence end: right of the one before
         last = piece[marks[-1] + 1:] if marks else piece  # after the last sentence end: left of the next
-        first_words = segment(first) if first else []
-        last_words = first_words if not marks else (segment(last) if last else [])
+        if not marks and len(piece) <= 2 * reach:
+            first_words = last_words = _words(piece)
+        else:
+            # Only ``window`` words of each end are kept: cut just a generous stretch of each, not the
+            # whole text between two occurrences (segmenting is most of the time).
+            first_words, last_words = _words(first[:reach]), _words(last[-reach:])
         pieces.append((first_words, last_words))
     return [(pieces[at][1][-window:], pieces[at + 1][0][:window]) for at in range(len(spans))]
+
+
+def _words(folded: str) -> list[str]:
+    """Return the jieba words of already-folded text (the concordance's texts are folded)."""
+    return default_analyzer().words_of_folded(folded, subwords=False) if folded else []
 
 
 def log_dice(pair: float, node: float, word: float) -> float:

@@ -27,6 +27,7 @@ from .errors import QueryError
 from .generation import Generation
 
 DEFAULT_LIMIT = 50
+UNITS = ("words", "phrases")
 SIGNIFICANT_LL = 3.84  # p < 0.05, one degree of freedom
 
 
@@ -69,8 +70,10 @@ def log_ratio(a: np.ndarray, b: np.ndarray, c: float, d: float) -> np.ndarray:
 
 
 def keywords(index: SearchIndex, q: str = "", filters: dict[str, list[str]] | None = None, synonyms: bool = True,
-             min_frequency: int = 5, min_articles: int = 2, limit: int = DEFAULT_LIMIT) -> dict:
-    """Return the words key to (and lacking in) what the request selects, against the rest of the index."""
+             min_frequency: int = 5, min_articles: int = 2, limit: int = DEFAULT_LIMIT, unit: str = "words") -> dict:
+    """Return the words (or phrases) key to (and lacking in) what the request selects, against the rest of the index."""
+    if unit not in UNITS:
+        raise QueryError(f"未知的对比单位 {unit!r}", hint="用 words（词）或 phrases（4–12 字的说法）")
     selection = index.select(SearchRequest(q=q, filters=filters or {}, synonyms=synonyms))
     if not selection.parsed.groups and not selection.masks:
         raise QueryError("关键词对比需要一个范围：筛选条件或检索词", hint="例如：年:2023，或 省:河北，或 劳模 年:2023")
@@ -78,13 +81,20 @@ def keywords(index: SearchIndex, q: str = "", filters: dict[str, list[str]] | No
     target = selection.selected
     reference = generation.live & ~target
     c, d = float(generation.doc_len[target].sum()), float(generation.doc_len[reference].sum())
-    words, a, b = word_counts(generation, target, reference)
-    result = {"query": q, "min_frequency": min_frequency, "min_articles": min_articles, "paragraphs": int(np.count_nonzero(target)), "reference_paragraphs": int(np.count_nonzero(reference)),
+    result = {"query": q, "unit": unit, "min_frequency": min_frequency, "min_articles": min_articles, "paragraphs": int(np.count_nonzero(target)), "reference_paragraphs": int(np.count_nonzero(reference)),
               "words": int(c), "reference_words": int(d), "key": [], "lacking": [],
               "filters": selection.resolved, "notices": list(selection.notices)}
     if not c or not d:
         result["notices"].append("所选范围是空的或涵盖了整个索引，没有可以比较的另一部分。")
         return result
+    if unit == "phrases":
+        from .phrase_keyness import MAX_PARAGRAPHS, key_phrases
+
+        result["key"], read = key_phrases(generation, target, reference, c, d, min_frequency, min_articles, limit)
+        if read < result["paragraphs"]:
+            result["notices"].append(f"候选说法只从所选范围均匀抽取的 {MAX_PARAGRAPHS} 段里找；列出的次数是全部范围的准确次数。")
+        return result
+    words, a, b = word_counts(generation, target, reference)
     # Numbers (years, counts) are key to any year or place and say nothing about phrasing.
     wordlike = np.array([not w.replace(".", "").isdigit() for w in words], dtype=bool)
     ll, ratio = log_likelihood(a, b, c, d), log_ratio(a, b, c, d)

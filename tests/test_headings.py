@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 import pytest
@@ -62,3 +63,24 @@ def test_the_api_and_the_page(client, search_index):
     assert [li.get_text() for li in sets[0].select("ol.siblings li")] == [h["text"] for h in expected[0]["headings"]]
     assert len(sets[0].select("li.matched")) == expected[0]["matched"]
     assert BeautifulSoup(client.get("/headings").get_data(as_text=True), "html.parser").select_one("#headings-empty")
+
+
+def test_the_command_line(engine):
+    from click.testing import CliRunner
+
+    from web.cli import main
+
+    runner = CliRunner()
+    out = runner.invoke(main, ["headings", "--index", str(engine.index_dir), "--json", "坚持"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output) == json.loads(json.dumps(heading_sets(engine, "坚持")))
+    text = runner.invoke(main, ["headings", "--index", str(engine.index_dir), "--limit", "1", "坚持"])
+    assert text.exit_code == 0, text.output
+    first = heading_sets(engine, "坚持", limit=1)["sets"][0]
+    lines = text.output.splitlines()
+    assert lines[0].startswith("“坚持”命中 ") and "（列出前 1 组）" in lines[0]
+    assert lines[2].startswith(f"1. {first['title']}") and lines[2].endswith(f"命中 {first['matched']} 个")
+    assert lines[3:3 + len(first["headings"])] == [
+        f"   {'▶' if h['matched'] else ' '} {h['text']}" for h in first["headings"]]
+    missing = runner.invoke(main, ["headings", "--index", str(engine.index_dir), "省:河北"])
+    assert missing.exit_code == 1 and "并列小标题需要一个检索词" in missing.output

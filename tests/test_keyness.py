@@ -103,3 +103,59 @@ def test_the_command_api_and_page(engine, client, search_index):
     assert BeautifulSoup(client.get("/keywords").get_data(as_text=True), "html.parser").select_one("#keywords-empty")
     search = BeautifulSoup(client.get("/?year=2021").get_data(as_text=True), "html.parser")
     assert search.select_one("#view-keywords")["href"].startswith("/keywords?year=2021")
+
+
+@pytest.mark.parametrize("q, target", [
+    ("年:2021", lambda o: o.where(year=2021)),
+    ("省:河北", lambda o: o.where(province="河北省")),
+])
+def test_key_phrases_match_brute_force(engine, oracle, q, target):
+    ids = target(oracle)
+    result = keywords(engine, q, min_frequency=2, min_articles=1, limit=100_000, unit="phrases")
+    inside, outside, _, _ = brute_force(oracle, ids)
+    c, d = sum(inside.values()), sum(outside.values())
+    assert (result["unit"], result["paragraphs"], result["words"], result["lacking"]) == ("phrases", len(ids), c, [])
+    assert result["key"], "a year and a province each have phrases of their own"
+    for row in result["key"]:
+        phrase = row["word"]
+        assert 4 <= len(phrase) <= 12 and not any(ch.isdigit() for ch in phrase)
+        a = sum(oracle.squeezed[pid].count(phrase) for pid in ids)
+        b = sum(text.count(phrase) for pid, text in oracle.squeezed.items() if pid not in ids)
+        articles = {oracle.stored[pid]["article_id"] for pid in ids if phrase in oracle.squeezed[pid]}
+        assert (row["frequency"], row["reference_frequency"], row["articles"]) == (a, b, len(articles))
+        assert a >= 2 and a / c > b / d
+        assert row["ll"] == pytest.approx(_ll(a, b, c, d), abs=0.01) and row["ll"] >= 3.84
+        assert row["log_ratio"] == pytest.approx(math.log2((a / c) / (max(b, 0.5) / d)), abs=0.001)
+    assert [r["ll"] for r in result["key"]] == sorted((r["ll"] for r in result["key"]), reverse=True)
+
+
+def test_key_phrases_only_from_the_target(engine, oracle):
+    ids = oracle.where(year=2021)
+    for row in keywords(engine, "年:2021", min_frequency=1, min_articles=2, limit=100_000, unit="phrases")["key"]:
+        users = {oracle.stored[pid]["article_id"] for pid in ids if row["word"] in oracle.squeezed[pid]}
+        assert len(users) >= 2
+
+
+def test_an_unknown_unit(engine):
+    with pytest.raises(QueryError) as caught:
+        keywords(engine, "年:2021", unit="letters")
+    assert caught.value.message.startswith("未知的对比单位")
+
+
+def test_key_phrases_on_the_command_line_the_api_and_the_page(engine, client, search_index):
+    out = CliRunner().invoke(main, ["keywords", "--index", str(engine.index_dir), "--json", "--unit", "phrases",
+                                    "-f", "year=2023"])
+    assert out.exit_code == 0, out.output
+    expected = keywords(engine, "", filters={"year": ["2023"]}, limit=30, unit="phrases")
+    assert json.loads(out.output) == json.loads(json.dumps(expected)) and expected["key"]
+    text = CliRunner().invoke(main, ["keywords", "--index", str(engine.index_dir), "--unit", "phrases", "年:2023"])
+    assert text.exit_code == 0 and "本范围特有的说法：" in text.output and "本范围少用的词" not in text.output
+    assert f"  1. {expected['key'][0]['word']}" in text.output
+    body = client.get("/api/keywords?year=2023&unit=phrases").get_json()
+    assert body == json.loads(json.dumps(keywords(search_index, "", filters={"year": ["2023"]}, unit="phrases")))
+    assert client.get("/api/keywords?year=2023&unit=letters").status_code == 400
+    doc = BeautifulSoup(client.get("/keywords?q=年:2023&unit=phrases").get_data(as_text=True), "html.parser")
+    page = keywords(search_index, "年:2023", unit="phrases")
+    assert [a.get_text() for a in doc.select("#keywords-key td.word a")] == [r["word"] for r in page["key"]]
+    assert doc.select_one("#keywords-lacking") is None and doc.select_one("#unit option[selected]")["value"] == "phrases"
+    assert "unit=" not in doc.select_one("#keywords-key td.word a")["href"]

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from search.collocations import DEFAULT_LIMIT, MAX_WINDOW, MEASURE_LABELS, MEASURES, collocations
 from search.errors import QueryError
 from search.headings import heading_sets
-from search.keyness import keywords
+from search.keyness import UNITS as KEYWORD_UNITS, keywords
 from search.ngrams import LONGEST, SORTS as PHRASE_SORTS, recurring_phrases
 from search.facets import FACET_BY_NAME
 from search.query import ParsedQuery, format_query, parse_query
@@ -24,7 +24,7 @@ DEFAULT_WINDOW = 5
 MAX_LIMIT = 200
 MAX_MIN_FREQUENCY = 1000
 # The collocation page's own parameters, carried by its links beside the search state.
-OPTION_KEYS = ("window", "measure", "min_freq", "limit", "min_length", "max_length", "min_articles", "phrase_sort")
+OPTION_KEYS = ("window", "measure", "min_freq", "limit", "min_length", "max_length", "min_articles", "phrase_sort", "unit")
 KEYWORD_DEFAULTS = {"min_freq": 5, "min_articles": 2, "limit": 50}
 
 
@@ -147,6 +147,7 @@ def keywords_request(args: Mapping) -> dict:
         "min_frequency": int_param(args, "min_freq", KEYWORD_DEFAULTS["min_freq"], 1, MAX_MIN_FREQUENCY),
         "min_articles": int_param(args, "min_articles", KEYWORD_DEFAULTS["min_articles"], 1, MAX_MIN_FREQUENCY),
         "limit": int_param(args, "limit", KEYWORD_DEFAULTS["limit"], 1, MAX_LIMIT),
+        "unit": choice_param(args, "unit", KEYWORD_UNITS, "words"),
     }
 
 
@@ -165,8 +166,10 @@ def keywords_page() -> str:
         result = keywords(get_index(), **options)
         for side in ("key", "lacking"):
             for row in result[side]:
+                # A phrase is looked up as written (quoted), not as the words it splits into.
+                term = f'"{row["word"]}"' if options["unit"] == "phrases" else row["word"]
                 row["url"] = state_url(url_for("views.search_page"), request.args, drop=("page", *OPTION_KEYS),
-                                       q=f'{options["q"]} {row["word"]}'.strip(), view="kwic")
+                                       q=f'{options["q"]} {term}'.strip(), view="kwic")
     return render_template("workbench/keywords.html", options=options, result=result,
                            filters=_filter_labels(options["filters"]),
                            search_url=state_url(url_for("views.search_page"), request.args, drop=("page", *OPTION_KEYS)))

@@ -101,29 +101,65 @@ def phrases(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filte
 @click.option("--min-articles", type=click.IntRange(1, 1000), default=2, show_default=True,
               help="在本侧用过的文章少于此数的词不列出。")
 @click.option("--limit", type=click.IntRange(1, 200), default=30, show_default=True, help="每个列表的词数。")
+@click.option("--unit", type=click.Choice(["words", "phrases"]), default="words", show_default=True,
+              help="对比单位：words（词）或 phrases（4–12 字反复出现的说法，只列本范围特有的）。")
 @click.option("--no-synonyms", is_flag=True, help="不扩展同义词和简称。")
 @click.argument("query", nargs=-1)
 def keywords(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters: tuple[str, ...],
-             min_frequency: int, min_articles: int, limit: int, no_synonyms: bool) -> None:
+             min_frequency: int, min_articles: int, limit: int, unit: str, no_synonyms: bool) -> None:
     """显示一个范围（筛选条件和/或 QUERY）相对索引其余部分的关键词（关键性）。"""
     from index.lines import display_width
     from search.keyness import keywords as find_keywords
 
     result = _call(lambda: find_keywords(
         _open_index(index_dir), " ".join(query), filters=parse_filter_options(filters), synonyms=not no_synonyms,
-        min_frequency=min_frequency, min_articles=min_articles, limit=limit))
+        min_frequency=min_frequency, min_articles=min_articles, limit=limit, unit=unit))
     if as_json:
         _dump(result)
         return
     for notice in result["notices"]:
         click.echo(f"注意: {notice}")
+    noun = "说法" if unit == "phrases" else "词"
     click.echo(f"所选范围 {result['paragraphs']} 段（{result['words']} 词），"
                f"对比其余 {result['reference_paragraphs']} 段（{result['reference_words']} 词）")
-    for side, label in (("key", "本范围特有的词"), ("lacking", "本范围少用的词")):
+    sides = (("key", f"本范围特有的{noun}"),) + ((("lacking", "本范围少用的词"),) if unit == "words" else ())
+    for side, label in sides:
         rows = result[side]
-        click.echo(f"\n{label}：" + ("" if rows else "没有显著的词"))
+        click.echo(f"\n{label}：" + ("" if rows else f"没有显著的{noun}"))
         width = max((display_width(r["word"]) for r in rows), default=0)
         for n, row in enumerate(rows, start=1):
             pad = " " * (width - display_width(row["word"]))
             click.echo(f"{n:>3}. {row['word']}{pad}  LL {row['ll']:>8.1f}  对数比 {row['log_ratio']:>6.2f}  "
                        f"次数 {row['frequency']:>5} / {row['reference_frequency']:<5}  文章 {row['articles']}")
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出并列小标题。")
+@click.option("-f", "--filter", "filters", multiple=True, metavar="字段=取值",
+              help="按分面筛选，同 search；同一字段重复使用为“或”。")
+@click.option("--limit", type=click.IntRange(1, 200), default=50, show_default=True, help="最多列出的小标题组数。")
+@click.option("--no-synonyms", is_flag=True, help="不扩展同义词和简称。")
+@click.argument("query", nargs=-1, required=True)
+def headings(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters: tuple[str, ...], limit: int,
+             no_synonyms: bool) -> None:
+    """显示 QUERY 命中的小标题及同一节里与之并列的小标题（并列小标题）。"""
+    from search.headings import heading_sets
+
+    result = _call(lambda: heading_sets(
+        _open_index(index_dir), " ".join(query), filters=parse_filter_options(filters), synonyms=not no_synonyms,
+        limit=limit))
+    if as_json:
+        _dump(result)
+        return
+    for notice in result["notices"]:
+        click.echo(f"注意: {notice}")
+    click.echo(f"“{result['query']}”命中 {result['total_headings']} 个小标题，{result['total_sets']} 组"
+               + (f"（列出前 {len(result['sets'])} 组）" if len(result["sets"]) < result["total_sets"] else ""))
+    if not result["sets"]:
+        click.echo("没有命中的小标题。提示：换一个词，或去掉筛选条件再试。")
+    for n, group in enumerate(result["sets"], start=1):
+        where = "，".join(str(v) for v in (group["province"], group["year"], group["section"]) if v)
+        click.echo(f"\n{n}. {group['title']}" + (f"（{where}）" if where else "") + f"  命中 {group['matched']} 个")
+        for heading in group["headings"]:
+            click.echo(f"   {'▶' if heading['matched'] else ' '} {heading['text']}")
