@@ -22,6 +22,8 @@ CSV_COLUMNS = (
                                                                 "level", "kind")),
     ("小节", "section"), (_LABEL["theme"], "themes"), ("正文", "text"), ("引用", "citation"), ("来源文件", "source"),
 )
+# A result list also says what each partial hit of soft matching lacks (search/soft.py).
+RESULT_COLUMNS = (("缺少", "missing"),)
 UTF8_BOM = "\ufeff"
 
 # Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
@@ -60,6 +62,12 @@ def citation(record: dict, fmt: str) -> str:
     line = fmt.format_map(values)
     line = _DOUBLED_SEPARATORS.sub(r"\1", line)
     return _EDGE_SEPARATORS.sub("", line)
+
+
+def missing_note(hit: dict) -> str:
+    """Return "缺少：…" for a hit that lacks some of the query's terms, else ""."""
+    missing = hit.get("missing") or []
+    return f"缺少：{'、'.join(missing)}" if missing else ""
 
 
 def with_citation(record: dict, fmt: str) -> str:
@@ -132,6 +140,9 @@ def to_markdown(result: dict, citation_format: str, described_filters: str = "")
         lines.append("")
         if meta:
             lines.append(escape_markdown(" · ".join(meta)))
+            lines.append("")
+        if missing_note(hit):
+            lines.append(escape_markdown(missing_note(hit)))
             lines.append("")
         for paragraph_line in (hit.get("text") or "").splitlines() or [""]:
             lines.append(f"> {escape_markdown(paragraph_line)}".rstrip())

@@ -12,7 +12,7 @@ from docx.shared import Pt, RGBColor
 
 from index.fields import region_text
 
-from .export import citation, organization_of
+from .export import citation, missing_note, organization_of
 
 BODY_FONT = "宋体"  # what Word and WPS set Chinese body text in by default
 CITATION_GREY = RGBColor(0x59, 0x59, 0x59)
@@ -90,7 +90,7 @@ def results_docx(result: dict, citation_format: str, described_filters: str = ""
         section = sections.get(hit["article_id"])
         if section is None:
             section = sections[hit["article_id"]] = Section(f"《{hit.get('title') or ''}》", article_meta(hit))
-        section.excerpts.append(Excerpt(hit.get("text") or "", citation(hit, citation_format)))
+        section.excerpts.append(Excerpt(hit.get("text") or "", citation(hit, citation_format), flag=missing_note(hit)))
     return build_docx(f"检索结果：{query}" if query else "检索结果（全部段落）", lines, list(sections.values()))
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from search.engine import SearchRequest
-from search.export import CSV_COLUMNS, UTF8_BOM
+from search.export import CSV_COLUMNS, RESULT_COLUMNS, UTF8_BOM
 from tests.search_fixtures import squeeze
 
 # A plugin, not imported names: its session fixtures then exist once, shared by both browser modules.
@@ -148,7 +148,7 @@ class TestExport:
         assert info.value.suggested_filename.endswith(".csv")
         assert data.startswith(UTF8_BOM.encode("utf-8"))
         rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-        assert rows[0] == [label for label, _ in CSV_COLUMNS]
+        assert rows[0] == [label for label, _ in CSV_COLUMNS + RESULT_COLUMNS]
         assert len(rows) - 1 == expected["total"] == 18  # 17 with 职工书屋, 1 with 职工 … 书屋
         assert [row[1] for row in rows[1:]] == [h["id"] for h in expected["hits"]]
 

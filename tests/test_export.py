@@ -224,3 +224,35 @@ def test_export_routes_reject_bad_parameters(client):
     response = client.get("/export.csv?q=工会&sort=random")
     assert response.status_code == 400
     assert "sort" in response.get_data(as_text=True)
+
+
+# --- what a partial hit lacks (soft matching) ------------------------------------------------------
+
+SOFT_QUERY = "工会 驿站 夏季"  # no paragraph of the sample holds all three: every hit is partial
+
+
+def test_csv_route_says_what_each_partial_hit_lacks(client, search_index):
+    expected = search_index.search(SearchRequest(q=SOFT_QUERY, per_page=100, semantic=False))
+    assert expected["total_all_terms"] == 0 and expected["total"] > 0
+    rows = read_csv(client.get(f"/export.csv?q={quote(SOFT_QUERY)}&semantic=0").data)
+    assert rows[0][-1] == "缺少"
+    by_id = {row[1]: row[-1] for row in rows[1:]}
+    for hit in expected["hits"]:
+        assert hit["missing"]
+        assert by_id[hit["id"]] == "；".join(hit["missing"])
+    literal = read_csv(client.get(f"/export.csv?q={quote(chr(34) + '职工书屋' + chr(34))}").data)
+    assert len(literal) > 10 and {row[-1] for row in literal[1:]} == {""}  # a quoted phrase is strict: nothing lacking
+
+
+def test_markdown_and_word_exports_name_what_a_partial_hit_lacks(client, search_index):
+    from docx import Document
+
+    expected = search_index.search(SearchRequest(q=SOFT_QUERY, per_page=100, semantic=False))
+    notes = {f"缺少：{'、'.join(hit['missing'])}" for hit in expected["hits"]}
+    text = client.get(f"/export.md?q={quote(SOFT_QUERY)}&semantic=0").get_data(as_text=True)
+    assert {line for line in text.splitlines() if line.startswith("缺少：")} == notes
+    assert text.count("\n缺少：") == expected["total"]
+    document = Document(io.BytesIO(client.get(f"/export.docx?q={quote(SOFT_QUERY)}&semantic=0").data))
+    flagged = [p.text for p in document.paragraphs if p.text.startswith("【缺少：")]
+    assert len(flagged) == expected["total"]
+    assert {line.strip("【】") for line in flagged} == notes

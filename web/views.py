@@ -26,6 +26,7 @@ from search.documents import (
 )
 from search.engine import SearchIndex, SearchRequest
 from search.export import (
+    RESULT_COLUMNS,
     export_hits,
     organization_of,
     to_csv,
@@ -279,7 +280,7 @@ def _describe_filters(args: MultiDict) -> str:
 def export_csv() -> Response:
     """Download every hit of the current search (up to ``limit``, at most EXPORT_LIMIT) as CSV for Excel."""
     result = _export(request.args)
-    body = to_csv(result["hits"], str(current_app.config["CITATION_FORMAT"]))
+    body = to_csv(result["hits"], str(current_app.config["CITATION_FORMAT"]), RESULT_COLUMNS)
     return Response(body, mimetype="text/csv", headers=_attachment(result, "csv"))
 
 
