@@ -263,7 +263,7 @@ def vectors(index_dir: Path | None, model: str, as_json: bool, quiet: bool) -> N
     """生成语义向量：为索引中尚无向量的段落编码（可中断，再次运行从断点继续）。"""
     from index.vectors import VectorsBusy, build_vectors
     from tqdm import tqdm
-    from whoosh.index import EmptyIndexError
+    from index.snapshot import SnapshotMissing
 
     target = resolve_index(index_dir)
     if not (target / "unionsearch.json").exists():
@@ -280,7 +280,7 @@ def vectors(index_dir: Path | None, model: str, as_json: bool, quiet: bool) -> N
         progress = build_vectors(target, model, on_progress=show)
     except VectorsBusy as exc:
         raise click.ClickException(f"{exc}\n提示：等它结束，或先停止 `unionsearch serve`") from None
-    except EmptyIndexError:
+    except SnapshotMissing:
         raise click.ClickException(f"{target} 还没有索引\n提示：先运行 `unionsearch index 文件夹`") from None
     except KeyboardInterrupt:
         bar.close()
