@@ -44,6 +44,17 @@ def index_option(func):
     )(func)
 
 
+def filter_option(func):
+    """Add the shared -f/--filter option of the commands that filter like search."""
+    return click.option("-f", "--filter", "filters", multiple=True, metavar="字段=取值",
+                        help="按分面筛选，同 search；同一字段重复使用为“或”。")(func)
+
+
+def synonyms_option(func):
+    """Add the shared --no-synonyms flag."""
+    return click.option("--no-synonyms", is_flag=True, help="不扩展同义词和简称。")(func)
+
+
 def engine_option(func):
     """Add the shared --engine option: a SphinxQL cluster used instead of the index folder."""
     return click.option(
@@ -317,15 +328,14 @@ def docs(index_dir: Path | None, as_json: bool, engine: str | None) -> None:
 @index_option
 @engine_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出索引行。")
-@click.option("-f", "--filter", "filters", multiple=True, metavar="字段=取值",
-              help="按分面筛选，同 search；同一字段重复使用为“或”。")
+@filter_option
 @click.option("--sort", type=click.Choice(["left", "right"]), default="right", show_default=True,
               help="排序：left 按左侧文字，right 按右侧文字。")
 @click.option("--context", type=click.IntRange(1, 80), default=20, show_default=True,
               help="每侧显示的上下文字数。")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=1000, show_default=True,
               help="最多显示的行数（计数包括每一处出现）。")
-@click.option("--no-synonyms", is_flag=True, help="不扩展同义词和简称。")
+@synonyms_option
 @click.argument("query", nargs=-1, required=True)
 def kwic(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters: tuple[str, ...], sort: str,
          context: int, limit: int, no_synonyms: bool, engine: str | None) -> None:

@@ -6,21 +6,20 @@ from pathlib import Path
 
 import click
 
-from .cli import _call, _dump, _open_index, index_option, main, parse_filter_options
+from .cli import _call, _dump, _open_index, filter_option, index_option, main, parse_filter_options, synonyms_option
 
 
 @main.command()
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出搭配。")
-@click.option("-f", "--filter", "filters", multiple=True, metavar="字段=取值",
-              help="按分面筛选，同 search；同一字段重复使用为“或”。")
+@filter_option
 @click.option("--window", type=click.IntRange(1, 10), default=5, show_default=True, help="每侧的词数。")
 @click.option("--measure", type=click.Choice(["logdice", "mi", "ll"]), default="logdice", show_default=True,
               help="排序指标：logdice（logDice）、mi（互信息）、ll（对数似然比）。")
 @click.option("--min-freq", "min_frequency", type=click.IntRange(1, 1000), default=2, show_default=True,
               help="出现次数少于此数的搭配词不列出。")
 @click.option("--limit", type=click.IntRange(1, 200), default=20, show_default=True, help="每侧列出的搭配词数。")
-@click.option("--no-synonyms", is_flag=True, help="不扩展同义词和简称。")
+@synonyms_option
 @click.argument("query", nargs=-1, required=True)
 def collocations(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters: tuple[str, ...], window: int,
                  measure: str, min_frequency: int, limit: int, no_synonyms: bool) -> None:
@@ -52,8 +51,7 @@ def collocations(query: tuple[str, ...], index_dir: Path | None, as_json: bool, 
 @main.command()
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出说法。")
-@click.option("-f", "--filter", "filters", multiple=True, metavar="字段=取值",
-              help="按分面筛选，同 search；同一字段重复使用为“或”。")
+@filter_option
 @click.option("--min-length", type=click.IntRange(2, 20), default=4, show_default=True, help="说法最短的字数。")
 @click.option("--max-length", type=click.IntRange(2, 20), default=12, show_default=True, help="说法最长的字数。")
 @click.option("--min-articles", type=click.IntRange(1, 1000), default=2, show_default=True,
@@ -61,7 +59,7 @@ def collocations(query: tuple[str, ...], index_dir: Path | None, as_json: bool, 
 @click.option("--sort", type=click.Choice(["articles", "new"]), default="articles", show_default=True,
               help="排序：articles 用过的文章多者在前；new 首次出现最晚者在前（新提法）。")
 @click.option("--limit", type=click.IntRange(1, 200), default=30, show_default=True, help="最多列出的说法数。")
-@click.option("--no-synonyms", is_flag=True, help="不扩展同义词和简称。")
+@synonyms_option
 @click.argument("query", nargs=-1, required=True)
 def phrases(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters: tuple[str, ...], min_length: int,
             max_length: int, min_articles: int, sort: str, limit: int, no_synonyms: bool) -> None:
@@ -103,7 +101,7 @@ def phrases(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filte
 @click.option("--limit", type=click.IntRange(1, 200), default=30, show_default=True, help="每个列表的词数。")
 @click.option("--unit", type=click.Choice(["words", "phrases"]), default="words", show_default=True,
               help="对比单位：words（词）或 phrases（4–12 字反复出现的说法，只列本范围特有的）。")
-@click.option("--no-synonyms", is_flag=True, help="不扩展同义词和简称。")
+@synonyms_option
 @click.argument("query", nargs=-1)
 def keywords(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters: tuple[str, ...],
              min_frequency: int, min_articles: int, limit: int, unit: str, no_synonyms: bool) -> None:
@@ -136,10 +134,9 @@ def keywords(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filt
 @main.command()
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出并列小标题。")
-@click.option("-f", "--filter", "filters", multiple=True, metavar="字段=取值",
-              help="按分面筛选，同 search；同一字段重复使用为“或”。")
+@filter_option
 @click.option("--limit", type=click.IntRange(1, 200), default=50, show_default=True, help="最多列出的小标题组数。")
-@click.option("--no-synonyms", is_flag=True, help="不扩展同义词和简称。")
+@synonyms_option
 @click.argument("query", nargs=-1, required=True)
 def headings(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters: tuple[str, ...], limit: int,
              no_synonyms: bool) -> None:
