@@ -144,10 +144,7 @@ def update_index(index_dir: Path, paths: Iterable[Path],
     # Everything, from reading the table of contents to counting the result, happens under the
     # lock: a concurrent commit would otherwise delete files while they are read.
     with write_lock(index_dir):
-        ix = open_or_create(index_dir, analyzer)
-        _remove_leftovers(index_dir)
-        known = indexed_files(ix)
-        stale = sources_cut_otherwise(index_dir, analyzer.fingerprint, known)
+        ix, known, stale = _open_for_writing(index_dir, analyzer)
         # A file cut with another dictionary is not unchanged: its words must be cut again.
         unchanged = {source: digest for source, digest in known.items() if source not in stale}
         items = iter_ingest(paths, known=unchanged, on_file=on_file,
@@ -160,6 +157,14 @@ def update_index(index_dir: Path, paths: Iterable[Path],
         summary.articles, summary.paragraphs = count_index(index_dir)
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
+
+
+def _open_for_writing(index_dir: Path, analyzer: Analyzer) -> tuple:
+    """Open (or create) the index under the write lock: (index, content hash by source, sources cut otherwise)."""
+    ix = open_or_create(index_dir, analyzer)
+    _remove_leftovers(index_dir)
+    known = indexed_files(ix)
+    return ix, known, sources_cut_otherwise(index_dir, analyzer.fingerprint, known)
 
 
 def write_records(index_dir: Path, articles: Iterable[Article], analyzer: Analyzer | None = None) -> IndexSummary:
@@ -178,10 +183,7 @@ def write_records(index_dir: Path, articles: Iterable[Article], analyzer: Analyz
         by_source.setdefault(article.source, []).append(article)
     summary = IndexSummary()
     with write_lock(index_dir):
-        ix = open_or_create(index_dir, analyzer)
-        _remove_leftovers(index_dir)
-        known = indexed_files(ix)
-        stale = sources_cut_otherwise(index_dir, analyzer.fingerprint, known)
+        ix, known, stale = _open_for_writing(index_dir, analyzer)
         writer = SidecarWriter(ix, _lk=False)
         try:
             for source, group in by_source.items():

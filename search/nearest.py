@@ -102,21 +102,22 @@ class Nearest:
         if allowed is not None:
             count = int(np.count_nonzero(allowed))
             if count < EXACT_ALLOWED:
-                rows = np.flatnonzero(allowed)
-                scores = self.matrix[rows] @ query
-                best = _top(scores, k)
-                return rows[best], scores[best]
+                return self._exact_among(query, k, allowed)
             # Ask for more in proportion to what the filter drops; too few left means exact after all.
             fetch = min(len(self.matrix), int(k * OVERFETCH * len(self.matrix) / count))
             rows, scores = self._ann(query, fetch)
             keep = allowed[rows]
             if np.count_nonzero(keep) < k:
-                rows = np.flatnonzero(allowed)
-                scores = self.matrix[rows] @ query
-                best = _top(scores, k)
-                return rows[best], scores[best]
+                return self._exact_among(query, k, allowed)
             return rows[keep][:k], scores[keep][:k]
         return self._ann(query, k)
+
+    def _exact_among(self, query: np.ndarray, k: int, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return the exact top ``k`` among the allowed rows only (a product over them alone)."""
+        rows = np.flatnonzero(allowed)
+        scores = self.matrix[rows] @ query
+        best = _top(scores, k)
+        return rows[best], scores[best]
 
     def _ann(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         scores, rows = self.index().search(query.reshape(1, -1), k)
