@@ -47,8 +47,10 @@ _TYPED_WILDCARDS = str.maketrans({"*": STAR, "＊": STAR, "?": ONE})
 _SHOWN = re.compile(f"{NEAR_MARK}([0-9]{{1,3}}){NEAR_MARK}")
 _NEAR = re.compile(r"(?:NEAR|ＮＥＡＲ|near)[/／]([0-9０-９]{1,3})")
 MAX_NEAR = 100
-# Candidates less than this many characters apart are verified in one run of the expression:
-# one call costs about what scanning this much text does (measured on 1M paragraphs).
+# Where at least this share of a segment's paragraphs are candidates, they are verified in runs:
+# candidates less than RUN_GAP characters apart in one call of the expression. Below it one
+# search per candidate, which stops at its first match, is as fast (both measured on 1M paragraphs).
+DENSE_SHARE = 0.2
 RUN_GAP = 1000
 
 
@@ -120,24 +122,29 @@ def _verified_mask(generation: Generation, form: str) -> np.ndarray:
         local = np.flatnonzero(candidates[segment.base:segment.base + segment.size])
         if len(local):
             mask[matching_docs(segment.folded, pattern, local) + segment.base] = True
-    # A run also covers the paragraphs between candidates: only the candidates may count.
+    # A run of dense candidates also covers the paragraphs between them: only candidates count.
     return mask & candidates
 
 
 def matching_docs(folded: FoldedTexts, pattern: re.Pattern, docs: np.ndarray) -> np.ndarray:
-    """Return the local docnums (sorted, unique) holding a match of ``pattern``, searched within ``docs``' runs.
+    """Return the local docnums (sorted, unique) holding a match of ``pattern``, searched within ``docs``' texts.
 
-    Consecutive candidates stand one after another in the folded text; those less than RUN_GAP
-    characters apart are scanned in one ``finditer``, all in C, and every match start is mapped to
-    its paragraph. The expression never crosses a NUL, so a match lies inside one paragraph, and a
-    failed attempt across a boundary never hides a match that starts in the next one.
+    Sparse candidates are searched one by one, each within its own text. Dense ones stand one
+    after another in the folded text: those less than RUN_GAP characters apart are scanned in one
+    ``finditer`` and every match start is mapped to its paragraph. The expression never crosses a
+    NUL, so a match lies inside one paragraph, and a failed attempt across a boundary never hides
+    a match that starts in the next one. Either way the loop runs in C.
     """
+    text = folded.text()
     begins = folded.starts[docs]
     ends = begins + folded.lengths[docs]
+    if len(docs) < DENSE_SHARE * len(folded.starts):
+        found = map(pattern.search, repeat(text, len(docs)), begins.tolist(), ends.tolist())
+        return docs[np.fromiter(map(bool, found), dtype=bool, count=len(docs))]
     cut = np.flatnonzero(begins[1:] - ends[:-1] > RUN_GAP)
     run_begins = begins[np.concatenate([[0], cut + 1])].tolist()
     run_ends = ends[np.concatenate([cut, [len(docs) - 1]])].tolist()
-    runs = map(pattern.finditer, repeat(folded.text(), len(run_begins)), run_begins, run_ends)
+    runs = map(pattern.finditer, repeat(text, len(run_begins)), run_begins, run_ends)
     at = np.fromiter(map(re.Match.start, chain.from_iterable(runs)), dtype=np.int64)
     return np.unique(np.searchsorted(folded.starts, at, side="right") - 1)
 

@@ -36,7 +36,9 @@ BOUNDARIES = [
     "职工小屋", "职工屋", "职工，屋", "关心职工", "屋里暖和", "工匠和劳模", "劳模与工匠", "劳模一二三四工匠",
     "劳模。工匠", "以工会为家", "所以", "为了职工",
 ]
-RUN_GAPS = [0, 1000, 10**9]  # one run per candidate, the default, the whole segment in one run
+# (DENSE_SHARE, RUN_GAP): one search per candidate; runs of adjacent candidates only; the default
+# runs; the whole segment in one run.
+WAYS = [(2.0, 1000), (0.0, 0), (0.0, 1000), (0.0, 10**9)]
 
 
 def _term(q: str) -> str:
@@ -71,7 +73,7 @@ def boundary_index(tmp_path_factory) -> Path:
                        {"a.txt": "\n\n".join(BOUNDARIES) + "\n", "b.txt": "以前推动\n\n落实为本\n"})
 
 
-@pytest.mark.parametrize("gap", RUN_GAPS)
+@pytest.mark.parametrize("way", WAYS)
 @pytest.mark.parametrize("q, expected", [
     ("推动*落实", {"推动各项工作落实", "推动改革落实到位"}),  # not across 工作|落实, 推动|推动改革, nor over ，
     ("劳模 NEAR/5 工匠", {"劳模与工匠", "劳模一二三四工匠", "劳模。工匠"}),  # not 劳模|工匠 nor 工匠和劳模
@@ -79,24 +81,27 @@ def boundary_index(tmp_path_factory) -> Path:
     ("职工?屋", {"职工小屋"}),  # ? is one character: not none, not a clause mark, not the end of 关心职工
     ("以*为", {"以工会为家"}),  # not 所以|为了 nor 以前推动|落实为本
 ])
-def test_a_pattern_never_matches_across_paragraphs(boundary_index, monkeypatch, q, expected, gap):
-    monkeypatch.setattr(patterns, "RUN_GAP", gap)
-    index = SearchIndex(boundary_index)  # its own generation: nothing remembered from another run size
+def test_a_pattern_never_matches_across_paragraphs(boundary_index, monkeypatch, q, expected, way):
+    monkeypatch.setattr(patterns, "DENSE_SHARE", way[0])
+    monkeypatch.setattr(patterns, "RUN_GAP", way[1])
+    index = SearchIndex(boundary_index)  # its own generation: nothing remembered from another way
     assert _texts(index, q) == expected
     assert _ids(index, q) == _brute_force(oracle_of(index).squeezed, {**BENCH, "劳模 NEAR/3 工匠": "劳模.{0,3}?工匠"}[q])
 
 
-@pytest.mark.parametrize("gap", [0, 10**9])
+@pytest.mark.parametrize("way", [WAYS[0], WAYS[-1]])
 @pytest.mark.parametrize("q", list(BENCH))
-def test_every_bench_pattern_is_exact_on_the_sample(sample_index, monkeypatch, q, gap):
-    monkeypatch.setattr(patterns, "RUN_GAP", gap)
+def test_every_bench_pattern_is_exact_on_the_sample(sample_index, monkeypatch, q, way):
+    monkeypatch.setattr(patterns, "DENSE_SHARE", way[0])
+    monkeypatch.setattr(patterns, "RUN_GAP", way[1])
     index = SearchIndex(sample_index)
     expected = _brute_force(oracle_of(index).squeezed, BENCH[q])
     assert _ids(index, q) == expected
     assert hit_ids(index, q) == expected
 
 
-def test_a_new_generation_forgets_the_old_mask(tmp_path):
+def test_a_new_generation_forgets_the_old_mask(tmp_path, monkeypatch):
+    monkeypatch.setattr(patterns, "DENSE_SHARE", 0.0)  # the deleted paragraph lies inside a run
     docs = tmp_path / "docs"
     index_dir = build_index(tmp_path, {"a.txt": "推动甲事落实\n", "b.txt": "推动乙事落实\n", "c.txt": "推动丙事落实\n"})
     index = SearchIndex(index_dir)
