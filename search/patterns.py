@@ -11,8 +11,8 @@ A quoted phrase is always literal, and so is the full-width ？ of pasted text:
 Like a literal, a pattern is matched on the match form (folded, no white space): the paragraphs
 holding all of its fixed pieces are the candidates (the character index answers that), and a
 regular expression verifies the candidates' text, so matching is exact, not a guess. The
-expression never crosses the NUL that joins a segment's texts, so it runs over long stretches of
-candidates at once instead of one paragraph at a time, and each generation remembers the mask.
+expression never crosses the NUL that joins a segment's texts, so dense candidates are verified
+in long stretches at once, sparse ones one by one; each generation remembers the finished mask.
 Highlighting and the concordance find the same spans with the same expression.
 """
 
