@@ -1,21 +1,21 @@
-"""The matching part of a query plan as a tree of nodes, each producing its own mask.
+"""A query as a tree of nodes, each producing its own mask: what the parser builds and plans walk.
 
-A plan (search/scoring.py) reads as ``And(Or(Literal…)…, Not(Literal)…)``: the ANDed groups,
-each an OR of its typed terms and their synonyms, and the excluded terms. Walking the tree
-gives the paragraphs a query matches; a new operator becomes one more node class here instead
-of another loop over the groups in every module that matches.
+The parser (search/query.py) builds ``And(Or(leaf…)…, Not(leaf)…)``: the ANDed groups, each an
+OR of the terms typed, and the excluded terms. Leaves are a ``Literal`` (an unquoted term),
+a ``Phrase`` (quoted: exactly these characters) or a ``Pattern`` (a 句式 pattern,
+search/patterns.py). A plan (search/scoring.py) is the same tree with each typed term's
+synonyms (inexact literals) after it and a long term's split words on its group. Walking the
+tree gives the paragraphs a query matches; a new operator is one more node class here, not
+another loop over the groups in every module that matches.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import ClassVar, Protocol
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from .scoring import Plan
 
 
 class Masks(Protocol):
@@ -32,21 +32,41 @@ class Masks(Protocol):
 
 @dataclass(frozen=True)
 class Literal:
-    """A leaf: the paragraphs containing a text (a term, a phrase, a 句式 pattern or a synonym)."""
+    """A leaf: the paragraphs containing a text (an unquoted term, or a synonym standing in for one)."""
 
     text: str
     exact: bool = True  # False: a synonym, left out of the exact-only mask
+    must: bool = False  # typed as +term: soft matching never leaves it out
+    phrase: ClassVar[bool] = False  # a quoted phrase: never expanded, never split, never left out
 
     def mask(self, masks: Masks, exact_only: bool = False) -> np.ndarray | None:
         """Return the paragraphs containing the text (None: a synonym when only exact ones count)."""
         return None if exact_only and not self.exact else masks.literal(self.text)
 
+    def leaves(self) -> Iterator[Literal]:
+        """Yield the leaf itself."""
+        yield self
+
+
+class Phrase(Literal):
+    """A quoted phrase: the paragraphs containing exactly these characters."""
+
+    phrase = True
+
+
+class Pattern(Literal):
+    """A 句式 pattern (wildcards, NEAR/n) in operator form: the paragraphs its expression matches."""
+
+
+Leaf = Literal  # every leaf is a Literal or one of its subclasses
+
 
 @dataclass(frozen=True)
 class Or:
-    """The paragraphs any child matches."""
+    """The paragraphs any child matches: one ANDed group of the query."""
 
-    children: tuple[Literal, ...]
+    children: tuple[Leaf, ...]
+    split: tuple[str, ...] = ()  # a long unquoted term's words, found together below the term (plans only)
 
     def mask(self, masks: Masks, exact_only: bool = False) -> np.ndarray:
         """Return the union of the children's masks (no paragraph when none counts)."""
@@ -57,16 +77,40 @@ class Or:
                 result |= found
         return result
 
-    def leaves(self) -> Iterator[Literal]:
+    def split_mask(self, masks: Masks) -> np.ndarray | None:
+        """Return the paragraphs containing every split word (None: the group has none)."""
+        if not self.split:
+            return None
+        result = masks.live.copy()
+        for word in self.split:
+            result &= masks.literal(word)
+        return result
+
+    def leaves(self) -> Iterator[Leaf]:
         """Yield the literals to find, typed terms each before their synonyms."""
         yield from self.children
+
+    @property
+    def typed(self) -> tuple[Leaf, ...]:
+        """Return the terms as typed (not their synonyms)."""
+        return tuple(child for child in self.children if child.exact)
+
+    @property
+    def label(self) -> str:
+        """Return the group as typed, its terms joined by OR (what "missing" names)."""
+        return " OR ".join(leaf.text for leaf in self.typed)
+
+    @property
+    def soft(self) -> bool:
+        """Tell whether soft matching may leave the group out (not only quoted phrases and +terms)."""
+        return not all(leaf.phrase or leaf.must for leaf in self.typed)
 
 
 @dataclass(frozen=True)
 class Not:
     """The paragraphs a child does not match; an exclusion counts synonyms or not alike."""
 
-    child: Literal
+    child: Leaf
 
     def mask(self, masks: Masks, exact_only: bool = False) -> np.ndarray:
         """Return the complement of the child's mask."""
@@ -75,9 +119,9 @@ class Not:
 
 @dataclass(frozen=True)
 class And:
-    """The live paragraphs every child matches: the root of a plan's tree."""
+    """The live paragraphs every child matches: the root of a query's tree."""
 
-    children: tuple[Or | Not, ...]
+    children: tuple[Or | Not, ...] = ()
 
     def mask(self, masks: Masks, exact_only: bool = False) -> np.ndarray:
         """Return the intersection of the live paragraphs and the children's masks."""
@@ -86,14 +130,21 @@ class And:
             result &= child.mask(masks, exact_only)
         return result
 
-    def leaves(self) -> Iterator[Literal]:
+    @property
+    def includes(self) -> tuple[Or, ...]:
+        """Return the ANDed groups, in query order."""
+        return tuple(child for child in self.children if isinstance(child, Or))
+
+    @property
+    def excludes(self) -> tuple[Not, ...]:
+        """Return the exclusions, in query order."""
+        return tuple(child for child in self.children if isinstance(child, Not))
+
+    def leaves(self) -> Iterator[Leaf]:
         """Yield the literals to find (exclusions are not), in query order: what highlighting marks."""
-        for child in self.children:
-            if isinstance(child, Or):
-                yield from child.leaves()
+        for child in self.includes:
+            yield from child.leaves()
 
-
-def plan_tree(plan: Plan) -> And:
-    """Return the tree of a plan: its groups as ORs of literals, then its exclusions."""
-    groups = tuple(Or(tuple(Literal(text, exact) for text, exact in g.alternatives)) for g in plan.groups)
-    return And(groups + tuple(Not(Literal(text)) for text in plan.excluded))
+    def kept(self, masks: Masks) -> np.ndarray:
+        """Return the live paragraphs no exclusion rules out."""
+        return And(self.excludes).mask(masks)

@@ -12,7 +12,7 @@ from search.engine import SearchIndex
 from search.patterns import to_patterns
 from search.query import parse_query
 from search.scoring import Matcher, plan_query
-from search.tree import And, Literal, Not, Or, plan_tree
+from search.tree import And, Literal, Not, Or, Pattern, Phrase
 from tests.search_fixtures import synonyms_of, write_markdown
 
 STATION = "工会驿站为环卫工人提供热水。"
@@ -60,7 +60,7 @@ def test_leaf_or_not_and_masks(matcher: Matcher) -> None:
 ])
 def test_plan_tree_matches_the_query(matcher: Matcher, q: str, expected: set[str]) -> None:
     plan = plan_query(to_patterns(parse_query(q)), None)
-    tree = plan_tree(plan)
+    tree = plan.tree
     assert _texts(matcher, tree.mask(matcher)) == expected
     matched, exact = matcher.match(plan)
     assert np.array_equal(matched, tree.mask(matcher)) and exact is None
@@ -68,7 +68,7 @@ def test_plan_tree_matches_the_query(matcher: Matcher, q: str, expected: set[str
 
 def test_synonyms_make_a_wider_and_an_exact_mask(matcher: Matcher) -> None:
     plan = plan_query(parse_query("工会驿站"), synonyms_of(("工会驿站", "爱心驿站")))
-    assert plan_tree(plan) == And((Or((Literal("工会驿站"), Literal("爱心驿站", exact=False))),))
+    assert plan.tree == And((Or((Literal("工会驿站"), Literal("爱心驿站", exact=False))),))
     matched, exact = matcher.match(plan)
     assert _texts(matcher, matched) == {STATION, LOVE, BOTH}
     assert _texts(matcher, exact) == {STATION, BOTH}
@@ -79,3 +79,32 @@ def test_leaves_are_the_literals_to_mark_in_query_order() -> None:
     leaves = list(plan.tree.leaves())
     assert leaves == [Literal("热水"), Literal("工会驿站"), Literal("爱心驿站", exact=False), Literal("开放")]
     assert plan.literals == ["热水", "工会驿站", "爱心驿站", "开放"]
+
+
+def test_the_parser_builds_the_tree_and_groups_are_read_from_it() -> None:
+    parsed = parse_query('+工会 "职工 书屋" OR 驿站 -夏季 -"高温 期间" 省:河北')
+    assert parsed.tree == And((Or((Literal("工会", must=True),)), Or((Phrase("职工 书屋"), Literal("驿站"))),
+                               Not(Literal("夏季")), Not(Phrase("高温 期间"))))
+    assert [[(t.text, t.phrase, t.must) for t in g] for g in parsed.groups] == [
+        [("工会", False, True)], [("职工 书屋", True, False), ("驿站", False, False)]]
+    assert [(t.text, t.phrase) for t in parsed.excluded] == [("夏季", False), ("高温 期间", True)]
+    assert parsed.filters == {"province": ["河北"]}
+    assert Phrase("驿站") != Literal("驿站")  # a quoted and an unquoted term are two terms
+
+
+def test_patterns_are_leaves_of_their_own() -> None:
+    tree = to_patterns(parse_query('抓*到位 劳模 NEAR/5 工匠 "抓*到位" 驿站')).tree
+    kinds = [(type(leaf).__name__, leaf.text) for leaf in tree.leaves()]
+    assert kinds == [("Pattern", "抓\ue000到位"), ("Pattern", "劳模\ue0025\ue002工匠"), ("Phrase", "抓*到位"),
+                     ("Literal", "驿站")]
+    assert isinstance(next(tree.leaves()), Pattern)
+
+
+def test_the_plan_keeps_group_facts_on_its_or_nodes(matcher: Matcher) -> None:
+    plan = plan_query(to_patterns(parse_query('+工会 驿站 "夏季" 建会入会 抓*到位')), None, split=True)
+    groups = plan.tree.includes
+    assert [g.label for g in groups] == ["工会", "驿站", "夏季", "建会入会", "抓\ue000到位"]
+    assert [g.soft for g in groups] == [False, True, False, True, True]
+    assert [bool(g.split) for g in groups] == [False, False, False, True, False]
+    assert groups[1].split_mask(matcher) is None
+    assert _texts(matcher, groups[1].mask(matcher)) == {STATION, LOVE, BOTH}
