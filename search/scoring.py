@@ -113,18 +113,6 @@ class Matcher:
             self._masks[text] = mask if mask is not None else np.zeros(self.generation.size, dtype=bool)
         return self._masks[text]
 
-    def present(self, group: Or) -> np.ndarray:
-        """Return the paragraphs containing one of the group's alternatives."""
-        return group.mask(self)
-
-    def split(self, group: Or) -> np.ndarray | None:
-        """Return the paragraphs containing every word of the group's split term (None: it has none)."""
-        return group.split_mask(self)
-
-    def excluded(self, plan: Plan) -> np.ndarray:
-        """Return the live paragraphs no excluded term occurs in."""
-        return plan.tree.kept(self)
-
     @property
     def size(self) -> int:
         """Return the generation's number of docnums."""
