@@ -200,7 +200,7 @@ class SearchIndex:
             notices.extend(more)
         else:
             hits = self._page(generation, matcher, plan, selected, found, request, total)
-        split_words = {group.label: group.split for group in plan.groups}
+        split_words = {group.label: group.split for group in plan.tree.includes}
         for hit in hits:
             hit.setdefault("all_terms", False)  # a paragraph found by meaning alone
             hit.setdefault("split", [])

@@ -49,11 +49,6 @@ class Plan:
     expansions: dict[str, list[str]] = field(default_factory=dict)
 
     @property
-    def groups(self) -> tuple[Or, ...]:
-        """Return the ANDed groups of the tree (each has its label, split words and softness)."""
-        return self.tree.includes
-
-    @property
     def excluded(self) -> list[str]:
         """Return the excluded texts, read from the tree."""
         return [node.child.text for node in self.tree.excludes]
