@@ -65,19 +65,15 @@ def plan_query(parsed: ParsedQuery, synonyms: Synonyms | None, split: bool = Fal
     With ``split``, a long unquoted term (not a +term) also finds the paragraphs holding all
     the words it is made of (search/decompose.py).
     """
-    rank: list[tuple[str, float]] = []
     expansions: dict[str, list[str]] = {}
     groups: list[Or] = []
     for group in parsed.tree.includes:
         alternatives: list[Literal] = []
         for leaf in group.children:
             alternatives.append(leaf)
-            rank.append((leaf.text, 1.0))
             # A quoted phrase means exactly these characters: it is never expanded.
             used = synonyms.expand(leaf.text) if synonyms is not None and not leaf.phrase else []
-            for alternative in used:
-                alternatives.append(Literal(alternative, exact=False))
-                rank.append((alternative, SYNONYM_WEIGHT))
+            alternatives.extend(Literal(alternative, exact=False) for alternative in used)
             if used:
                 expansions[leaf.text] = list(used)
         first = group.children[0]
@@ -85,6 +81,8 @@ def plan_query(parsed: ParsedQuery, synonyms: Synonyms | None, split: bool = Fal
         loose = len(group.children) == 1 and not first.phrase and not first.must and not isinstance(first, Pattern)
         groups.append(Or(tuple(alternatives), split=decompose(first.text) if split and loose else ()))
     tree = And(tuple(groups) + parsed.tree.excludes)
+    # Every leaf ranks: a typed term fully, a synonym weakly; each term's synonyms follow it.
+    rank = [(leaf.text, 1.0 if leaf.exact else SYNONYM_WEIGHT) for leaf in tree.leaves()]
     plan = Plan(tree, rank, None, list(dict.fromkeys(leaf.text for leaf in tree.leaves())), expansions)
     singles = [group.children[0].text for group in parsed.tree.includes if len(group.children) == 1]
     if len(singles) >= 2:
