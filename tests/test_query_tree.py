@@ -108,3 +108,21 @@ def test_the_plan_keeps_group_facts_on_its_or_nodes(matcher: Matcher) -> None:
     assert [bool(g.split) for g in groups] == [False, False, False, True, False]
     assert groups[1].split_mask(matcher) is None
     assert _texts(matcher, groups[1].mask(matcher)) == {STATION, LOVE, BOTH}
+
+
+def test_the_sphinxql_match_text_walks_the_tree() -> None:
+    from search.sphinxql.encoding import SENTINEL, phrase
+    from search.sphinxql.query import match_expression
+
+    plan = plan_query(parse_query("热水 OR 工会驿站 -夏季 开放"), synonyms_of(("工会驿站", "爱心驿站")))
+    either = " | ".join([phrase("热水"), phrase("工会驿站"), phrase("爱心驿站")])
+    assert match_expression(plan) == f"({either}) ({phrase('开放')}) -{phrase('夏季')}"
+    exact = " | ".join([phrase("热水"), phrase("工会驿站")])
+    assert match_expression(plan, exact_only=True) == f"({exact}) ({phrase('开放')}) -{phrase('夏季')}"
+    assert match_expression(plan_query(parse_query("-夏季"), None)) == f'"{SENTINEL}" -{phrase("夏季")}'
+    assert match_expression(plan_query(parse_query("省:河北"), None)) is None
+
+
+def test_rank_follows_the_tree_typed_terms_before_their_synonyms() -> None:
+    plan = plan_query(parse_query("热水 OR 工会驿站 开放"), synonyms_of(("工会驿站", "爱心驿站")))
+    assert plan.rank == [("热水", 1.0), ("工会驿站", 1.0), ("爱心驿站", 0.4), ("开放", 1.0)]
