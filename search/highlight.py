@@ -17,9 +17,7 @@ from markupsafe import Markup, escape
 
 from index.normalize import fold
 
-from .patterns import is_pattern, pattern_spans
-
-Span = tuple[int, int]
+from .tree import Span, needle
 
 _WHITESPACE = re.compile(r"\s+")
 _NON_WHITESPACE = re.compile(r"\S+")
@@ -63,16 +61,9 @@ def _prepare(needle: str, traditional: bool) -> str:
     return _WHITESPACE.sub("", fold(needle, traditional))
 
 
-def _find_all(haystack: str, needle: str, overlapping: bool) -> list[Span]:
-    if is_pattern(needle):
-        return pattern_spans(haystack, needle)  # a 句式 pattern's matches never overlap
-    found: list[Span] = []
-    step = 1 if overlapping else len(needle)
-    position = haystack.find(needle)
-    while position != -1:
-        found.append((position, position + len(needle)))
-        position = haystack.find(needle, position + step)
-    return found
+def _find_all(haystack: str, form: str, overlapping: bool) -> list[Span]:
+    """Return the spans of a prepared needle: the leaf it stands for (a literal or a 句式 pattern) finds them."""
+    return needle(form).spans(haystack, overlapping)
 
 
 def occurrences(text: str, needle: str, traditional: bool = False) -> list[Span]:

@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.analysis import segment
+from index.normalize import match_form
 
 from .decompose import decompose
 from .generation import Generation
-from .patterns import pattern_mask
 from .query import ParsedQuery
 from .synonyms import Synonyms
-from .tree import And, Literal, Or, Pattern
+from .tree import And, Literal, Or, Pattern, needle
 
 K1, B = 1.2, 0.75
 TITLE_BONUS = 2.0
@@ -100,9 +100,8 @@ class Matcher:
     def literal(self, text: str) -> np.ndarray:
         """Return the live paragraphs containing ``text`` (none for an empty literal)."""
         if text not in self._masks:
-            mask = pattern_mask(self.generation, text)  # None unless a 句式 pattern (search/patterns.py)
-            if mask is None:
-                mask = self.generation.literal_mask(text)
+            # A text is a 句式 pattern when its match form holds pattern operators (search/patterns.py).
+            mask = needle(text, match_form(text)).find(self.generation)
             self._masks[text] = mask if mask is not None else np.zeros(self.generation.size, dtype=bool)
         return self._masks[text]
 

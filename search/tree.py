@@ -13,9 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from functools import lru_cache
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .generation import Generation
+
+Span = tuple[int, int]
 
 
 class Masks(Protocol):
@@ -47,6 +53,20 @@ class Literal:
         """Yield the leaf itself."""
         yield self
 
+    def find(self, generation: Generation) -> np.ndarray | None:
+        """Return the live paragraphs of a generation that hold the text (None: an empty literal)."""
+        return generation.literal_mask(self.text)
+
+    def spans(self, haystack: str, overlapping: bool = False) -> list[Span]:
+        """Return where the text, taken as a match form, occurs in a match-form haystack, left to right."""
+        needle, found = self.text, []
+        step = 1 if overlapping else len(needle)
+        position = haystack.find(needle)
+        while position != -1:
+            found.append((position, position + len(needle)))
+            position = haystack.find(needle, position + step)
+        return found
+
 
 class Phrase(Literal):
     """A quoted phrase: the paragraphs containing exactly these characters."""
@@ -56,6 +76,28 @@ class Phrase(Literal):
 
 class Pattern(Literal):
     """A 句式 pattern (wildcards, NEAR/n) in operator form: the paragraphs its expression matches."""
+
+    def find(self, generation: Generation) -> np.ndarray | None:
+        """Return the live paragraphs the pattern matches, verified on their text."""
+        return _patterns().pattern_mask(generation, self.text)
+
+    def spans(self, haystack: str, overlapping: bool = False) -> list[Span]:
+        """Return the pattern's matches in a match-form haystack (they never overlap)."""
+        return _patterns().pattern_spans(haystack, self.text)
+
+
+@lru_cache(maxsize=1024)
+def needle(text: str, form: str | None = None) -> Literal:
+    """Return the leaf a bare text stands for: a Pattern when its form (the text itself by default) is one."""
+    return (Pattern if _patterns().is_pattern(text if form is None else form) else Literal)(text)
+
+
+@lru_cache(maxsize=1)
+def _patterns():
+    """Return search/patterns.py, imported on first use: it builds Pattern leaves, so it imports this module."""
+    from . import patterns
+
+    return patterns
 
 
 Leaf = Literal  # every leaf is a Literal or one of its subclasses

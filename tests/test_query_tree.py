@@ -126,3 +126,21 @@ def test_the_sphinxql_match_text_walks_the_tree() -> None:
 def test_rank_follows_the_tree_typed_terms_before_their_synonyms() -> None:
     plan = plan_query(parse_query("热水 OR 工会驿站 开放"), synonyms_of(("工会驿站", "爱心驿站")))
     assert plan.rank == [("热水", 1.0), ("工会驿站", 1.0), ("爱心驿站", 0.4), ("开放", 1.0)]
+
+
+def test_each_leaf_finds_its_own_spans_and_paragraphs(matcher: Matcher) -> None:
+    haystack = "夏季高温，工会驿站送清凉饮品。工会驿站"
+    assert Literal("工会驿站").spans(haystack) == [(5, 9), (15, 19)]
+    assert Literal("驿站驿站").spans("驿站驿站驿站", overlapping=True) == [(0, 4), (2, 6)]
+    star = to_patterns(parse_query("工会*饮品")).tree.includes[0].children[0]
+    assert isinstance(star, Pattern) and star.spans(haystack) == [(5, 14)]
+    assert _texts(matcher, star.find(matcher.generation)) == {BOTH}
+    assert _texts(matcher, Literal("驿站").find(matcher.generation)) == {STATION, LOVE, BOTH}
+
+
+def test_a_bare_text_stands_for_a_pattern_only_when_it_holds_operators() -> None:
+    from search.tree import needle
+
+    assert type(needle("工会驿站")) is Literal
+    assert type(needle("工会\ue000饮品")) is Pattern
+    assert type(needle("\ue000")) is Literal  # nothing fixed to look for: read as text
