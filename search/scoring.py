@@ -20,13 +20,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.analysis import segment
-from index.normalize import match_form
 
 from .decompose import decompose
 from .generation import Generation
 from .query import ParsedQuery
 from .synonyms import Synonyms
-from .tree import And, Literal, Or, Pattern, needle
+from .tree import And, Literal, Or, Pattern
 
 K1, B = 1.2, 0.75
 TITLE_BONUS = 2.0
@@ -95,15 +94,21 @@ class Matcher:
 
     def __init__(self, generation: Generation) -> None:
         self.generation = generation
-        self._masks: dict[str, np.ndarray] = {}
+        self._masks: dict[tuple, np.ndarray] = {}
+
+    def leaf(self, leaf: Literal) -> np.ndarray:
+        """Return the live paragraphs a leaf matches (none for an empty literal), found once per plan."""
+        # Keyed by how the leaf finds its paragraphs: a term, its quoted form and a synonym of the
+        # same text share one mask; a new kind of leaf with its own find() gets its own.
+        key = (type(leaf).find, leaf.text)
+        if key not in self._masks:
+            mask = leaf.find(self.generation)
+            self._masks[key] = mask if mask is not None else np.zeros(self.generation.size, dtype=bool)
+        return self._masks[key]
 
     def literal(self, text: str) -> np.ndarray:
-        """Return the live paragraphs containing ``text`` (none for an empty literal)."""
-        if text not in self._masks:
-            # A text is a 句式 pattern when its match form holds pattern operators (search/patterns.py).
-            mask = needle(text, match_form(text)).find(self.generation)
-            self._masks[text] = mask if mask is not None else np.zeros(self.generation.size, dtype=bool)
-        return self._masks[text]
+        """Return the live paragraphs containing ``text`` (or matching it, when it is a 句式 pattern)."""
+        return self.leaf(Literal(text))
 
     @property
     def size(self) -> int:

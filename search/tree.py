@@ -25,7 +25,9 @@ Span = tuple[int, int]
 
 
 class Masks(Protocol):
-    """What nodes read their masks from: one generation's cached literal masks."""
+    """What nodes read their masks from: one generation's masks of leaves, each found once."""
+
+    def leaf(self, leaf: Literal) -> np.ndarray: ...
 
     def literal(self, text: str) -> np.ndarray: ...
 
@@ -47,15 +49,20 @@ class Literal:
 
     def mask(self, masks: Masks, exact_only: bool = False) -> np.ndarray | None:
         """Return the paragraphs containing the text (None: a synonym when only exact ones count)."""
-        return None if exact_only and not self.exact else masks.literal(self.text)
+        return None if exact_only and not self.exact else masks.leaf(self)
 
     def leaves(self) -> Iterator[Literal]:
         """Yield the leaf itself."""
         yield self
 
     def find(self, generation: Generation) -> np.ndarray | None:
-        """Return the live paragraphs of a generation that hold the text (None: an empty literal)."""
-        return generation.literal_mask(self.text)
+        """Return the live paragraphs of a generation that hold the text (None: an empty literal).
+
+        A text whose match form holds pattern operators is matched as that 句式 pattern, as it
+        always was, whatever leaf carries it.
+        """
+        mask = _patterns().pattern_mask(generation, self.text)
+        return mask if mask is not None else generation.literal_mask(self.text)
 
     def spans(self, haystack: str, overlapping: bool = False) -> list[Span]:
         """Return where the text, taken as a match form, occurs in a match-form haystack, left to right."""
@@ -75,11 +82,7 @@ class Phrase(Literal):
 
 
 class Pattern(Literal):
-    """A 句式 pattern (wildcards, NEAR/n) in operator form: the paragraphs its expression matches."""
-
-    def find(self, generation: Generation) -> np.ndarray | None:
-        """Return the live paragraphs the pattern matches, verified on their text."""
-        return _patterns().pattern_mask(generation, self.text)
+    """A 句式 pattern (wildcards, NEAR/n) in operator form: the paragraphs its expression matches (verified on their text)."""
 
     def spans(self, haystack: str, overlapping: bool = False) -> list[Span]:
         """Return the pattern's matches in a match-form haystack (they never overlap)."""

@@ -144,3 +144,21 @@ def test_a_bare_text_stands_for_a_pattern_only_when_it_holds_operators() -> None
     assert type(needle("工会驿站")) is Literal
     assert type(needle("工会\ue000饮品")) is Pattern
     assert type(needle("\ue000")) is Literal  # nothing fixed to look for: read as text
+
+
+class _EndsWith(Literal):
+    """A leaf of a kind the matcher has never seen: paragraphs whose text ends with the text."""
+
+    def find(self, generation):
+        found = np.zeros(generation.size, dtype=bool)
+        for docnum in np.flatnonzero(generation.live).tolist():
+            found[docnum] = generation.text(docnum).endswith(self.text)
+        return found
+
+
+def test_a_new_kind_of_leaf_brings_its_own_mask_and_the_matcher_keeps_them_apart(matcher: Matcher) -> None:
+    assert _texts(matcher, And((Or((_EndsWith("送清凉。"),)),)).mask(matcher)) == {SUMMER}
+    # One text, two kinds of leaf: each keeps its own mask in the same matcher.
+    assert _texts(matcher, _EndsWith("送清凉").mask(matcher)) == set()
+    assert _texts(matcher, Literal("送清凉").mask(matcher)) == {SUMMER, BOTH}
+    assert _texts(matcher, And((Or((Literal("清凉"),)), Not(_EndsWith("饮品。")))).mask(matcher)) == {SUMMER}
