@@ -25,7 +25,7 @@ from .decompose import decompose
 from .generation import Generation
 from .query import ParsedQuery
 from .synonyms import Synonyms
-from .tree import And, Literal, Or, Pattern
+from .tree import And, Literal, Or
 
 K1, B = 1.2, 0.75
 TITLE_BONUS = 2.0
@@ -76,8 +76,8 @@ def plan_query(parsed: ParsedQuery, synonyms: Synonyms | None, split: bool = Fal
             if used:
                 expansions[leaf.text] = list(used)
         first = group.children[0]
-        # A 句式 pattern is matched as written: its pieces are not words to find apart.
-        loose = len(group.children) == 1 and not first.phrase and not first.must and not isinstance(first, Pattern)
+        # A quoted phrase or a 句式 pattern is matched as written: its pieces are not words to find apart.
+        loose = len(group.children) == 1 and first.splittable and not first.must
         groups.append(Or(tuple(alternatives), split=decompose(first.text) if split and loose else ()))
     tree = And(tuple(groups) + parsed.tree.excludes)
     # Every leaf ranks: a typed term fully, a synonym weakly; each term's synonyms follow it.

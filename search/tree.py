@@ -46,6 +46,7 @@ class Literal:
     exact: bool = True  # False: a synonym, left out of the exact-only mask
     must: bool = False  # typed as +term: soft matching never leaves it out
     phrase: ClassVar[bool] = False  # a quoted phrase: never expanded, never split, never left out
+    splittable: ClassVar[bool] = True  # a long one may also be found through its words (search/decompose.py)
 
     def mask(self, masks: Masks, exact_only: bool = False) -> np.ndarray | None:
         """Return the paragraphs containing the text (None: a synonym when only exact ones count)."""
@@ -65,7 +66,13 @@ class Literal:
         return mask if mask is not None else generation.literal_mask(self.text)
 
     def spans(self, haystack: str, overlapping: bool = False) -> list[Span]:
-        """Return where the text, taken as a match form, occurs in a match-form haystack, left to right."""
+        """Return where the text, taken as a match form, occurs in a match-form haystack, left to right.
+
+        As in ``find``, a text holding pattern operators is that 句式 pattern: its matches never overlap.
+        """
+        patterns = _patterns()
+        if patterns.is_pattern(self.text):
+            return patterns.pattern_spans(haystack, self.text)
         needle, found = self.text, []
         step = 1 if overlapping else len(needle)
         position = haystack.find(needle)
@@ -79,20 +86,16 @@ class Phrase(Literal):
     """A quoted phrase: the paragraphs containing exactly these characters."""
 
     phrase = True
+    splittable = False
 
 
 class Pattern(Literal):
-    """A 句式 pattern (wildcards, NEAR/n) in operator form: the paragraphs its expression matches (verified on their text)."""
+    """A 句式 pattern (wildcards, NEAR/n) in operator form: its expression finds its paragraphs and spans.
 
-    def spans(self, haystack: str, overlapping: bool = False) -> list[Span]:
-        """Return the pattern's matches in a match-form haystack (they never overlap)."""
-        return _patterns().pattern_spans(haystack, self.text)
+    ``find`` and ``spans`` are Literal's: they already read a text holding operators as its pattern.
+    """
 
-
-@lru_cache(maxsize=1024)
-def needle(text: str, form: str | None = None) -> Literal:
-    """Return the leaf a bare text stands for: a Pattern when its form (the text itself by default) is one."""
-    return (Pattern if _patterns().is_pattern(text if form is None else form) else Literal)(text)
+    splittable = False
 
 
 @lru_cache(maxsize=1)

@@ -138,12 +138,26 @@ def test_each_leaf_finds_its_own_spans_and_paragraphs(matcher: Matcher) -> None:
     assert _texts(matcher, Literal("驿站").find(matcher.generation)) == {STATION, LOVE, BOTH}
 
 
-def test_a_bare_text_stands_for_a_pattern_only_when_it_holds_operators() -> None:
-    from search.tree import needle
+def test_a_text_is_read_as_a_pattern_only_when_it_holds_operators() -> None:
+    haystack = "工会驿站送清凉饮品，工会"
+    assert Literal("工会\ue000饮品").spans(haystack) == [(0, 9)]  # as its 句式 pattern, whatever leaf holds it
+    assert Literal("\ue000").spans(haystack) == []  # nothing fixed to look for: read as text
+    assert Literal("工会").spans(haystack) == [(0, 2), (10, 12)]
 
-    assert type(needle("工会驿站")) is Literal
-    assert type(needle("工会\ue000饮品")) is Pattern
-    assert type(needle("\ue000")) is Literal  # nothing fixed to look for: read as text
+
+def test_highlighting_takes_the_leaves_of_the_tree() -> None:
+    from search.highlight import find_spans
+
+    text = "夏季高温，工会驿站送清凉饮品。"
+    tree = to_patterns(parse_query("工会*饮品 夏季")).tree
+    assert find_spans(text, tree.leaves()) == [(0, 2), (5, 14)]
+    assert find_spans(text, tree.leaves()) == find_spans(text, ["工会\ue000饮品", "夏季"])
+
+    class _Everything(Literal):
+        def spans(self, haystack, overlapping=False):
+            return [(0, len(haystack))]
+
+    assert find_spans(text, [_Everything("夏季"), Literal("夏季")]) == [(0, len(text))]
 
 
 class _EndsWith(Literal):
