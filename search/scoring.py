@@ -48,11 +48,6 @@ class Plan:
     expansions: dict[str, list[str]] = field(default_factory=dict)
 
     @property
-    def excluded(self) -> list[str]:
-        """Return the excluded texts, read from the tree."""
-        return [node.child.text for node in self.tree.excludes]
-
-    @property
     def uses_synonyms(self) -> bool:
         """Return True when some alternative came from the synonym list."""
         return bool(self.expansions)
