@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from types import ModuleType
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 import numpy as np
@@ -28,8 +29,6 @@ class Masks(Protocol):
     """What nodes read their masks from: one generation's masks of leaves, each found once."""
 
     def leaf(self, leaf: Literal) -> np.ndarray: ...
-
-    def literal(self, text: str) -> np.ndarray: ...
 
     @property
     def size(self) -> int: ...
@@ -99,7 +98,7 @@ class Pattern(Literal):
 
 
 @lru_cache(maxsize=1)
-def _patterns():
+def _patterns() -> ModuleType:
     """Return search/patterns.py, imported on first use: it builds Pattern leaves, so it imports this module."""
     from . import patterns
 
@@ -131,7 +130,7 @@ class Or:
             return None
         result = masks.live.copy()
         for word in self.split:
-            result &= masks.literal(word)
+            result &= masks.leaf(Literal(word))
         return result
 
     def leaves(self) -> Iterator[Leaf]:
