@@ -116,7 +116,7 @@ def pattern_mask(generation: Generation, text: str) -> np.ndarray | None:
 
 
 def _typed(leaf: Leaf) -> Leaf:
-    """Return an unquoted term with its typed wildcards as operators, a Pattern when it is one; a quoted phrase stays literal."""
+    """Return an unquoted term with its typed wildcards as operators (a Pattern leaf); a quoted phrase stays literal."""
     if leaf.phrase:
         return leaf
     if any(c in leaf.text for c in "*＊?"):

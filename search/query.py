@@ -112,7 +112,8 @@ def parse_query(text: str, max_length: int = 500) -> ParsedQuery:
 
 def format_query(parsed: ParsedQuery) -> str:
     """Return canonical query text that parses back to the same groups, exclusions and filters."""
-    parts = [" OR ".join(_format_term(leaf) for leaf in group.children) for group in parsed.tree.includes if group.children]
+    groups = [group.children for group in parsed.tree.includes if group.children]
+    parts = [" OR ".join(_format_term(leaf) for leaf in group) for group in groups]
     parts += ["-" + _format_term(node.child, excluded=True) for node in parsed.tree.excludes]
     for name in FACET_FIELDS:
         values = [_unquote(value_label(name, v)) for v in parsed.filters.get(name, ())]
