@@ -65,8 +65,8 @@ def plan_query(parsed: ParsedQuery, synonyms: Synonyms | None, split: bool = Fal
         alternatives: list[Literal] = []
         for leaf in group.children:
             alternatives.append(leaf)
-            # A quoted phrase means exactly these characters: it is never expanded.
-            used = synonyms.expand(leaf.text) if synonyms is not None and not leaf.phrase else []
+            # A quoted phrase means exactly these characters, a pattern is matched as written: neither expands.
+            used = synonyms.expand(leaf.text) if synonyms is not None and leaf.expands else []
             alternatives.extend(Literal(alternative, exact=False) for alternative in used)
             if used:
                 expansions[leaf.text] = list(used)

@@ -45,6 +45,7 @@ class Literal:
     exact: bool = True  # False: a synonym, left out of the exact-only mask
     must: bool = False  # typed as +term: soft matching never leaves it out
     phrase: ClassVar[bool] = False  # a quoted phrase: never expanded, never split, never left out
+    expands: ClassVar[bool] = True  # its synonyms are found too (search/synonyms.py)
     splittable: ClassVar[bool] = True  # a long one may also be found through its words (search/decompose.py)
 
     def mask(self, masks: Masks, exact_only: bool = False) -> np.ndarray | None:
@@ -85,6 +86,7 @@ class Phrase(Literal):
     """A quoted phrase: the paragraphs containing exactly these characters."""
 
     phrase = True
+    expands = False
     splittable = False
 
 
@@ -94,6 +96,7 @@ class Pattern(Literal):
     ``find`` and ``spans`` are Literal's: they already read a text holding operators as its pattern.
     """
 
+    expands = False  # matched as written, like a phrase (no synonym list holds its operator characters)
     splittable = False
 
 

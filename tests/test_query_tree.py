@@ -176,3 +176,9 @@ def test_a_new_kind_of_leaf_brings_its_own_mask_and_the_matcher_keeps_them_apart
     assert _texts(matcher, _EndsWith("送清凉").mask(matcher)) == set()
     assert _texts(matcher, Literal("送清凉").mask(matcher)) == {SUMMER, BOTH}
     assert _texts(matcher, And((Or((Literal("清凉"),)), Not(_EndsWith("饮品。")))).mask(matcher)) == {SUMMER}
+
+
+def test_leaves_say_whether_their_synonyms_are_found_too() -> None:
+    synonyms = synonyms_of(("工会驿站", "爱心驿站"), ("抓\ue000到位", "抓紧到位"))
+    expanded = plan_query(to_patterns(parse_query('工会驿站 "工会驿站" 抓*到位')), synonyms).expansions
+    assert expanded == {"工会驿站": ["爱心驿站"]}  # the phrase and the pattern are matched as written
