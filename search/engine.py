@@ -26,6 +26,7 @@ from .scoring import DERIVED, Matcher, Plan, order, plan_query
 from .semantic import SemanticLayer
 from .soft import Tiers, hit_record, rank_keys, tiers
 from .synonyms import Synonyms, load_synonyms
+from .tree import Literal
 
 SORTS = ("relevance", "newest", "oldest")
 NO_INDEX_HINT = "先运行 unionsearch index 文件夹 建立索引"
@@ -200,12 +201,12 @@ class SearchIndex:
             notices.extend(more)
         else:
             hits = self._page(generation, matcher, plan, selected, found, request, total)
-        split_words = {group.label: group.split for group in plan.groups}
+        split_words = {group.label: group.split for group in plan.tree.includes}
         for hit in hits:
             hit.setdefault("all_terms", False)  # a paragraph found by meaning alone
             hit.setdefault("split", [])
             # A hit found through a split term shows its words marked; other hits only the terms.
-            marked = plan.literals + [word for label in hit["split"] for word in split_words[label]]
+            marked = [*plan.tree.leaves(), *(Literal(word) for label in hit["split"] for word in split_words[label])]
             hit["snippet"] = snippet(hit["text"], find_spans(hit["text"], marked, traditional=True))
         out.update({
             "hits": hits,

@@ -21,7 +21,7 @@ def heading_sets(index: SearchIndex, q: str, filters: dict[str, list[str]] | Non
                  limit: int = MAX_SETS) -> dict:
     """Return the sibling sets of the headings the request matches, most matched headings first."""
     selection = index.select(SearchRequest(q=q, filters=filters or {}, synonyms=synonyms))
-    if not selection.parsed.groups:
+    if not selection.parsed.tree.includes:
         raise QueryError("并列小标题需要一个检索词", hint="例如：坚持 类型:小标题")
     generation = selection.generation
     facets = generation.facets

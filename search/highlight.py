@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from dataclasses import replace
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
 from index.normalize import fold
 
-from .patterns import is_pattern, pattern_spans
-
-Span = tuple[int, int]
+from .tree import Literal, Span
 
 _WHITESPACE = re.compile(r"\s+")
 _NON_WHITESPACE = re.compile(r"\S+")
@@ -63,16 +63,12 @@ def _prepare(needle: str, traditional: bool) -> str:
     return _WHITESPACE.sub("", fold(needle, traditional))
 
 
-def _find_all(haystack: str, needle: str, overlapping: bool) -> list[Span]:
-    if is_pattern(needle):
-        return pattern_spans(haystack, needle)  # a 句式 pattern's matches never overlap
-    found: list[Span] = []
-    step = 1 if overlapping else len(needle)
-    position = haystack.find(needle)
-    while position != -1:
-        found.append((position, position + len(needle)))
-        position = haystack.find(needle, position + step)
-    return found
+_literal = lru_cache(maxsize=1024)(Literal)  # the leaf a prepared needle stands for, made once
+
+
+def _find_all(haystack: str, form: str, overlapping: bool) -> list[Span]:
+    """Return the spans of a prepared needle: its leaf finds them (a literal, or a 句式 pattern)."""
+    return _literal(form).spans(haystack, overlapping)
 
 
 def occurrences(text: str, needle: str, traditional: bool = False) -> list[Span]:
@@ -132,15 +128,21 @@ def occurrences_of_any(text: str, needles: list[str], traditional: bool = False,
     return [(*stripped.original(s, e), i) for s, e, i in resolve_occurrences(stripped.text, patterns, tiers)]
 
 
-def find_spans(text: str, needles: Iterable[str], traditional: bool = False) -> list[Span]:
-    """Return every match of every needle in ``text`` as sorted, merged (start, end) spans."""
-    patterns = {p for p in (_prepare(n, traditional) for n in needles) if p}
-    if not patterns or not text:
+def find_spans(text: str, needles: Iterable[str | Literal], traditional: bool = False) -> list[Span]:
+    """Return every match of every needle (a text, or a leaf of the query tree) in ``text`` as sorted, merged spans."""
+    leaves: dict[tuple, Literal] = {}
+    for needle in needles:
+        leaf = needle if isinstance(needle, Literal) else _literal(needle)
+        form = _prepare(leaf.text, traditional)
+        # Leaves that find their spans alike and have one form are one needle.
+        if form and (key := (type(leaf).spans, form)) not in leaves:
+            leaves[key] = leaf if leaf.text == form else replace(leaf, text=form)
+    if not leaves or not text:
         return []
     stripped = _Stripped(text, traditional)
     hits: list[Span] = []
-    for pattern in patterns:
-        hits.extend(_find_all(stripped.text, pattern, True))
+    for leaf in leaves.values():
+        hits.extend(leaf.spans(stripped.text, True))
     if not hits:
         return []
     hits.sort()

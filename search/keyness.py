@@ -75,7 +75,7 @@ def keywords(index: SearchIndex, q: str = "", filters: dict[str, list[str]] | No
     if unit not in UNITS:
         raise QueryError(f"未知的对比单位 {unit!r}", hint="用 words（词）或 phrases（4–12 字的说法）")
     selection = index.select(SearchRequest(q=q, filters=filters or {}, synonyms=synonyms))
-    if not selection.parsed.groups and not selection.masks:
+    if not selection.parsed.tree.includes and not selection.masks:
         raise QueryError("关键词对比需要一个范围：筛选条件或检索词", hint="例如：年:2023，或 省:河北，或 劳模 年:2023")
     generation = selection.generation
     target = selection.selected

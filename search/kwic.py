@@ -72,7 +72,8 @@ def sampled_occurrences(generation: Generation, docs: np.ndarray, needles: list[
 
 def describe(selection: Selection) -> str:
     """Return the query's terms as the user wrote them, OR groups joined by OR, filters left out."""
-    return " ".join(" OR ".join(shown(t.text) for t in group) for group in selection.parsed.groups)
+    groups = selection.parsed.tree.includes
+    return " ".join(" OR ".join(shown(leaf.text) for leaf in group.children) for group in groups)
 
 
 def _can_overlap(forms: list[str]) -> bool:

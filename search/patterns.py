@@ -27,7 +27,8 @@ import numpy as np
 
 from index.normalize import match_form
 
-from .query import ParsedQuery, Term
+from .query import ParsedQuery
+from .tree import And, Leaf, Literal, Not, Or, Pattern
 
 if TYPE_CHECKING:
     from index.folded_texts import FoldedTexts
@@ -149,31 +150,33 @@ def matching_docs(folded: FoldedTexts, pattern: re.Pattern, docs: np.ndarray) ->
     return np.unique(np.searchsorted(folded.starts, at, side="right") - 1)
 
 
-def _typed(term: Term) -> Term:
-    """Return an unquoted term with its typed wildcards as operators; a quoted phrase stays literal."""
-    if term.phrase or not any(c in term.text for c in "*＊?"):
-        return term
-    return Term(term.text.translate(_TYPED_WILDCARDS), False)
+def _typed(leaf: Leaf) -> Leaf:
+    """Return an unquoted term with its typed wildcards as operators (a Pattern leaf); a quoted phrase stays literal."""
+    if leaf.phrase:
+        return leaf
+    if any(c in leaf.text for c in "*＊?"):
+        leaf = Literal(leaf.text.translate(_TYPED_WILDCARDS))  # as before: a +抓*到位 is no +term
+    return Pattern(leaf.text, must=leaf.must) if is_pattern(leaf.text) else leaf
 
 
 def to_patterns(parsed: ParsedQuery) -> ParsedQuery:
-    """Return the query with unquoted * ? as pattern operators and each ``A NEAR/n B`` joined into one term."""
-    groups = [[_typed(t) for t in group] for group in parsed.groups]
-    excluded = [_typed(t) for t in parsed.excluded]
-    joined: list[list[Term]] = []
+    """Return the query with unquoted * ? as pattern operators and each ``A NEAR/n B`` joined into one Pattern."""
+    groups = [tuple(_typed(leaf) for leaf in group.children) for group in parsed.tree.includes]
+    excluded = [Not(_typed(node.child)) for node in parsed.tree.excludes]
+    joined: list[Or] = []
     notices = list(parsed.notices)
     at = 0
     while at < len(groups):
         group = groups[at]
         near = _NEAR.fullmatch(group[0].text) if len(group) == 1 and not group[0].phrase else None
-        if near and joined and len(joined[-1]) == 1 and at + 1 < len(groups) and len(groups[at + 1]) == 1:
+        if near and joined and len(joined[-1].children) == 1 and at + 1 < len(groups) and len(groups[at + 1]) == 1:
             distance = int(near.group(1).translate(str.maketrans("０１２３４５６７８９", "0123456789")))
-            left, right = joined.pop()[0], groups[at + 1][0]
-            joined.append([Term(f"{left.text}{NEAR_MARK}{min(distance, MAX_NEAR)}{NEAR_MARK}{right.text}", False)])
+            left, right = joined.pop().children[0], groups[at + 1][0]
+            joined.append(Or((Pattern(f"{left.text}{NEAR_MARK}{min(distance, MAX_NEAR)}{NEAR_MARK}{right.text}"),)))
             at += 2
             continue
         if near:
             notices.append(f"“{group[0].text}”要写在两个检索词之间（如：劳模 NEAR/5 工匠），已按普通文字查找。")
-        joined.append(group)
+        joined.append(Or(group))
         at += 1
-    return ParsedQuery(groups=joined, excluded=excluded, filters=parsed.filters, notices=notices)
+    return ParsedQuery(And(tuple(joined) + tuple(excluded)), parsed.filters, notices)

@@ -1,4 +1,4 @@
-"""Parse the search box's text into terms, OR groups, exclusions and facet filters, never raising.
+"""Parse the search box's text into a query tree (search/tree.py) and facet filters, never raising.
 
 Language: space-separated terms are ANDed; "quoted phrase" (also “…”, 「…」, 『…』); -term and
 -"phrase" exclude; +term marks a term every hit must contain (soft matching never drops it); OR or | between terms makes an OR group; field:value filters (省:河北,
@@ -23,6 +23,7 @@ from search.query_fields import (
     split_values,
     value_label,
 )
+from search.tree import And, Leaf, Literal, Not, Or, Phrase
 
 __all__ = [
     "FACET_FIELDS", "FIELD_ALIASES", "KIND_NAMES", "LEVEL_NAMES",
@@ -53,29 +54,55 @@ _N_ONLY_EXCLUDED = "检索式只有排除词，没有要查找的内容。"
 
 @dataclass(frozen=True)
 class Term:
-    """One literal to find, as typed."""
+    """One literal to find, as typed: a leaf of the tree seen the way groups and exclusions list it."""
 
     text: str
     phrase: bool
     must: bool = False  # typed as +term: never left out by soft matching
 
+    @classmethod
+    def of(cls, leaf: Leaf) -> Term:
+        """Return the term a leaf of the tree stands for."""
+        return cls(leaf.text, leaf.phrase, leaf.must)
+
+    def leaf(self) -> Leaf:
+        """Return the leaf of the tree this term stands for."""
+        return (Phrase if self.phrase else Literal)(self.text, must=self.must)
+
 
 @dataclass
 class ParsedQuery:
-    """What the user asked for: ANDed OR-groups of terms, exclusions, facet filters, notices."""
+    """What the user asked for: the tree of terms (search/tree.py), facet filters, notices."""
 
-    groups: list[list[Term]] = field(default_factory=list)
-    excluded: list[Term] = field(default_factory=list)
+    tree: And = field(default_factory=And)
     filters: dict[str, list[str]] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
 
+    @classmethod
+    def of(cls, groups: list[list[Term]], excluded: list[Term], filters: dict[str, list[str]] | None = None,
+           notices: list[str] | None = None) -> ParsedQuery:
+        """Return the query of ANDed OR-groups of terms and exclusions."""
+        tree = And(tuple(Or(tuple(t.leaf() for t in group)) for group in groups)
+                   + tuple(Not(t.leaf()) for t in excluded))
+        return cls(tree, dict(filters or {}), list(notices or []))
+
+    @property
+    def groups(self) -> list[list[Term]]:
+        """Return the ANDed OR-groups of terms, read from the tree (for code that lists them)."""
+        return [[Term.of(leaf) for leaf in group.children] for group in self.tree.includes]
+
+    @property
+    def excluded(self) -> list[Term]:
+        """Return the excluded terms, read from the tree."""
+        return [Term.of(node.child) for node in self.tree.excludes]
+
     def is_empty(self) -> bool:
         """Tell whether the query asks for nothing: no terms to find and no filters."""
-        return not self.groups and not self.filters
+        return not self.tree.includes and not self.filters
 
     def literals(self) -> list[str]:
         """Return every positive term's text, in order and de-duplicated, for highlighting."""
-        return list(dict.fromkeys(t.text for group in self.groups for t in group))
+        return list(dict.fromkeys(leaf.text for leaf in self.tree.leaves()))
 
 
 def parse_query(text: str, max_length: int = 500) -> ParsedQuery:
@@ -85,8 +112,9 @@ def parse_query(text: str, max_length: int = 500) -> ParsedQuery:
 
 def format_query(parsed: ParsedQuery) -> str:
     """Return canonical query text that parses back to the same groups, exclusions and filters."""
-    parts = [" OR ".join(_format_term(t) for t in group) for group in parsed.groups if group]
-    parts += ["-" + _format_term(t, excluded=True) for t in parsed.excluded]
+    groups = [group.children for group in parsed.tree.includes if group.children]
+    parts = [" OR ".join(_format_term(leaf) for leaf in group) for group in groups]
+    parts += ["-" + _format_term(node.child, excluded=True) for node in parsed.tree.excludes]
     for name in FACET_FIELDS:
         values = [_unquote(value_label(name, v)) for v in parsed.filters.get(name, ())]
         joined = ",".join(v for v in values if v.strip())
@@ -97,7 +125,7 @@ def format_query(parsed: ParsedQuery) -> str:
 
 
 class _Parser:
-    """One left-to-right pass over the cleaned text, building a ParsedQuery as it goes."""
+    """One left-to-right pass over the cleaned text, collecting groups and exclusions for the tree."""
 
     def __init__(self, text: object, max_length: int) -> None:
         self.result = ParsedQuery()
@@ -108,9 +136,11 @@ class _Parser:
         self.last: str | None = None
         self.or_pending = False
         self.or_after_filter: str | None = None
+        self.groups: list[list[Leaf]] = []
+        self.excluded: list[Leaf] = []
         # Sets beside the lists keep de-duplication linear on long pasted queries.
-        self.excluded_seen: set[Term] = set()
-        self.group_seen: set[Term] = set()
+        self.excluded_seen: set[Leaf] = set()
+        self.group_seen: set[Leaf] = set()
 
     def parse(self) -> ParsedQuery:
         """Consume the text and return the result."""
@@ -292,7 +322,7 @@ class _Parser:
             self._notice(f"忽略了只含标点符号的“{snippet(text)}”。")
             return
         # A term that starts with a sign (+-省, -+省) can only be written back quoted: it is a phrase.
-        term = Term(text, phrase or text[0] in _DASHES + _PLUSES, must)
+        term = (Phrase if phrase or text[0] in _DASHES + _PLUSES else Literal)(text, must=must)
         if negated or self.or_after_filter:
             if self.or_pending or self.or_after_filter:
                 self._notice(_N_OR)
@@ -301,10 +331,10 @@ class _Parser:
         if negated:
             if term not in self.excluded_seen:
                 self.excluded_seen.add(term)
-                self.result.excluded.append(term)
+                self.excluded.append(term)
             self.last = "excluded"
             return
-        groups = self.result.groups
+        groups = self.groups
         if not self.or_pending:
             groups.append([])
             self.group_seen = set()
@@ -315,9 +345,10 @@ class _Parser:
         self.last = "term"
 
     def _finish(self) -> None:
-        """Drop repeated AND groups and flag a query that only excludes."""
-        self.result.groups = [list(g) for g in dict.fromkeys(map(tuple, self.result.groups))]
-        if self.result.excluded and self.result.is_empty():
+        """Build the tree, dropping repeated AND groups, and flag a query that only excludes."""
+        groups = tuple(Or(children) for children in dict.fromkeys(map(tuple, self.groups)))
+        self.result.tree = And(groups + tuple(Not(leaf) for leaf in self.excluded))
+        if self.excluded and self.result.is_empty():
             self._notice(_N_ONLY_EXCLUDED)
 
     def _notice(self, message: str) -> None:
@@ -336,7 +367,7 @@ def _route(facet: str, value: str) -> tuple[str, str | None, str | None]:
     return facet, canonical, notice
 
 
-def _format_term(term: Term, excluded: bool = False) -> str:
+def _format_term(term: Leaf, excluded: bool = False) -> str:
     """Write a term so it parses back the same; a bare term that would not is quoted."""
     text = term.text
     if term.phrase or not _is_bare(text, excluded):

@@ -23,10 +23,9 @@ from index.analysis import segment
 
 from .decompose import decompose
 from .generation import Generation
-from .patterns import is_pattern, pattern_mask
 from .query import ParsedQuery
 from .synonyms import Synonyms
-from .tree import And, Literal, Not, Or, plan_tree
+from .tree import And, Literal, Or
 
 K1, B = 1.2, 0.75
 TITLE_BONUS = 2.0
@@ -39,30 +38,14 @@ RECENCY_CAP = 0.1
 
 
 @dataclass
-class Group:
-    """One ANDed group of the query: its literal alternatives, and the words its term splits into."""
-
-    label: str  # the term as typed (an OR group: its terms joined by OR), for "missing"
-    alternatives: list[tuple[str, bool]]  # (literal, exact): the typed terms and their synonyms
-    split: tuple[str, ...] = ()  # a long unquoted term's words, found together below the term
-    soft: bool = True  # soft matching may leave it out (not a quoted phrase nor a +term)
-
-
-@dataclass
 class Plan:
-    """A parsed query turned into literals to match and weighted texts to rank by."""
+    """A parsed query turned into a tree to match (search/tree.py) and weighted texts to rank by."""
 
-    groups: list[Group]
-    excluded: list[str]
+    tree: And  # the query's tree with each typed term's synonyms after it and split words on its group
     rank: list[tuple[str, float]]  # (text, weight)
     adjacent: str | None
     literals: list[str]
     expansions: dict[str, list[str]] = field(default_factory=dict)
-
-    @property
-    def tree(self) -> And:
-        """Return the matching tree of the plan (search/tree.py)."""
-        return plan_tree(self)
 
     @property
     def uses_synonyms(self) -> bool:
@@ -76,26 +59,26 @@ def plan_query(parsed: ParsedQuery, synonyms: Synonyms | None, split: bool = Fal
     With ``split``, a long unquoted term (not a +term) also finds the paragraphs holding all
     the words it is made of (search/decompose.py).
     """
-    plan = Plan(groups=[], excluded=[t.text for t in parsed.excluded], rank=[], adjacent=None, literals=[])
-    for group in parsed.groups:
-        alternatives: list[tuple[str, bool]] = []
-        for term in group:
-            alternatives.append((term.text, True))
-            plan.rank.append((term.text, 1.0))
-            # A quoted phrase means exactly these characters: it is never expanded.
-            used = synonyms.expand(term.text) if synonyms is not None and not term.phrase else []
-            for alternative in used:
-                alternatives.append((alternative, False))
-                plan.rank.append((alternative, SYNONYM_WEIGHT))
+    expansions: dict[str, list[str]] = {}
+    groups: list[Or] = []
+    for group in parsed.tree.includes:
+        alternatives: list[Literal] = []
+        for leaf in group.children:
+            alternatives.append(leaf)
+            # A quoted phrase means exactly these characters, a pattern is matched as written: neither expands.
+            used = synonyms.expand(leaf.text) if synonyms is not None and leaf.expands else []
+            alternatives.extend(Literal(alternative, exact=False) for alternative in used)
             if used:
-                plan.expansions[term.text] = list(used)
-        # A 句式 pattern is matched as written: its pieces are not words to find apart.
-        loose = len(group) == 1 and not group[0].phrase and not group[0].must and not is_pattern(group[0].text)
-        words = decompose(group[0].text) if split and loose else ()
-        plan.groups.append(Group(label=" OR ".join(t.text for t in group), alternatives=alternatives,
-                                 split=words, soft=not all(t.phrase or t.must for t in group)))
-    plan.literals = list(dict.fromkeys(leaf.text for leaf in plan.tree.leaves()))
-    singles = [group[0].text for group in parsed.groups if len(group) == 1]
+                expansions[leaf.text] = list(used)
+        first = group.children[0]
+        # A quoted phrase or a 句式 pattern is matched as written: its pieces are not words to find apart.
+        loose = len(group.children) == 1 and first.splittable and not first.must
+        groups.append(Or(tuple(alternatives), split=decompose(first.text) if split and loose else ()))
+    tree = And(tuple(groups) + parsed.tree.excludes)
+    # Every leaf ranks: a typed term fully, a synonym weakly; each term's synonyms follow it.
+    rank = [(leaf.text, 1.0 if leaf.exact else SYNONYM_WEIGHT) for leaf in tree.leaves()]
+    plan = Plan(tree, rank, None, list(dict.fromkeys(leaf.text for leaf in tree.leaves())), expansions)
+    singles = [group.children[0].text for group in parsed.tree.includes if len(group.children) == 1]
     if len(singles) >= 2:
         plan.adjacent = "".join(singles)
     return plan
@@ -106,29 +89,21 @@ class Matcher:
 
     def __init__(self, generation: Generation) -> None:
         self.generation = generation
-        self._masks: dict[str, np.ndarray] = {}
+        self._masks: dict[tuple, np.ndarray] = {}
+
+    def leaf(self, leaf: Literal) -> np.ndarray:
+        """Return the live paragraphs a leaf matches (none for an empty literal), found once per plan."""
+        # Keyed by how the leaf finds its paragraphs: a term, its quoted form and a synonym of the
+        # same text share one mask; a new kind of leaf with its own find() gets its own.
+        key = (type(leaf).find, leaf.text)
+        if key not in self._masks:
+            mask = leaf.find(self.generation)
+            self._masks[key] = mask if mask is not None else np.zeros(self.generation.size, dtype=bool)
+        return self._masks[key]
 
     def literal(self, text: str) -> np.ndarray:
-        """Return the live paragraphs containing ``text`` (none for an empty literal)."""
-        if text not in self._masks:
-            mask = pattern_mask(self.generation, text)  # None unless a 句式 pattern (search/patterns.py)
-            if mask is None:
-                mask = self.generation.literal_mask(text)
-            self._masks[text] = mask if mask is not None else np.zeros(self.generation.size, dtype=bool)
-        return self._masks[text]
-
-    def present(self, group: Group) -> np.ndarray:
-        """Return the paragraphs containing one of the group's alternatives."""
-        return Or(tuple(Literal(text) for text, _ in group.alternatives)).mask(self)
-
-    def split(self, group: Group) -> np.ndarray | None:
-        """Return the paragraphs containing every word of the group's split term (None: it has none)."""
-        if not group.split:
-            return None
-        mask = self.generation.live.copy()
-        for word in group.split:
-            mask &= self.literal(word)
-        return mask
+        """Return the live paragraphs containing ``text`` (or matching it, when it is a 句式 pattern)."""
+        return self.leaf(Literal(text))
 
     @property
     def size(self) -> int:
@@ -139,10 +114,6 @@ class Matcher:
     def live(self) -> np.ndarray:
         """Return the generation's live paragraphs."""
         return self.generation.live
-
-    def excluded(self, plan: Plan) -> np.ndarray:
-        """Return the live paragraphs no excluded term occurs in."""
-        return And(tuple(Not(Literal(text)) for text in plan.excluded)).mask(self)
 
     def match(self, plan: Plan) -> tuple[np.ndarray, np.ndarray | None]:
         """Return (matched, exact): all matches, and when synonyms were used those without them."""
@@ -192,11 +163,11 @@ def scores(generation: Generation, matcher: Matcher, plan: Plan, docs: np.ndarra
     for text, weight in plan.rank:
         acc += _text_score(generation, matcher, main, text, weight, docs)
     acc += main.result()
-    for group in plan.groups:
+    for group in plan.tree.includes:
         if group.split:
             # The words of a split term score only where the term itself is not found, so that
             # paragraphs holding the whole term rank as they did without splitting.
-            without = ~matcher.present(group)[docs]
+            without = ~group.mask(matcher)[docs]
             if without.any():
                 words = _WordScores(generation, docs)
                 bonus = sum(_text_score(generation, matcher, words, word, SPLIT_WEIGHT, docs) for word in group.split)

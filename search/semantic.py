@@ -249,7 +249,7 @@ class SemanticLayer:
         """
         query_text = " ".join(parsed.literals())
         # A quoted phrase must stand in every hit: the vectors may re-rank, never add.
-        strict = any(term.phrase for group in parsed.groups for term in group)
+        strict = any(leaf.phrase for leaf in parsed.tree.leaves())
         info = {"used": False, "model": None, "coverage": 0.0, "added": 0, "lexical_total": total, "reason": None}
         if request.sort != "relevance" or not query_text.strip():
             info["reason"] = "按时间排序时不使用语义检索。" if query_text.strip() else "检索式没有要查找的词。"
@@ -294,7 +294,7 @@ class SemanticLayer:
         order = fuse(lex_docs, tiers, added, sims, fusion)
         info["added"] = int(len(added))
         start = (request.page - 1) * request.per_page
-        missing = [(term.text, generation.literal_mask(term.text)) for group in parsed.groups for term in group]
+        missing = [(leaf.text, generation.literal_mask(leaf.text)) for leaf in parsed.tree.leaves()]
         hits = []
         for doc in order[start:end].tolist():
             if doc in hit_of:
@@ -352,8 +352,8 @@ def _allowed(generation: Generation, parsed: ParsedQuery, masks: dict[str, np.nd
     allowed = generation.live.copy()
     for mask in masks.values():
         allowed &= mask
-    for term in parsed.excluded:
-        excluded = generation.literal_mask(term.text)
+    for node in parsed.tree.excludes:
+        excluded = generation.literal_mask(node.child.text)
         if excluded is not None:
             allowed &= ~excluded
     return allowed

@@ -76,20 +76,21 @@ class Tiers:
 def tiers(generation: Generation, matcher: Matcher, plan: Plan, soft: bool) -> Tiers:
     """Return the tiers of a plan; without ``soft`` (or nothing to loosen) tier 1 is every hit."""
     all_terms, exact = matcher.match(plan)
-    present = [matcher.present(group) for group in plan.groups]
-    split = [matcher.split(group) if soft else None for group in plan.groups]
+    groups = plan.tree.includes
+    present = [group.mask(matcher) for group in groups]
+    split = [group.split_mask(matcher) if soft else None for group in groups]
     n = generation.live_count
     dfs = [int(np.count_nonzero(mask)) for mask in present]
     # A term found nowhere weighs nothing: it cannot tell paragraphs apart (it is still "missing").
     weights = np.array([idf(df, n) if df else 0.0 for df in dfs], dtype=np.float64)
-    result = Tiers(all_terms, all_terms, exact, [g.label for g in plan.groups], present, split, weights)
-    loosened = len(plan.groups) >= 2 and any(g.soft for g in plan.groups)
-    if not soft or not plan.groups or not (loosened or any(s is not None for s in split)):
+    result = Tiers(all_terms, all_terms, exact, [g.label for g in groups], present, split, weights)
+    loosened = len(groups) >= 2 and any(g.soft for g in groups)
+    if not soft or not groups or not (loosened or any(s is not None for s in split)):
         return result
-    keep = matcher.excluded(plan)
+    keep = plan.tree.kept(matcher)
     held = np.zeros(generation.size, dtype=np.int16)
     weight = np.zeros(generation.size, dtype=np.float32)  # weight held, per paragraph, as coverage counts it
-    for group, found, words, w in zip(plan.groups, present, split, weights):
+    for group, found, words, w in zip(groups, present, split, weights):
         if not group.soft:
             keep &= found
             continue
@@ -98,9 +99,9 @@ def tiers(generation: Generation, matcher: Matcher, plan: Plan, soft: bool) -> T
         if words is not None:
             weight += np.float32(w * SPLIT_CREDIT) * (words & ~found)
     # Strict groups are all held (keep); the soft ones make up the rest of minimum_should_match.
-    needed = max(1, math.floor(SHOULD_MATCH * len(plan.groups))) - sum(not g.soft for g in plan.groups)
+    needed = max(1, math.floor(SHOULD_MATCH * len(groups))) - sum(not g.soft for g in groups)
     candidates = keep & (held >= max(needed, 0 if loosened else 1)) & ~all_terms
-    strict_weight = float(sum(w for g, w in zip(plan.groups, weights) if not g.soft))
+    strict_weight = float(sum(w for g, w in zip(groups, weights) if not g.soft))
     floor = MIN_COVERAGE * float(weights.sum()) - strict_weight
     good = candidates & (weight >= np.float32(floor - 1e-6))
     result.hits = all_terms | (good if good.any() or all_terms.any() else candidates)

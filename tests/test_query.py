@@ -28,7 +28,7 @@ def ph(text: str) -> Term:
 
 
 def q(groups=(), excluded=(), filters=None, notices=()) -> ParsedQuery:
-    return ParsedQuery([list(g) for g in groups], list(excluded), dict(filters or {}), list(notices))
+    return ParsedQuery.of([list(g) for g in groups], list(excluded), dict(filters or {}), list(notices))
 
 
 N_OR = "忽略了位置不当的 OR（OR 只能写在两个要查找的词之间）。"

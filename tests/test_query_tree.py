@@ -12,7 +12,7 @@ from search.engine import SearchIndex
 from search.patterns import to_patterns
 from search.query import parse_query
 from search.scoring import Matcher, plan_query
-from search.tree import And, Literal, Not, Or, plan_tree
+from search.tree import And, Literal, Not, Or, Pattern, Phrase
 from tests.search_fixtures import synonyms_of, write_markdown
 
 STATION = "工会驿站为环卫工人提供热水。"
@@ -60,7 +60,7 @@ def test_leaf_or_not_and_masks(matcher: Matcher) -> None:
 ])
 def test_plan_tree_matches_the_query(matcher: Matcher, q: str, expected: set[str]) -> None:
     plan = plan_query(to_patterns(parse_query(q)), None)
-    tree = plan_tree(plan)
+    tree = plan.tree
     assert _texts(matcher, tree.mask(matcher)) == expected
     matched, exact = matcher.match(plan)
     assert np.array_equal(matched, tree.mask(matcher)) and exact is None
@@ -68,7 +68,7 @@ def test_plan_tree_matches_the_query(matcher: Matcher, q: str, expected: set[str
 
 def test_synonyms_make_a_wider_and_an_exact_mask(matcher: Matcher) -> None:
     plan = plan_query(parse_query("工会驿站"), synonyms_of(("工会驿站", "爱心驿站")))
-    assert plan_tree(plan) == And((Or((Literal("工会驿站"), Literal("爱心驿站", exact=False))),))
+    assert plan.tree == And((Or((Literal("工会驿站"), Literal("爱心驿站", exact=False))),))
     matched, exact = matcher.match(plan)
     assert _texts(matcher, matched) == {STATION, LOVE, BOTH}
     assert _texts(matcher, exact) == {STATION, BOTH}
@@ -79,3 +79,106 @@ def test_leaves_are_the_literals_to_mark_in_query_order() -> None:
     leaves = list(plan.tree.leaves())
     assert leaves == [Literal("热水"), Literal("工会驿站"), Literal("爱心驿站", exact=False), Literal("开放")]
     assert plan.literals == ["热水", "工会驿站", "爱心驿站", "开放"]
+
+
+def test_the_parser_builds_the_tree_and_groups_are_read_from_it() -> None:
+    parsed = parse_query('+工会 "职工 书屋" OR 驿站 -夏季 -"高温 期间" 省:河北')
+    assert parsed.tree == And((Or((Literal("工会", must=True),)), Or((Phrase("职工 书屋"), Literal("驿站"))),
+                               Not(Literal("夏季")), Not(Phrase("高温 期间"))))
+    assert [[(t.text, t.phrase, t.must) for t in g] for g in parsed.groups] == [
+        [("工会", False, True)], [("职工 书屋", True, False), ("驿站", False, False)]]
+    assert [(t.text, t.phrase) for t in parsed.excluded] == [("夏季", False), ("高温 期间", True)]
+    assert parsed.filters == {"province": ["河北"]}
+    assert Phrase("驿站") != Literal("驿站")  # a quoted and an unquoted term are two terms
+
+
+def test_patterns_are_leaves_of_their_own() -> None:
+    tree = to_patterns(parse_query('抓*到位 劳模 NEAR/5 工匠 "抓*到位" 驿站')).tree
+    kinds = [(type(leaf).__name__, leaf.text) for leaf in tree.leaves()]
+    assert kinds == [("Pattern", "抓\ue000到位"), ("Pattern", "劳模\ue0025\ue002工匠"), ("Phrase", "抓*到位"),
+                     ("Literal", "驿站")]
+    assert isinstance(next(tree.leaves()), Pattern)
+
+
+def test_the_plan_keeps_group_facts_on_its_or_nodes(matcher: Matcher) -> None:
+    plan = plan_query(to_patterns(parse_query('+工会 驿站 "夏季" 建会入会 抓*到位')), None, split=True)
+    groups = plan.tree.includes
+    assert [g.label for g in groups] == ["工会", "驿站", "夏季", "建会入会", "抓\ue000到位"]
+    assert [g.soft for g in groups] == [False, True, False, True, True]
+    assert [bool(g.split) for g in groups] == [False, False, False, True, False]
+    assert groups[1].split_mask(matcher) is None
+    assert _texts(matcher, groups[1].mask(matcher)) == {STATION, LOVE, BOTH}
+
+
+def test_the_sphinxql_match_text_walks_the_tree() -> None:
+    from search.sphinxql.encoding import SENTINEL, phrase
+    from search.sphinxql.query import match_expression
+
+    plan = plan_query(parse_query("热水 OR 工会驿站 -夏季 开放"), synonyms_of(("工会驿站", "爱心驿站")))
+    either = " | ".join([phrase("热水"), phrase("工会驿站"), phrase("爱心驿站")])
+    assert match_expression(plan) == f"({either}) ({phrase('开放')}) -{phrase('夏季')}"
+    exact = " | ".join([phrase("热水"), phrase("工会驿站")])
+    assert match_expression(plan, exact_only=True) == f"({exact}) ({phrase('开放')}) -{phrase('夏季')}"
+    assert match_expression(plan_query(parse_query("-夏季"), None)) == f'"{SENTINEL}" -{phrase("夏季")}'
+    assert match_expression(plan_query(parse_query("省:河北"), None)) is None
+
+
+def test_rank_follows_the_tree_typed_terms_before_their_synonyms() -> None:
+    plan = plan_query(parse_query("热水 OR 工会驿站 开放"), synonyms_of(("工会驿站", "爱心驿站")))
+    assert plan.rank == [("热水", 1.0), ("工会驿站", 1.0), ("爱心驿站", 0.4), ("开放", 1.0)]
+
+
+def test_each_leaf_finds_its_own_spans_and_paragraphs(matcher: Matcher) -> None:
+    haystack = "夏季高温，工会驿站送清凉饮品。工会驿站"
+    assert Literal("工会驿站").spans(haystack) == [(5, 9), (15, 19)]
+    assert Literal("驿站驿站").spans("驿站驿站驿站", overlapping=True) == [(0, 4), (2, 6)]
+    star = to_patterns(parse_query("工会*饮品")).tree.includes[0].children[0]
+    assert isinstance(star, Pattern) and star.spans(haystack) == [(5, 14)]
+    assert _texts(matcher, star.find(matcher.generation)) == {BOTH}
+    assert _texts(matcher, Literal("驿站").find(matcher.generation)) == {STATION, LOVE, BOTH}
+
+
+def test_a_text_is_read_as_a_pattern_only_when_it_holds_operators() -> None:
+    haystack = "工会驿站送清凉饮品，工会"
+    assert Literal("工会\ue000饮品").spans(haystack) == [(0, 9)]  # as its 句式 pattern, whatever leaf holds it
+    assert Literal("\ue000").spans(haystack) == []  # nothing fixed to look for: read as text
+    assert Literal("工会").spans(haystack) == [(0, 2), (10, 12)]
+
+
+def test_highlighting_takes_the_leaves_of_the_tree() -> None:
+    from search.highlight import find_spans
+
+    text = "夏季高温，工会驿站送清凉饮品。"
+    tree = to_patterns(parse_query("工会*饮品 夏季")).tree
+    assert find_spans(text, tree.leaves()) == [(0, 2), (5, 14)]
+    assert find_spans(text, tree.leaves()) == find_spans(text, ["工会\ue000饮品", "夏季"])
+
+    class _Everything(Literal):
+        def spans(self, haystack, overlapping=False):
+            return [(0, len(haystack))]
+
+    assert find_spans(text, [_Everything("夏季"), Literal("夏季")]) == [(0, len(text))]
+
+
+class _EndsWith(Literal):
+    """A leaf of a kind the matcher has never seen: paragraphs whose text ends with the text."""
+
+    def find(self, generation):
+        found = np.zeros(generation.size, dtype=bool)
+        for docnum in np.flatnonzero(generation.live).tolist():
+            found[docnum] = generation.text(docnum).endswith(self.text)
+        return found
+
+
+def test_a_new_kind_of_leaf_brings_its_own_mask_and_the_matcher_keeps_them_apart(matcher: Matcher) -> None:
+    assert _texts(matcher, And((Or((_EndsWith("送清凉。"),)),)).mask(matcher)) == {SUMMER}
+    # One text, two kinds of leaf: each keeps its own mask in the same matcher.
+    assert _texts(matcher, _EndsWith("送清凉").mask(matcher)) == set()
+    assert _texts(matcher, Literal("送清凉").mask(matcher)) == {SUMMER, BOTH}
+    assert _texts(matcher, And((Or((Literal("清凉"),)), Not(_EndsWith("饮品。")))).mask(matcher)) == {SUMMER}
+
+
+def test_leaves_say_whether_their_synonyms_are_found_too() -> None:
+    synonyms = synonyms_of(("工会驿站", "爱心驿站"), ("抓\ue000到位", "抓紧到位"))
+    expanded = plan_query(to_patterns(parse_query('工会驿站 "工会驿站" 抓*到位')), synonyms).expansions
+    assert expanded == {"工会驿站": ["爱心驿站"]}  # the phrase and the pattern are matched as written

@@ -9,7 +9,6 @@ import numpy as np
 from index.themes import THEMES
 
 from ..scoring import Plan
-from ..tree import Not
 from .connection import quote
 from .encoding import SENTINEL, phrase
 
@@ -25,17 +24,14 @@ def match_expression(plan: Plan, exact_only: bool = False) -> str | None:
     exclusions are NOT phrases; a query of exclusions only starts from the sentinel every
     paragraph holds. ``exact_only`` leaves the synonym alternatives out.
     """
-    parts, excluded = [], []
-    for node in plan.tree.children:
-        if isinstance(node, Not):
-            excluded.append(phrase(node.child.text))
-            continue
-        leaves = node.leaves()
+    parts = []
+    for group in plan.tree.includes:
+        leaves = group.leaves()
         alternatives = [p for p in dict.fromkeys(phrase(leaf.text) for leaf in leaves if leaf.exact or not exact_only) if p]
         if not alternatives:
             return NOTHING
         parts.append("(" + " | ".join(alternatives) + ")")
-    excluded = [p for p in dict.fromkeys(excluded) if p]
+    excluded = [p for p in dict.fromkeys(phrase(node.child.text) for node in plan.tree.excludes) if p]
     if not parts and excluded:
         parts.append(f'"{SENTINEL}"')
     if not parts:
