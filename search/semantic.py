@@ -23,6 +23,7 @@ from index.vectors import ID_DTYPE, chunk_names, read_chunk, store_dir, stored_m
 
 from .generation import Generation
 from .nearest import Nearest
+from .patterns import shown
 from .query import ParsedQuery
 
 RRF_K = 60  # the usual constant of reciprocal-rank fusion: flattens the weight of the first ranks
@@ -294,7 +295,7 @@ class SemanticLayer:
         order = fuse(lex_docs, tiers, added, sims, fusion)
         info["added"] = int(len(added))
         start = (request.page - 1) * request.per_page
-        missing = [(leaf.text, generation.literal_mask(leaf.text)) for leaf in parsed.tree.leaves()]
+        missing = [(shown(leaf.text), leaf.find(generation)) for leaf in parsed.tree.leaves()]
         hits = []
         for doc in order[start:end].tolist():
             if doc in hit_of:
@@ -353,7 +354,7 @@ def _allowed(generation: Generation, parsed: ParsedQuery, masks: dict[str, np.nd
     for mask in masks.values():
         allowed &= mask
     for node in parsed.tree.excludes:
-        excluded = generation.literal_mask(node.child.text)
+        excluded = node.child.find(generation)  # a pattern as a pattern
         if excluded is not None:
             allowed &= ~excluded
     return allowed

@@ -171,6 +171,12 @@ def test_filters_and_exclusions_apply_to_vector_hits(built):
     assert {h["province"] for h in hits} == {"河北省"} and not any(h["text"].startswith(SUMMER_PARAGRAPH) for h in hits)
     hits = index.search(SearchRequest(q="防暑降温 -绿豆汤", semantic=True))["hits"]
     assert hits and not any("绿豆汤" in h["text"] for h in hits)
+    # A 句式 pattern excludes and is reported missing as a pattern, written as the user typed it.
+    hits = index.search(SearchRequest(q="防暑降温 -绿?汤", semantic=True))["hits"]
+    assert hits and not any("绿豆汤" in h["text"] for h in hits)
+    hits = index.search(SearchRequest(q="防暑降温 清凉*药品", semantic=True))["hits"]
+    summer = [h for h in hits if h["text"].startswith(SUMMER_PARAGRAPH)]
+    assert summer and summer[0]["semantic_only"] and summer[0]["missing"] == ["防暑降温", "清凉*药品"]
 
 
 def test_a_quoted_phrase_is_never_widened_by_vectors(built):
