@@ -23,7 +23,6 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from index.sidecar import paragraph_ids as paragraph_ids_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "index" / "sample"
@@ -132,7 +131,7 @@ def paragraph_ids(index) -> frozenset[str]:
     ids = set()
     for segment in generation.segments:
         live = np.flatnonzero(generation.live[segment.base:segment.base + segment.size])
-        ids.update(paragraph_ids_of(segment.arrays, segment.tables, live))
+        ids.update(segment.columns.paragraph_ids(live))
     assert len(ids) == generation.live_count, "a paragraph id is live twice"
     return frozenset(ids)
 
@@ -248,10 +247,9 @@ def serving(app, threads: int = 8) -> Iterator[str]:
 
 def toc_generation(index_dir: Path) -> int:
     """Return the newest committed generation of an index folder (-1: none)."""
-    from whoosh.filedb.filestore import FileStorage
-    from whoosh.index import TOC
+    from index.snapshot import latest_generation
 
-    return TOC._latest_generation(FileStorage(str(index_dir)), "MAIN")
+    return latest_generation(index_dir)
 
 
 def leftovers(index_dir: Path) -> list[str]:
