@@ -19,7 +19,7 @@ from .articles import paragraph_id
 from .cooccurrence import CO_ARRAYS
 from .folded_texts import FoldedTexts
 from .segments import live_mask
-from .sidecar import FACET_COLUMNS, article_record, paragraph_ids, read_sidecar, sidecar_exists, sidecar_path
+from .segment_columns import FACET_COLUMNS, article_record, paragraph_ids, read_column_files, columns_complete, column_path
 
 INDEX_NAME = "MAIN"  # Whoosh's default index name, the only one a folder holds
 # What read_snapshot raises when the folder holds no table of contents for that generation.
@@ -131,11 +131,11 @@ def read_snapshot(folder: Path, number: int) -> Snapshot:
 
 def has_columns(folder: Path, segment_id: str) -> bool:
     """Return True when the segment's columns were completely written."""
-    return sidecar_exists(Path(folder), segment_id)
+    return columns_complete(Path(folder), segment_id)
 
 
 def read_columns(folder: Path, segment_id: str) -> SegmentColumns:
     """Open one segment's columns: arrays memory-mapped, only the small tables parsed."""
-    arrays, tables = read_sidecar(Path(folder), segment_id)
-    folded = FoldedTexts(sidecar_path(Path(folder), segment_id, "fold_blob"), arrays["fold_lengths"])
+    arrays, tables = read_column_files(Path(folder), segment_id)
+    folded = FoldedTexts(column_path(Path(folder), segment_id, "fold_blob"), arrays["fold_lengths"])
     return SegmentColumns(segment_id, arrays, tables, folded)

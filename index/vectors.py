@@ -25,7 +25,7 @@ from whoosh.index import EmptyIndexError, open_dir
 
 from .embedding import DEFAULT_MODEL, MODELS, Encoder, load_encoder
 from .segments import live_mask
-from .sidecar import paragraph_ids, read_sidecar
+from .segment_columns import paragraph_ids, read_column_files
 
 VECTORS_DIR = "vectors"
 CHUNK_ROWS = 64  # paragraphs encoded and written together: what a kill can lose
@@ -128,7 +128,7 @@ def live_paragraphs(index_dir: Path) -> list[tuple[list[str], Callable[[int], st
             segments = open_dir(str(index_dir))._segments()
             out = []
             for segment in segments:
-                arrays, tables = read_sidecar(Path(index_dir), segment.segment_id())
+                arrays, tables = read_column_files(Path(index_dir), segment.segment_id())
                 docs = np.flatnonzero(live_mask(segment))
                 out.append((paragraph_ids(arrays, tables, docs), _text_reader(arrays), docs))
             return out

@@ -19,7 +19,7 @@ import numpy as np
 
 from index.postings import char_key, lookup
 from index.normalize import match_form
-from index.sidecar import FACET_COLUMNS
+from index.segment_columns import FACET_COLUMNS
 from index.folded_texts import FoldedTexts
 from index.snapshot import SegmentColumns, Snapshot, has_columns, read_columns
 from index.themes import THEMES

@@ -1,6 +1,6 @@
 """Related words (相关词): words that share paragraphs with the query's words, from the index itself.
 
-Each segment's sidecar counts which words share paragraphs (index/cooccurrence.py); a
+Each segment's columns counts which words share paragraphs (index/cooccurrence.py); a
 generation adds up its segments' counts word by word, when a query first asks for a word.
 A partner ranks by log(1 + shared) × PMI, PMI = log(N·shared / (df(word)·df(partner))), summed
 over the query's words: frequent and specific companions first. The query's own words, their

@@ -1,4 +1,4 @@
-"""The search sidecar: postings, round trips, segments and merges, and the fast path against a plain one."""
+"""The search columns: postings, round trips, segments and merges, and the fast path against a plain one."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from index.analysis import index_words, segment
 from index.postings import char_key, char_postings, lookup, word_postings
 from index.schema import stored_paragraph
 from index.normalize import match_form
-from index.sidecar import build_arrays, read_sidecar, records_from_sidecar
+from index.segment_columns import build_columns, read_column_files, records_from_columns
 from index.writer import update_index
 from search.engine import SearchIndex, SearchRequest
 from index.folded_texts import FoldedTexts
@@ -44,7 +44,7 @@ def test_match_form_folds_width_case_traditional_and_space():
     assert match_form("ＡＰＰ 工會\u3000⼯作") == "app工会工作"
 
 
-def test_sidecar_round_trip_keeps_every_record(tmp_path):
+def test_columns_round_trip_keeps_every_record(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
     write_markdown(docs, "a.md", "河北省总工会工作总结", ["## 一、职工书屋", "全省建成职工书屋1800家。"], year=2021,
@@ -52,13 +52,13 @@ def test_sidecar_round_trip_keeps_every_record(tmp_path):
     update_index(tmp_path / "ix", [docs])
     ix = open_dir(str(tmp_path / "ix"))
     (segment,) = ix._segments()
-    arrays, tables = read_sidecar(tmp_path / "ix", segment.segment_id())
-    records = records_from_sidecar(arrays, tables)
+    arrays, tables = read_column_files(tmp_path / "ix", segment.segment_id())
+    records = records_from_columns(arrays, tables)
     assert [r.text for r in records] == ["河北省总工会工作总结", "一、职工书屋", "全省建成职工书屋1800家。"]
     assert [(r.kind, r.section, r.year, r.province) for r in records] == [
         ("title", "", 2021, "河北省"), ("heading", "", 2021, "河北省"), ("body", "一、职工书屋", 2021, "河北省")]
     assert records[2].words == index_words("全省建成职工书屋1800家。")
-    again, again_tables = build_arrays(records)
+    again, again_tables = build_columns(records)
     for name, array in again.items():
         assert np.array_equal(np.asarray(arrays[name]), array), name
     assert again_tables == tables
