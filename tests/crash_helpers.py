@@ -138,7 +138,7 @@ def paragraph_ids(index) -> frozenset[str]:
 
 def index_command(index_dir: Path, corpus: Path, *extra: str, prelude: str = "") -> list[str]:
     """Return the `unionsearch index` command line, run with this interpreter after ``prelude``."""
-    # `python -m web.cli` would not run anything: the module has no __main__ guard.
+    # Run the console entry point the way the installed `unionsearch` script does.
     code = f"{prelude}\nfrom web.cli import main\nmain()"
     return [sys.executable, "-c", code, "index", "--quiet", "--index", str(index_dir), *extra, str(corpus)]
 
