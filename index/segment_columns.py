@@ -130,14 +130,6 @@ def paragraph_ids(arrays: dict[str, np.ndarray], tables: dict, docs: np.ndarray)
     return [paragraph_id(keys[code], position) for code, position in zip(arrays["article"][docs].tolist(), positions)]
 
 
-def build_columns(records: list[ParagraphRecord]) -> tuple[dict[str, np.ndarray], dict]:
-    """Return the arrays and the JSON tables of segment columns for these records, in docnum order."""
-    builder = ColumnsBuilder()
-    for record in records:
-        builder.add(record)
-    return builder.build()
-
-
 def write_columns(folder: Path, segment_id: str, builder: ColumnsBuilder) -> None:
     """Write the columns of one segment; the tables file is written last and marks it complete."""
     arrays, tables = builder.build()

@@ -37,11 +37,6 @@ class ConcordanceOptions:
     citation_format: str
 
 
-def has_terms(q: str) -> bool:
-    """Return True when the query has something to look for (filters alone have not)."""
-    return bool(parse_query(q).groups)
-
-
 def highlight_terms(index: SearchIndex, q: str, synonyms: bool) -> list[str]:
     """Return what a query highlights (its terms and their synonyms), validating it like a search."""
     if not q:

@@ -14,7 +14,7 @@ from index.analysis import index_words, segment
 from index.postings import char_key, char_postings, lookup, word_postings
 from index.schema import stored_paragraph
 from index.normalize import match_form
-from index.segment_columns import build_columns, read_column_files, records_from_columns
+from index.segment_columns import ColumnsBuilder, read_column_files, records_from_columns
 from index.writer import update_index
 from search.engine import SearchIndex, SearchRequest
 from index.folded_texts import FoldedTexts
@@ -58,7 +58,10 @@ def test_columns_round_trip_keeps_every_record(tmp_path):
     assert [(r.kind, r.section, r.year, r.province) for r in records] == [
         ("title", "", 2021, "河北省"), ("heading", "", 2021, "河北省"), ("body", "一、职工书屋", 2021, "河北省")]
     assert records[2].words == index_words("全省建成职工书屋1800家。")
-    again, again_tables = build_columns(records)
+    builder = ColumnsBuilder()
+    for record in records:
+        builder.add(record)
+    again, again_tables = builder.build()
     for name, array in again.items():
         assert np.array_equal(np.asarray(arrays[name]), array), name
     assert again_tables == tables
