@@ -171,3 +171,32 @@ def test_warm_loads_what_the_first_search_needs(engine, tmp_path):
     assert set(generation._derived) == {"bm25_norm", "recency"}
     assert cold.search(SearchRequest(q="职工书屋"))["hits"] == engine.search(SearchRequest(q="职工书屋"))["hits"]
     SearchIndex(tmp_path / "none").warm()  # no index yet: nothing to load, and no error
+
+
+def test_the_typed_reader_names_every_column(tmp_path):
+    from index.snapshot import latest_generation, read_columns, read_snapshot
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    write_markdown(docs, "a.md", "河北省总工会工作总结", ["## 一、职工书屋", "全省建成职工书屋1800家。", "职工书屋服务职工。"],
+                   year=2021, province="河北省")
+    update_index(tmp_path / "ix", [docs])
+    (ref,) = read_snapshot(tmp_path / "ix", latest_generation(tmp_path / "ix")).segments
+    columns = read_columns(tmp_path / "ix", ref.segment_id)
+    assert columns.size == 4 and ref.live.tolist() == [True] * 4
+    assert [columns.text(doc) for doc in range(4)] == [
+        "河北省总工会工作总结", "一、职工书屋", "全省建成职工书屋1800家。", "职工书屋服务职工。"]
+    assert columns.paragraph_ids(np.arange(4)) == [columns.paragraph_id(doc) for doc in range(4)]
+    assert columns.position.tolist() == [0, 1, 2, 3] and columns.year.tolist() == [2021] * 4
+    assert {columns.values["province"][code] for code in columns.codes["province"].tolist()} == {"河北省"}
+    assert [columns.sections[code] for code in columns.section.tolist()] == ["", "", "一、职工书屋", "一、职工书屋"]
+    vocab = {word: i for i, word in enumerate(columns.vocab)}
+    span = columns.word_span(vocab["职工"])
+    assert columns.word_docs[span].tolist() == [1, 2, 3] and columns.word_tf[span].tolist() == [1, 1, 2]
+    assert columns.word_span(len(columns.vocab) + 5) is None
+    assert columns.has_cooccurrence
+    partners, counts = columns.partners(vocab["职工"])
+    shared = dict(zip((columns.vocab[p] for p in partners.tolist()), counts.tolist()))
+    assert shared.get("书屋") == 3  # 职工书屋 stands in three paragraphs with 职工
+    # The by-name view still holds the same arrays, for readers not yet moved to the attributes.
+    assert columns.arrays["word_docs"] is columns.word_docs and columns.tables["vocab"] is columns.vocab
