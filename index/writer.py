@@ -24,8 +24,8 @@ from .model import Article, Skipped
 from .normalize import fold, match_form_of_folded
 from .records import paragraph_record
 from .schema import build_schema, stored_paragraph
-from .segments import ColumnsSegmentWriter, live_mask
-from .segment_columns import read_column_files
+from .segments import ColumnsSegmentWriter
+from .snapshot import latest_generation, read_columns, read_snapshot
 
 LOCK_WAIT_SECONDS = 3.0
 BATCH_PARAGRAPHS = 250_000
@@ -268,14 +268,13 @@ def _apply(ix, items: Iterable, known: dict[str, str], roots: list[str], summary
 
 
 def count_index(index_dir: Path) -> tuple[int, int]:
-    """Return (articles, paragraphs) live in the index, read from the segments' columns."""
-    ix = open_dir(str(index_dir))
+    """Return (articles, paragraphs) live in the index's newest commit, read from the segments' columns."""
+    folder = Path(index_dir)
     articles = paragraphs = 0
-    for segment in ix._segments():
-        live = live_mask(segment)
-        arrays, _ = read_column_files(Path(index_dir), segment.segment_id())
-        paragraphs += int(np.count_nonzero(live))
-        articles += int(np.count_nonzero(live & (np.asarray(arrays["position"]) == 0)))
+    for ref in read_snapshot(folder, latest_generation(folder)).segments:
+        position = read_columns(folder, ref.segment_id).position
+        paragraphs += int(np.count_nonzero(ref.live))
+        articles += int(np.count_nonzero(ref.live & (np.asarray(position) == 0)))
     return articles, paragraphs
 
 
