@@ -1,6 +1,6 @@
 """Word analysis for Chinese: jieba's words, with dictionary sub-words at index time.
 
-Words serve ranking (BM25 in the search sidecar); exact matching is on characters
+Words serve ranking (BM25 in the segment columns); exact matching is on characters
 (index/postings.py), so a query never depends on how jieba happened to cut a phrase.
 
 The words of folded text (``_words``):

@@ -1,4 +1,4 @@
-"""Word co-occurrence of one segment, counted when its sidecar is built (for related words, 相关词).
+"""Word co-occurrence of one segment, counted when its columns are built (for related words, 相关词).
 
 For each paragraph, its MAX_WORDS most telling content words (Chinese words of two or more
 characters: the most repeated in the paragraph first, then those in the fewest paragraphs of

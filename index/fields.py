@@ -1,7 +1,7 @@
 """The one registry of metadata fields: names, Chinese labels, typed aliases, value codes, columns.
 
 Everything that names a field reads it from here: overrides (NAME.meta.toml, metadata.csv,
-front matter), the sidecar's coded columns, the query parser's field names (省:, 年:), the
+front matter), the segment columns' codes, the query parser's field names (省:, 年:), the
 facets, the export columns and the CLI help. Adding a facet starts with one ``Field`` below.
 """
 
@@ -52,7 +52,7 @@ class Field:
     label: str
     kind: str
     names: tuple[str, ...]
-    column: str  # the sidecar column holding its per-paragraph code
+    column: str  # the segment column holding its per-paragraph code
     counted: bool = True  # shown with counts (county is a filter only)
     codes: dict[str, str] = field(default_factory=dict)  # code → Chinese name (coded fields)
     aliases: dict[str, str] = field(default_factory=dict)  # typed value → code
@@ -74,7 +74,7 @@ FIELDS = (
     Field("kind", "段落类型", "coded", ("类型", "段落类型", "kind"), "kind", codes=KIND_NAMES, aliases=KIND_ALIASES),
 )
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
-# The sidecar's per-paragraph code columns: every field whose values are strings.
+# The segment columns' per-paragraph codes: every field whose values are strings.
 CODED_COLUMNS = tuple(f.column for f in FIELDS if f.kind in ("place", "coded"))
 PLACE_FIELDS = tuple(f.name for f in FIELDS if f.kind == "place")
 

@@ -104,7 +104,7 @@ def overrides_from_front_matter(meta: dict) -> dict[str, object]:
     return convert_fields(meta, strict=False)
 
 
-def _sidecars(path: Path) -> list[Path]:
+def _metadata_sidecars(path: Path) -> list[Path]:
     """Return existing sidecars, least specific first: NAME.meta.toml, then NAME.EXT.meta.toml."""
     candidates = [path.with_name(f"{path.stem}.meta.toml"), path.with_name(f"{path.name}.meta.toml")]
     return [c for c in dict.fromkeys(candidates) if c.is_file()]
@@ -174,6 +174,6 @@ def load_overrides(path: Path) -> dict[str, object]:
     path = Path(path)
     fields = _load_csv(path)
     # More specific sources win: the folder table, then NAME.meta.toml, then NAME.EXT.meta.toml.
-    for sidecar in _sidecars(path):
+    for sidecar in _metadata_sidecars(path):
         fields.update(_load_toml(sidecar))
     return fields

@@ -1,7 +1,7 @@
 """One paragraph on its way into the index: the record the writer stores in Whoosh and in the columns.
 
 A paragraph is shaped once, here, from its article; Whoosh's stored fields and the segment's
-columns (index/sidecar.py) are both read off this record, and merging segments rebuilds it from
+columns (index/segment_columns.py) are both read off this record, and merging segments rebuilds it from
 the columns.
 """
 

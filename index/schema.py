@@ -2,7 +2,7 @@
 
 Whoosh is the record of what was indexed: it stores every field (as one value), and indexes
 only what writing needs (the source path, to replace and delete a file's paragraphs by).
-Searching runs on each segment's sidecar (index/sidecar.py), which Whoosh's posting writer
+Searching runs on each segment's columns (index/segment_columns.py), which Whoosh's posting writer
 would make several times slower to build.
 """
 

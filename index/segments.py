@@ -1,11 +1,11 @@
-"""A Whoosh segment writer that writes each new segment's search sidecar inside the same commit.
+"""A Whoosh segment writer that writes each new segment's search columns inside the same commit.
 
 Whoosh commits by writing the new segment's files, then a new table of contents (the commit
-point), then deleting files of segments that are gone. The sidecar of the new segment is
-written after the segment and before the table of contents, and is named after the segment,
-so that a commit is all or nothing and Whoosh's clean-up removes sidecars of merged segments.
-Segments are never merged by Whoosh's own policy (its merges would not know the sidecar):
-``merge_policy`` merges small segments itself and carries their sidecars over.
+point), then deleting files of segments that are gone. The columns of the new segment are
+written after the segment and before the table of contents, and are named after the segment,
+so that a commit is all or nothing and Whoosh's clean-up removes columns of merged segments.
+Segments are never merged by Whoosh's own policy (its merges would not know the columns):
+``merge_policy`` merges small segments itself and carries their columns over.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from whoosh.writing import SegmentWriter
 
 from .postings import MAX_SEGMENT_DOCS
 from .records import ParagraphRecord
-from .sidecar import SidecarBuilder, read_sidecar, records_from_sidecar, write_sidecar
+from .segment_columns import ColumnsBuilder, read_column_files, records_from_columns, write_columns
 
 MAX_SEGMENTS = 8  # beyond this many, the smaller segments are merged into the new one
 
@@ -66,10 +66,10 @@ def live_mask(segment) -> np.ndarray:
     return live
 
 
-def merge_policy(writer: SidecarWriter, segments: list) -> list:
+def merge_policy(writer: ColumnsSegmentWriter, segments: list) -> list:
     """Merge the smallest segments into the new one when there are too many; keep the rest.
 
-    A segment holds at most MAX_SEGMENT_DOCS paragraphs (the sidecar packs docnums in 20 bits),
+    A segment holds at most MAX_SEGMENT_DOCS paragraphs (the columns pack docnums in 20 bits),
     so merging stops before the new segment would outgrow that.
     """
     if len(segments) < MAX_SEGMENTS:
@@ -86,13 +86,13 @@ def merge_policy(writer: SidecarWriter, segments: list) -> list:
     return [s for s in segments if s not in merged]
 
 
-class SidecarWriter(SegmentWriter):
-    """Whoosh's segment writer, plus the new segment's sidecar written before the commit point."""
+class ColumnsSegmentWriter(SegmentWriter):
+    """Whoosh's segment writer, plus the new segment's columns written before the commit point."""
 
     def __init__(self, ix, **kwargs) -> None:
         super().__init__(ix, codec=UnionCodec(), **kwargs)
         self.folder = Path(self.storage.folder)
-        self.builder = SidecarBuilder()
+        self.builder = ColumnsBuilder()
         self.mergetype = merge_policy
 
     def add_record(self, record: ParagraphRecord) -> None:
@@ -101,20 +101,20 @@ class SidecarWriter(SegmentWriter):
         self.builder.add(record)
 
     def merge_segment(self, segment) -> None:
-        """Copy a segment's live documents into the new segment, with their sidecar records."""
+        """Copy a segment's live documents into the new segment, with their column records."""
         reader = SegmentReader(self.storage, self.schema, segment)
         try:
             self.add_reader(reader)
         finally:
             reader.close()
-        arrays, tables = read_sidecar(self.folder, segment.segment_id())
-        for record in records_from_sidecar(arrays, tables, live_mask(segment)):
+        arrays, tables = read_column_files(self.folder, segment.segment_id())
+        for record in records_from_columns(arrays, tables, live_mask(segment)):
             self.builder.add(record)
 
     def _commit_toc(self, segments) -> None:
         new = self.newsegment
         if any(s.segment_id() == new.segment_id() for s in segments):
             if len(self.builder) != new.doc_count_all():
-                raise RuntimeError("sidecar records and segment disagree; the commit is abandoned")
-            write_sidecar(self.folder, new.segment_id(), self.builder)
+                raise RuntimeError("column records and segment disagree; the commit is abandoned")
+            write_columns(self.folder, new.segment_id(), self.builder)
         super()._commit_toc(segments)

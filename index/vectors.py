@@ -21,11 +21,9 @@ from threading import Event
 
 import numpy as np
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import EmptyIndexError, open_dir
 
 from .embedding import DEFAULT_MODEL, MODELS, Encoder, load_encoder
-from .segments import live_mask
-from .sidecar import paragraph_ids, read_sidecar
+from .snapshot import SnapshotMissing, latest_generation, read_columns, read_snapshot
 
 VECTORS_DIR = "vectors"
 CHUNK_ROWS = 64  # paragraphs encoded and written together: what a kill can lose
@@ -123,28 +121,26 @@ def _check_meta(folder: Path, model: str) -> None:
 
 def live_paragraphs(index_dir: Path) -> list[tuple[list[str], Callable[[int], str], np.ndarray]]:
     """Return, per segment of the newest commit: its paragraph ids, a text reader and its live docnums."""
+    folder = Path(index_dir)
     for attempt in range(OPEN_ATTEMPTS):
+        number = latest_generation(folder)
+        if number < 0:
+            return []
         try:
-            segments = open_dir(str(index_dir))._segments()
             out = []
-            for segment in segments:
-                arrays, tables = read_sidecar(Path(index_dir), segment.segment_id())
-                docs = np.flatnonzero(live_mask(segment))
-                out.append((paragraph_ids(arrays, tables, docs), _text_reader(arrays), docs))
+            for ref in read_snapshot(folder, number).segments:
+                columns = read_columns(folder, ref.segment_id)
+                docs = np.flatnonzero(ref.live)
+                out.append((columns.paragraph_ids(docs), columns.text, docs))
             return out
         except FileNotFoundError:
             # A commit landing now merged a segment away: read the newer table of contents.
             if attempt + 1 == OPEN_ATTEMPTS:
                 raise
             time.sleep(0.2)
-        except EmptyIndexError:
+        except SnapshotMissing:
             return []
     raise AssertionError("unreachable")
-
-
-def _text_reader(arrays: dict[str, np.ndarray]) -> Callable[[int], str]:
-    offsets, blob = arrays["text_offsets"], arrays["text_blob"]
-    return lambda doc: bytes(blob[int(offsets[doc]):int(offsets[doc + 1])]).decode("utf-8")
 
 
 def build_vectors(index_dir: Path, model: str = DEFAULT_MODEL, encoder: Encoder | None = None,
@@ -224,8 +220,6 @@ def follow_index(index_dir: Path, stop: Event, model: str = DEFAULT_MODEL,
     Meant for a background thread of the page's server; it never raises (a failure is reported
     through ``echo`` and ends the thread, searching stays lexical where vectors are missing).
     """
-    from .snapshot import latest_generation
-
     seen = None
     reported = 0
     if stop.wait(2.0):  # let the page start first; a server stopped at once encodes nothing

@@ -24,8 +24,8 @@ from .model import Article, Skipped
 from .normalize import fold, match_form_of_folded
 from .records import paragraph_record
 from .schema import build_schema, stored_paragraph
-from .segments import SidecarWriter, live_mask
-from .sidecar import read_sidecar
+from .segments import ColumnsSegmentWriter
+from .snapshot import latest_generation, read_columns, read_snapshot
 
 LOCK_WAIT_SECONDS = 3.0
 BATCH_PARAGRAPHS = 250_000
@@ -184,7 +184,7 @@ def write_records(index_dir: Path, articles: Iterable[Article], analyzer: Analyz
     summary = IndexSummary()
     with write_lock(index_dir):
         ix, known, stale = _open_for_writing(index_dir, analyzer)
-        writer = SidecarWriter(ix, _lk=False)
+        writer = ColumnsSegmentWriter(ix, _lk=False)
         try:
             for source, group in by_source.items():
                 if source in known:
@@ -233,7 +233,7 @@ def _apply(ix, items: Iterable, known: dict[str, str], roots: list[str], summary
     bounded on a large first run; a file's old and new version always go in the same commit.
     """
     seen: set[str] = set()
-    writer = SidecarWriter(ix, _lk=False)
+    writer = ColumnsSegmentWriter(ix, _lk=False)
     try:
         for item in items:
             if isinstance(item, Skipped):
@@ -254,7 +254,7 @@ def _apply(ix, items: Iterable, known: dict[str, str], roots: list[str], summary
                 summary.added += 1
             if len(writer.builder) >= BATCH_PARAGRAPHS:
                 writer.commit()
-                writer = SidecarWriter(ix, _lk=False)
+                writer = ColumnsSegmentWriter(ix, _lk=False)
         for source in known:
             if source not in seen and _under(source, roots):
                 writer.delete_by_term("source", source)
@@ -268,14 +268,13 @@ def _apply(ix, items: Iterable, known: dict[str, str], roots: list[str], summary
 
 
 def count_index(index_dir: Path) -> tuple[int, int]:
-    """Return (articles, paragraphs) live in the index, read from the segments' sidecars."""
-    ix = open_dir(str(index_dir))
+    """Return (articles, paragraphs) live in the index's newest commit, read from the segments' columns."""
+    folder = Path(index_dir)
     articles = paragraphs = 0
-    for segment in ix._segments():
-        live = live_mask(segment)
-        arrays, _ = read_sidecar(Path(index_dir), segment.segment_id())
-        paragraphs += int(np.count_nonzero(live))
-        articles += int(np.count_nonzero(live & (np.asarray(arrays["position"]) == 0)))
+    for ref in read_snapshot(folder, latest_generation(folder)).segments:
+        position = read_columns(folder, ref.segment_id).position
+        paragraphs += int(np.count_nonzero(ref.live))
+        articles += int(np.count_nonzero(ref.live & (np.asarray(position) == 0)))
     return articles, paragraphs
 
 

@@ -1,4 +1,4 @@
-"""One committed index generation, opened for searching: every segment's sidecar side by side.
+"""One committed index generation, opened for searching: every segment's columns side by side.
 
 Docnums are global, as in Whoosh's multi-segment reader: a segment's documents follow those of
 the segments before it. Everything here is read-only after loading, so one ``Generation`` is
@@ -17,12 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
-from index.articles import paragraph_id
 from index.postings import char_key, lookup
 from index.normalize import match_form
-from index.sidecar import FACET_COLUMNS, article_record
+from index.segment_columns import FACET_COLUMNS
 from index.folded_texts import FoldedTexts
-from index.snapshot import Snapshot, has_columns, read_columns
+from index.snapshot import SegmentColumns, Snapshot, has_columns, read_columns
 from index.themes import THEMES
 
 from .errors import IndexMissing
@@ -35,29 +34,50 @@ REMEMBERED_BYTES = 96 << 20  # arrays derived per word (BM25 weights) a generati
 
 @dataclass
 class Segment:
-    """One segment's sidecar, with its place among the generation's docnums."""
+    """One segment's columns, with its place among the generation's docnums."""
 
-    segment_id: str
+    columns: SegmentColumns
     base: int
-    size: int
-    arrays: dict[str, np.ndarray]
-    tables: dict
-    folded: FoldedTexts
     vocab: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def open(cls, folder: Path, segment_id: str, base: int) -> Segment:
-        """Load a segment's sidecar: arrays memory-mapped, only the small tables parsed."""
+        """Load a segment's columns: arrays memory-mapped, only the small tables parsed."""
         if not has_columns(folder, segment_id):
             raise IndexMissing(f"索引 {folder} 的段 {segment_id} 缺少检索数据文件",
                                hint="这个索引是别的版本写的：删除文件夹后重新运行 unionsearch index")
         columns = read_columns(folder, segment_id)
-        vocab = {term: i for i, term in enumerate(columns.tables["vocab"])}
-        return cls(segment_id, base, columns.size, columns.arrays, columns.tables, columns.folded, vocab)
+        return cls(columns, base, {term: i for i, term in enumerate(columns.vocab)})
+
+    @property
+    def segment_id(self) -> str:
+        """Return the segment's id (its files' name)."""
+        return self.columns.segment_id
+
+    @property
+    def size(self) -> int:
+        """Return how many paragraphs the segment holds, deleted ones included."""
+        return self.columns.size
+
+    @property
+    def folded(self) -> FoldedTexts:
+        """Return the segment's folded texts."""
+        return self.columns.folded
+
+    @property
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Return the columns by on-disk name (for readers not yet moved to ``columns``)."""
+        return self.columns.arrays
+
+    @property
+    def tables(self) -> dict:
+        """Return the small tables by on-disk name (for readers not yet moved to ``columns``)."""
+        return self.columns.tables
 
     def literal_docs(self, needle: str) -> np.ndarray:
         """Return the local docnums whose folded text contains ``needle`` (already in match form)."""
-        keys, offsets, docs = self.arrays["char_keys"], self.arrays["char_offsets"], self.arrays["char_docs"]
+        columns = self.columns
+        keys, offsets, docs = columns.char_keys, columns.char_offsets, columns.char_docs
         if len(needle) <= 2:
             return np.asarray(lookup(keys, offsets, docs, char_key(needle)))
         lists = sorted((lookup(keys, offsets, docs, char_key(needle[i:i + 2])) for i in range(len(needle) - 1)),
@@ -70,29 +90,25 @@ class Segment:
         # Every two-character piece is there; the whole needle must also stand in one place.
         if not len(candidates):
             return candidates.astype(np.int64)
-        return candidates[self.folded.contains(needle, candidates)].astype(np.int64)
+        return candidates[columns.folded.contains(needle, candidates)].astype(np.int64)
 
     def word(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Return (local docnums, term frequencies) of one index word, as stored (uint32, uint16)."""
-        docs, tf = self.arrays["word_docs"], self.arrays["word_tf"]
+        columns = self.columns
+        docs, tf = columns.word_docs, columns.word_tf
         term_id = self.vocab.get(term)
-        if term_id is None:
+        span = None if term_id is None else columns.word_span(term_id)
+        if span is None:
             return docs[:0], tf[:0]
-        terms, offsets = self.arrays["word_terms"], self.arrays["word_offsets"]
-        at = int(np.searchsorted(terms, term_id))
-        if at >= len(terms) or int(terms[at]) != term_id:
-            return docs[:0], tf[:0]
-        span = slice(int(offsets[at]), int(offsets[at + 1]))
         return docs[span], tf[span]
 
     def text(self, doc: int) -> str:
         """Return a paragraph's display text."""
-        offsets = self.arrays["text_offsets"]
-        return bytes(self.arrays["text_blob"][int(offsets[doc]):int(offsets[doc + 1])]).decode("utf-8")
+        return self.columns.text(doc)
 
     def paragraph_id(self, doc: int) -> str:
         """Return a paragraph's id."""
-        return paragraph_id(self.tables["article_ids"][int(self.arrays["article"][doc])], int(self.arrays["position"][doc]))
+        return self.columns.paragraph_id(doc)
 
 
 class Strings:
@@ -133,12 +149,12 @@ class Generation:
         self.size = base
         self.live = np.concatenate(lives) if lives else np.zeros(0, dtype=bool)
         self.live_count = int(np.count_nonzero(self.live))
-        self.doc_len = self._concat("doc_len", np.float64)
+        self.doc_len = self._concat(lambda c: c.doc_len, np.float64)
         self.avgdl = float(self.doc_len[self.live].mean()) if self.live_count else 1.0
-        self.year = self._concat("year", np.int64)
+        self.year = self._concat(lambda c: c.year, np.int64)
         dated = self.year[self.live & (self.year > 0)]
         self.oldest_year = int(dated.min()) if len(dated) else 0
-        self.position = self._concat("position", np.int64)
+        self.position = self._concat(lambda c: c.position, np.int64)
         self.facets = self._facet_table()
         kinds = self.facets.values["kind"]
         self.is_heading = np.isin(self.facets.codes["kind"], [i for i, v in enumerate(kinds) if v in ("title", "heading")])
@@ -175,18 +191,18 @@ class Generation:
                     self._remembered_bytes -= sum(array.nbytes for array in old)
         return value
 
-    def _concat(self, name: str, dtype) -> np.ndarray:
-        parts = [np.asarray(s.arrays[name], dtype=dtype) for s in self.segments]
+    def _concat(self, column_of: Callable[[SegmentColumns], np.ndarray], dtype) -> np.ndarray:
+        parts = [np.asarray(column_of(s.columns), dtype=dtype) for s in self.segments]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
-    def _global_codes(self, column: str, table_of) -> tuple[np.ndarray, list]:
+    def _global_codes(self, codes_and_table: Callable[[SegmentColumns], tuple[np.ndarray, list]]) -> tuple[np.ndarray, list]:
         """Return codes over all segments, re-coded into one value table ("" is code 0)."""
         values: dict[str, int] = {"": 0}
         parts = []
         for segment in self.segments:
-            local = table_of(segment)
+            local_codes, local = codes_and_table(segment.columns)
             remap = np.array([values.setdefault(v or "", len(values)) for v in local], dtype=np.int32)
-            parts.append(remap[np.asarray(segment.arrays[column], dtype=np.int64)])
+            parts.append(remap[np.asarray(local_codes, dtype=np.int64)])
         codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
         return codes, list(values)
 
@@ -194,11 +210,11 @@ class Generation:
         codes: dict[str, np.ndarray] = {}
         values: dict[str, list] = {}
         for column in FACET_COLUMNS:
-            codes[column], values[column] = self._global_codes(column, lambda s, c=column: s.tables["values"][c])
+            codes[column], values[column] = self._global_codes(lambda s, c=column: (s.codes[c], s.values[c]))
         codes["year"], values["year"] = self.year, []
-        codes["theme"], values["theme"] = self._concat("theme_bits", np.int64), []
-        self.section_codes, self.section_values = self._global_codes("section", lambda s: s.tables["sections"])
-        self.article_codes, self.article_keys = self._global_codes("article", lambda s: s.tables["article_ids"])
+        codes["theme"], values["theme"] = self._concat(lambda c: c.theme_bits, np.int64), []
+        self.section_codes, self.section_values = self._global_codes(lambda s: (s.section, s.sections))
+        self.article_codes, self.article_keys = self._global_codes(lambda s: (s.article, s.article_ids))
         self.article_index = {key: code for code, key in enumerate(self.article_keys)}
         # Per article: its stored fields, and where its record is (segment, local article code).
         self.articles: dict[str, dict] = {}
@@ -206,15 +222,15 @@ class Generation:
         section_forms: dict[str, str] = {}
         title_forms: dict[str, str] = {}
         for segment in self.segments:
-            tables, offsets = segment.tables, segment.arrays["record_offsets"]
-            has_record = np.flatnonzero(np.diff(offsets) > 0).tolist()
+            columns = segment.columns
+            has_record = np.flatnonzero(np.diff(columns.record_offsets) > 0).tolist()
             for code in has_record:
-                self._record_at.setdefault(tables["article_ids"][code], (segment, code))
-            for key, info, form in zip(tables["article_ids"], tables["articles"], tables["title_forms"]):
+                self._record_at.setdefault(columns.article_ids[code], (segment, code))
+            for key, info, form in zip(columns.article_ids, columns.articles, columns.title_forms):
                 if info is not None and key not in self.articles:
                     self.articles[key] = info
                     title_forms[key] = form
-            section_forms.update(zip(tables["sections"], tables["section_forms"]))
+            section_forms.update(zip(columns.sections, columns.section_forms))
         # Match forms of titles (per article code) and section paths, for the title and heading bonus.
         self._titles = Strings([title_forms.get(key, "") for key in self.article_keys])
         self._sections = Strings([section_forms.get(value, "") for value in self.section_values])
@@ -319,19 +335,19 @@ class Generation:
     def record(self, docnum: int) -> dict:
         """Return a paragraph's public fields (the hit shape without snippet and score)."""
         segment, local = self.locate(docnum)
-        tables, arrays = segment.tables, segment.arrays
-        article_key = tables["article_ids"][int(arrays["article"][local])]
-        article = self.articles.get(article_key) or tables["articles"][int(arrays["article"][local])]
-        out = {"id": segment.paragraph_id(local), "article_id": article_key, "title": article["title"],
+        columns = segment.columns
+        article_key = columns.article_ids[int(columns.article[local])]
+        article = self.articles.get(article_key) or columns.articles[int(columns.article[local])]
+        out = {"id": columns.paragraph_id(local), "article_id": article_key, "title": article["title"],
                "source": article["source"], "unit": article["unit"], "organization": article["organization"]}
         for column in FACET_COLUMNS:
-            out[column] = tables["values"][column][int(arrays[column][local])] or None
-        out["year"] = int(arrays["year"][local]) or None
-        out["section"] = tables["sections"][int(arrays["section"][local])]
-        bits = int(arrays["theme_bits"][local])
+            out[column] = columns.values[column][int(columns.codes[column][local])] or None
+        out["year"] = int(columns.year[local]) or None
+        out["section"] = columns.sections[int(columns.section[local])]
+        bits = int(columns.theme_bits[local])
         out["themes"] = [t for i, t in enumerate(THEMES) if bits & (1 << i)]
-        out["text"] = segment.text(local)
-        out["position"] = int(arrays["position"][local])
+        out["text"] = columns.text(local)
+        out["position"] = int(columns.position[local])
         return out
 
     def title_of(self, docnum: int) -> str:
@@ -342,7 +358,7 @@ class Generation:
     def article_record(self, article_key: str) -> dict | None:
         """Return the stored article record (the `docs --json` fields), or None."""
         at = self._record_at.get(article_key)
-        return json.loads(article_record(at[0].arrays, at[1])) if at else None
+        return json.loads(at[0].columns.article_record(at[1])) if at else None
 
     def article_docnums(self, article_key: str) -> np.ndarray:
         """Return the live docnums of an article's paragraphs, in paragraph order."""

@@ -25,7 +25,7 @@ _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _VALUE_SEPARATORS = re.compile(r"[,，、|｜]")
 _YEAR = re.compile(r"([0-9]{4})\s*年?(?:\s*[-~～–—至到]\s*([0-9]{4})\s*年?)?")
 _YEAR_MIN, _YEAR_MAX = YEAR_MIN, YEAR_MAX
-_NOTICE_SNIPPET = 20
+_NOTICE_QUOTE = 20  # characters of a typed value quoted in a notice
 
 
 def field_for(name: str) -> str | None:
@@ -33,9 +33,13 @@ def field_for(name: str) -> str | None:
     return FIELD_ALIASES.get(fold(name))
 
 
-def snippet(text: str) -> str:
+def quote_for_notice(text: str) -> str:
     """Return ``text`` shortened for quoting inside a notice."""
-    return text if len(text) <= _NOTICE_SNIPPET else text[:_NOTICE_SNIPPET] + "…"
+    return text if len(text) <= _NOTICE_QUOTE else text[:_NOTICE_QUOTE] + "…"
+
+
+# The old name, still imported by search/query.py (not a highlight snippet: see search.highlight.snippet).
+snippet = quote_for_notice
 
 
 def split_values(raw: str) -> list[str]:
@@ -54,19 +58,19 @@ def canonical_value(field: str, value: str) -> tuple[str | None, str | None]:
         code = _LEVEL_ALIASES.get(value) or (fold(value) if fold(value) in LEVEL_NAMES else None)
         if code is None:
             names = "、".join(LEVEL_NAMES.values())
-            return None, f"无法识别的级别“{snippet(value)}”，已忽略（可用：{names}）。"
+            return None, f"无法识别的级别“{quote_for_notice(value)}”，已忽略（可用：{names}）。"
         return code, None
     if field == "kind":
         code = _KIND_ALIASES.get(value) or (fold(value) if fold(value) in KIND_NAMES else None)
         if code is None:
             names = "、".join(KIND_NAMES.values())
-            return None, f"无法识别的段落类型“{snippet(value)}”，已忽略（可用：{names}）。"
+            return None, f"无法识别的段落类型“{quote_for_notice(value)}”，已忽略（可用：{names}）。"
         return code, None
     if field == "doc_type":
         doc_type = value if value in DOC_TYPES else _DOC_TYPE_ALIASES.get(value)
         if doc_type is None:
             names = "、".join(DOC_TYPES)
-            return None, f"无法识别的文种“{snippet(value)}”，已忽略（可用：{names}）。"
+            return None, f"无法识别的文种“{quote_for_notice(value)}”，已忽略（可用：{names}）。"
         return doc_type, None
     return value, None
 
@@ -96,7 +100,7 @@ def _is_trim(char: str) -> bool:
 
 def _year(value: str) -> tuple[str | None, str | None]:
     match = _YEAR.fullmatch(value.translate(_WIDTH).strip().rstrip("。.，,；;"))
-    bad = f"无法识别的年份“{snippet(value)}”，已忽略（示例：年:2021 或 年:2019-2023）。"
+    bad = f"无法识别的年份“{quote_for_notice(value)}”，已忽略（示例：年:2021 或 年:2019-2023）。"
     if match is None:
         return None, bad
     first = int(match[1])
@@ -107,5 +111,5 @@ def _year(value: str) -> tuple[str | None, str | None]:
         return str(first), None
     if first > last:
         first, last = last, first
-        return f"{first}-{last}", f"年份范围“{snippet(value)}”前后颠倒，已按 {first}-{last} 处理。"
+        return f"{first}-{last}", f"年份范围“{quote_for_notice(value)}”前后颠倒，已按 {first}-{last} 处理。"
     return f"{first}-{last}", None

@@ -1,6 +1,6 @@
 """Related words (相关词): words that share paragraphs with the query's words, from the index itself.
 
-Each segment's sidecar counts which words share paragraphs (index/cooccurrence.py); a
+Each segment's columns counts which words share paragraphs (index/cooccurrence.py); a
 generation adds up its segments' counts word by word, when a query first asks for a word.
 A partner ranks by log(1 + shared) × PMI, PMI = log(N·shared / (df(word)·df(partner))), summed
 over the query's words: frequent and specific companions first. The query's own words, their
@@ -15,10 +15,7 @@ import threading
 import weakref
 from collections import defaultdict
 
-import numpy as np
-
 from index.analysis import segment
-from index.cooccurrence import CO_ARRAYS
 from index.normalize import match_form
 
 from .generation import Generation
@@ -37,11 +34,8 @@ _lock = threading.Lock()
 
 
 def _df(segment_, term_id: int) -> int:
-    terms, offsets = segment_.arrays["word_terms"], segment_.arrays["word_offsets"]
-    at = int(np.searchsorted(terms, term_id))
-    if at >= len(terms) or int(terms[at]) != term_id:
-        return 0
-    return int(offsets[at + 1] - offsets[at])
+    span = segment_.columns.word_span(term_id)
+    return 0 if span is None else span.stop - span.start
 
 
 def partners(generation: Generation, word: str) -> tuple[int, dict[str, tuple[int, int]]]:
@@ -57,15 +51,10 @@ def partners(generation: Generation, word: str) -> tuple[int, dict[str, tuple[in
         if term_id is None:
             continue
         df += _df(part, term_id)
-        if not all(name in part.arrays for name in CO_ARRAYS):
-            continue  # written before co-occurrence was counted: no related words from it
-        terms, offsets = part.arrays["co_terms"], part.arrays["co_offsets"]
-        at = int(np.searchsorted(terms, term_id))
-        if at >= len(terms) or int(terms[at]) != term_id:
-            continue
-        span = slice(int(offsets[at]), int(offsets[at + 1]))
-        vocab = part.tables["vocab"]
-        for partner, count in zip(part.arrays["co_partners"][span].tolist(), part.arrays["co_counts"][span].tolist()):
+        # A segment written before co-occurrence was counted has no partners: no related words from it.
+        found, counts = part.columns.partners(term_id)
+        vocab = part.columns.vocab
+        for partner, count in zip(found.tolist(), counts.tolist()):
             shared[vocab[partner]] += count
     result = {}
     for partner, count in shared.items():

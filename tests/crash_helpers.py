@@ -23,7 +23,6 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from index.sidecar import paragraph_ids as paragraph_ids_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "index" / "sample"
@@ -132,14 +131,14 @@ def paragraph_ids(index) -> frozenset[str]:
     ids = set()
     for segment in generation.segments:
         live = np.flatnonzero(generation.live[segment.base:segment.base + segment.size])
-        ids.update(paragraph_ids_of(segment.arrays, segment.tables, live))
+        ids.update(segment.columns.paragraph_ids(live))
     assert len(ids) == generation.live_count, "a paragraph id is live twice"
     return frozenset(ids)
 
 
 def index_command(index_dir: Path, corpus: Path, *extra: str, prelude: str = "") -> list[str]:
     """Return the `unionsearch index` command line, run with this interpreter after ``prelude``."""
-    # `python -m web.cli` would not run anything: the module has no __main__ guard.
+    # Run the console entry point the way the installed `unionsearch` script does.
     code = f"{prelude}\nfrom web.cli import main\nmain()"
     return [sys.executable, "-c", code, "index", "--quiet", "--index", str(index_dir), *extra, str(corpus)]
 
@@ -248,10 +247,9 @@ def serving(app, threads: int = 8) -> Iterator[str]:
 
 def toc_generation(index_dir: Path) -> int:
     """Return the newest committed generation of an index folder (-1: none)."""
-    from whoosh.filedb.filestore import FileStorage
-    from whoosh.index import TOC
+    from index.snapshot import latest_generation
 
-    return TOC._latest_generation(FileStorage(str(index_dir)), "MAIN")
+    return latest_generation(index_dir)
 
 
 def leftovers(index_dir: Path) -> list[str]:

@@ -77,10 +77,10 @@ def assert_next_run_completes(index_dir: Path, versions: Versions) -> None:
 
 # (where, target "module:attribute", which call, counted calls, results right after the kill)
 KILL_POINTS = [
-    ("merging old segments into the new one", "index.segments:SidecarWriter.merge_segment", 2, "True", "old"),
-    ("segment written, sidecar not yet", "index.segments:write_sidecar", 1, "True", "old"),
-    ("half of the sidecar written", "numpy:save", 10, "caller == 'write_sidecar'", "old"),
-    ("sidecar written, table of contents not yet", "whoosh.index:TOC.write", 1, "True", "old"),
+    ("merging old segments into the new one", "index.segments:ColumnsSegmentWriter.merge_segment", 2, "True", "old"),
+    ("segment written, columns not yet", "index.segments:write_columns", 1, "True", "old"),
+    ("half of the columns written", "numpy:save", 10, "caller == 'write_columns'", "old"),
+    ("columns written, table of contents not yet", "whoosh.index:TOC.write", 1, "True", "old"),
     ("table of contents written, not yet renamed", "whoosh.filedb.filestore:FileStorage.rename_file", 1,
      "args[2].endswith('.toc')", "old"),
     ("new table of contents, clean-up not yet", "whoosh.index:clean_files", 1, "True", "new"),

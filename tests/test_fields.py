@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from index.fields import FIELDS, LEVEL_ALIASES, YEAR_MAX, region_text
 from index.overrides import convert_fields
-from index.sidecar import FACET_COLUMNS
+from index.segment_columns import FACET_COLUMNS
 from index.writer import update_index
 from search.engine import SearchIndex, SearchRequest
 from search.export import CSV_COLUMNS

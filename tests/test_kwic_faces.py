@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from index.lines import display_width
 from search.kwic import concordance
-from web.cli import kwic_rows, main
+from web.cli import main
+from web.search_cli import kwic_rows
 
 from tests.search_fixtures import write_markdown
 

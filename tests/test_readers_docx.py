@@ -169,3 +169,23 @@ def _bomb(size: int) -> bytes:
         package.writestr("[Content_Types].xml", "<Types/>")
         package.writestr("word/document.xml", b"\x00" * size)
     return buffer.getvalue()
+
+
+def test_same_text_by_different_authors_is_two_documents(tmp_path):
+    """docx_author is shown nowhere, but counts in the text hash: neither file is skipped as a duplicate."""
+    from pathlib import Path
+
+    from index.ingest import ingest
+
+    def save(name: str, author: str) -> None:
+        document = docx.Document()
+        document.core_properties.author = author
+        document.core_properties.created = dt.datetime(2023, 1, 4, tzinfo=dt.timezone.utc)
+        document.add_paragraph("全年建成职工书屋1800多家，新建户外劳动者服务站点120个。")
+        document.save(tmp_path / name)
+
+    save("甲.docx", "市总工会办公室")
+    save("乙.docx", "县总工会办公室")
+    result = ingest([tmp_path])
+    assert sorted(Path(a.source).name for a in result.articles) == ["乙.docx", "甲.docx"]
+    assert result.skipped == []

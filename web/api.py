@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from search.documents import (
-    MAX_CONTEXT,
-    list_articles,
-    paragraph_context,
-    similar_paragraphs,
-)
-from search.engine import SearchRequest
+from search.documents import MAX_CONTEXT, list_articles, similar_paragraphs
 from search.errors import QueryError
-from search.highlight import find_spans
 from search.kwic import concordance
+from search.pages import paragraph_with_spans
 
 from .current import get_index
 from .params import filter_params, int_param, kwic_request, query_param, search_request, synonyms_param
@@ -42,13 +36,9 @@ def paragraph(paragraph_id: str) -> Response:
     before = int_param(request.args, "before", 2, 0, MAX_CONTEXT)
     after = int_param(request.args, "after", 2, 0, MAX_CONTEXT)
     q = query_param(request.args, int(current_app.config["MAX_QUERY_LENGTH"]))
-    record = paragraph_context(get_index(), paragraph_id, before=before, after=after)
-    if q:
-        synonyms = synonyms_param(request.args, bool(current_app.config["SYNONYMS"]))
-        literals = get_index().search(SearchRequest(q=q, per_page=1, synonyms=synonyms))["literals"]
-        for item in (record, *record["before"], *record["after"]):
-            item["spans"] = find_spans(item["text"], literals, traditional=True)
-    return jsonify(record)
+    # The synonyms flag is read (and a bad one refused) only when there are terms to mark.
+    synonyms = synonyms_param(request.args, bool(current_app.config["SYNONYMS"])) if q else True
+    return jsonify(paragraph_with_spans(get_index(), paragraph_id, before, after, q, synonyms))
 
 
 @api.get("/similar/<paragraph_id>")

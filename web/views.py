@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from pathlib import PurePath
 
-import numpy as np
 from flask import (
     Blueprint,
     Response,
@@ -18,16 +17,9 @@ from flask import (
 from werkzeug.datastructures import MultiDict
 
 from index.fields import region_text
-from search.documents import (
-    article,
-    list_articles,
-    paragraph_context,
-    similar_paragraphs,
-)
-from search.engine import SearchIndex, SearchRequest
+from search.documents import paragraph_context, similar_paragraphs
 from search.export import (
     RESULT_COLUMNS,
-    export_hits,
     organization_of,
     to_csv,
     to_markdown,
@@ -35,8 +27,7 @@ from search.export import (
 )
 from search.export_docx import results_docx
 from search.facets import FACET_BY_NAME
-from search.kwic import concordance
-from search.query import parse_query
+from search.pages import ConcordanceOptions, export_page, marked_article, search_page as search_page_data
 from search.query_fields import value_label as facet_value_label
 
 from .current import get_index
@@ -82,38 +73,6 @@ def keep_state(path: str, **changes: object) -> str:
     return state_url(path, request.args, **changes)
 
 
-def _per_generation(index: SearchIndex, name: str, build) -> object:
-    """Return ``build(table)``, computed once per index generation (each commit makes a new facet table)."""
-    table = index.generation().facets
-    cache = current_app.extensions.setdefault("unionsearch_cache", {})
-    entry = cache.get(name)
-    if entry is None or entry[0] is not table:
-        entry = cache[name] = (table, build(table))
-    return entry[1]
-
-
-def _city_provinces(index: SearchIndex) -> dict[str, str]:
-    """Return the province each indexed city belongs to, from the paragraphs' own metadata."""
-    def build(table) -> dict[str, str]:
-        size = len(table.values["province"])
-        pairs = np.unique(table.codes["city"].astype(np.int64) * size + table.codes["province"])
-        mapping: dict[str, str] = {}
-        for pair in pairs.tolist():
-            city, province = divmod(pair, size)
-            if city and province:
-                mapping.setdefault(table.values["city"][city], table.values["province"][province])
-        return mapping
-
-    return _per_generation(index, "cities", build)
-
-
-def with_organizations(index: SearchIndex, hits: list[dict]) -> list[dict]:
-    """Return the hits with their article's organization, which search hits do not carry."""
-    organizations = _per_generation(
-        index, "organizations", lambda _table: {a["id"]: a.get("organization") for a in list_articles(index)})
-    return [{**hit, "organization": hit.get("organization") or organizations.get(hit["article_id"])} for hit in hits]
-
-
 def _facet_values(name: str, counts: list[dict], selected: list[str]) -> list[dict]:
     values = [{"value": str(c["value"]), "label": value_label(name, c["value"]), "count": c["count"]} for c in counts]
     # A checked value that matches nothing must stay visible, or it could not be unchecked.
@@ -124,7 +83,7 @@ def _facet_values(name: str, counts: list[dict], selected: list[str]) -> list[di
     return values
 
 
-def facet_groups(result: dict, args: MultiDict, index: SearchIndex) -> list[dict]:
+def facet_groups(result: dict, args: MultiDict, city_provinces: dict[str, str]) -> list[dict]:
     """Return the sidebar: each facet's values with counts and checked state, cities under provinces."""
     selected = filter_params(args)
     groups = []
@@ -134,10 +93,9 @@ def facet_groups(result: dict, args: MultiDict, index: SearchIndex) -> list[dict
     cities = _facet_values("city", result["facets"].get("city", []), selected.get("city", []))
     if cities:
         provinces = {v["value"]: v for v in groups[0]["values"]}
-        home = _city_provinces(index)
         orphans = []
         for city in cities:
-            parent = provinces.get(home.get(city["value"], ""))
+            parent = provinces.get(city_provinces.get(city["value"], ""))
             (parent["children"] if parent else orphans).append(city)
         if orphans:
             groups[0]["values"].append({"value": "", "label": UNKNOWN_PROVINCE, "count": None,
@@ -185,13 +143,6 @@ def decorate(hit: dict, q: str, synonyms: bool = True) -> dict:
     }
 
 
-def kwic_lines_for_copy(kwic: dict) -> dict:
-    """Give each concordance line the text its copy button puts on the clipboard: the line and its citation."""
-    for line in kwic["lines"]:
-        line["copy_text"] = f"{line['left']}{line['match']}{line['right']}\n{line['citation']}"
-    return kwic
-
-
 @views.get("/")
 def search_page() -> str:
     """Render the search page: results (or the concordance with view=kwic) with facets and charts."""
@@ -200,23 +151,20 @@ def search_page() -> str:
     search = search_request(args, config)
     view = choice_param(args, "view", VIEWS, "results")
     kwic_options = kwic_request(args)
-    index = get_index()
-    result = index.search(search)
-    kwic = None
-    if view == "kwic" and parse_query(search.q).groups:
-        kwic = kwic_lines_for_copy(concordance(
-            index, search.q, filters=search.filters, synonyms=search.synonyms, sort=kwic_options.sort,
-            context=kwic_options.context, limit=KWIC_SHOWN, citation_format=str(config["CITATION_FORMAT"])))
+    concordance = ConcordanceOptions(sort=kwic_options.sort, context=kwic_options.context, limit=KWIC_SHOWN,
+                                     citation_format=str(config["CITATION_FORMAT"]))
+    page = search_page_data(get_index(), search, kwic=concordance if view == "kwic" else None)
+    result, kwic = page["result"], page["kwic"]
+    if kwic is not None:
         kwic["year_chart"] = column_chart(kwic["by_year"], f"“{kwic['query']}”各年出现次数")
         kwic["province_chart"] = bar_chart(kwic["by_province"], f"“{kwic['query']}”各省出现次数")
-    idle = not search.q and not search.filters
     remember_search(search, result["total"], _describe_filters(args))
     return render_template(
         "search.html",
-        search=search, result=result, view=view, kwic=kwic, kwic_options=kwic_options, idle=idle,
-        hits=[decorate(hit, search.q, search.synonyms) for hit in with_organizations(index, result["hits"])],
-        articles=list_articles(index) if idle else [], articles_shown=ARTICLES_SHOWN,
-        facets=facet_groups(result, args, index), chips=active_filters(args),
+        search=search, result=result, view=view, kwic=kwic, kwic_options=kwic_options, idle=page["idle"],
+        hits=[decorate(hit, search.q, search.synonyms) for hit in page["hits"]],
+        articles=page["articles"], articles_shown=ARTICLES_SHOWN,
+        facets=facet_groups(result, args, page["city_provinces"]), chips=active_filters(args),
         pages=pagination(result.get("total_articles", result["total"]), search.page, search.per_page),
         year_chart=column_chart(result["facets"].get("year", []), "命中段落按年份分布"),
         sort_labels=SORT_LABELS, first=(search.page - 1) * search.per_page + 1,
@@ -226,20 +174,12 @@ def search_page() -> str:
     )
 
 
-def _literals(index: SearchIndex, q: str, synonyms: bool) -> list[str]:
-    """Return what a query highlights (its terms and their synonyms), validating it like a search."""
-    if not q:
-        return []
-    return index.search(SearchRequest(q=q, per_page=1, synonyms=synonyms))["literals"]
-
-
 @views.get("/article/<article_id>")
 def article_page(article_id: str) -> str:
     """Render a whole article, the matches of ``q`` marked; #p-<id> scrolls to a paragraph."""
     q = query_param(request.args, int(current_app.config["MAX_QUERY_LENGTH"]))
     synonyms = synonyms_param(request.args, bool(current_app.config["SYNONYMS"]))
-    index = get_index()
-    record = article(index, article_id, highlight=_literals(index, q, synonyms))
+    record = marked_article(get_index(), article_id, q, synonyms)
     record["paragraphs"] = [decorate(p, q, synonyms) for p in record["paragraphs"]]
     return render_template("article.html", article=record, q=q, region=region_of(record),
                            organization=organization_of(record), file=PurePath(record.get("source") or "").name)
@@ -267,8 +207,7 @@ def _export(args: MultiDict) -> dict:
     most = int(current_app.config["EXPORT_LIMIT"])
     request_ = search_request(args, current_app.config)
     # ``limit`` asks for fewer hits than the setting allows; asking for more is refused, naming the limit.
-    result = export_hits(index, request_, int_param(args, "limit", most, 1, most))
-    return {**result, "hits": with_organizations(index, result["hits"])}
+    return export_page(index, request_, int_param(args, "limit", most, 1, most))
 
 
 def _describe_filters(args: MultiDict) -> str:

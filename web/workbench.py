@@ -12,7 +12,7 @@ from search.headings import heading_sets
 from search.keyness import UNITS as KEYWORD_UNITS, keywords
 from search.ngrams import LONGEST, SORTS as PHRASE_SORTS, recurring_phrases
 from search.facets import FACET_BY_NAME
-from search.query import ParsedQuery, format_query, parse_query
+from search.pages import collocations_table, heading_table, phrases_table
 from search.query_fields import value_label
 
 from .current import get_index
@@ -61,9 +61,8 @@ def collocations_api() -> Response:
 def collocations_page() -> str:
     """Render the left and right collocates of the query, the measure switchable, each linked to its concordance."""
     options = collocation_request(request.args)
-    result = None
-    if parse_query(options["q"]).groups:
-        result = collocations(get_index(), **options)
+    result = collocations_table(get_index(), **options)
+    if result is not None:
         for side in ("left", "right"):
             for row in result[side]:
                 row["url"] = pair_url(options["q"], row["word"], request.args)
@@ -109,17 +108,12 @@ def phrases_api() -> Response:
 def phrases_page() -> str:
     """Render the recurring phrases around the query: articles using each, its years, its first appearance."""
     options = phrases_request(request.args)
-    result = None
-    if parse_query(options["q"]).groups:
-        result = recurring_phrases(get_index(), **options)
-        years = sorted({y["value"] for row in result["phrases"] for y in row["years"]})
-        result["year_columns"] = years
-        # The box's own filters (合法权益 年:2023) stay with each phrase's concordance.
-        typed_filters = format_query(ParsedQuery(filters=parse_query(options["q"]).filters))
+    result = phrases_table(get_index(), **options)
+    if result is not None:
         for row in result["phrases"]:
+            # The box's own filters (合法权益 年:2023) stay with each phrase's concordance.
             row["url"] = state_url(url_for("views.search_page"), request.args, drop=("page", "q", *OPTION_KEYS),
-                                   q=f'"{row["phrase"]}" {typed_filters}'.strip(), view="kwic")
-            row["by_year"] = {y["value"]: y["count"] for y in row["years"]}
+                                   q=f'"{row["phrase"]}" {result["typed_filters"]}'.strip(), view="kwic")
             row["first_url"] = url_for("views.paragraph_page", paragraph_id=row["first"]["paragraph_id"])
     sort_urls = {code: _phrases_url(phrase_sort=code) for code in PHRASE_SORTS}
     return render_template("workbench/phrases.html", options=options, result=result, sort_urls=sort_urls,
@@ -195,7 +189,7 @@ def headings_api() -> Response:
 def headings_page() -> str:
     """Render each matching 小标题 with its sibling headings of the same section."""
     options = _headings_request(request.args)
-    result = heading_sets(get_index(), **options) if parse_query(options["q"]).groups else None
+    result = heading_table(get_index(), **options)
     if result:
         for group in result["sets"]:
             group["url"] = url_for("views.article_page", article_id=group["article_id"], q=options["q"] or None)

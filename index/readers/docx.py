@@ -136,6 +136,8 @@ def _content_blocks(items) -> list[Block]:
 
 
 def _metadata(document) -> dict:
+    # docx_author is shown nowhere, yet stays: ingest.text_hash counts a file's own metadata, so two
+    # files with the same text and different authors are not skipped as duplicates of each other.
     props = document.core_properties
     meta: dict = {}
     if (props.title or "").strip():

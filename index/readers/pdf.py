@@ -38,6 +38,8 @@ def _metadata(document: pdfium.PdfDocument) -> dict:
     except pdfium.PdfiumError:
         return {}
     meta = {}
+    # pdf_title and pdf_author are shown nowhere, yet stay: ingest.text_hash counts a file's own
+    # metadata, so two files with the same text and different properties are not skipped as duplicates.
     for source, key in (("Title", "pdf_title"), ("Author", "pdf_author"), ("CreationDate", "pdf_created")):
         value = str(info.get(source, "")).strip()
         if value:

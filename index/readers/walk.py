@@ -26,7 +26,7 @@ def display_path(path: Path | str) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def is_sidecar(name: str) -> bool:
+def is_metadata_sidecar(name: str) -> bool:
     """Tell whether a file name is a metadata override file rather than a document."""
     lower = name.lower()
     return lower == "metadata.csv" or lower.endswith(".meta.toml")
@@ -45,7 +45,7 @@ def _unsupported_reason(name: str) -> str:
 def _check_file(path: Path, seen: set[tuple[int, int]]) -> Iterator[Path | Skipped]:
     name = path.name
     # Word leaves "~$name.docx" owner files beside open documents: never documents.
-    if is_sidecar(name) or name.startswith("~$"):
+    if is_metadata_sidecar(name) or name.startswith("~$"):
         return
     fmt = format_of(name)
     if fmt is None:

@@ -1,4 +1,4 @@
-"""The search sidecar: postings, round trips, segments and merges, and the fast path against a plain one."""
+"""The search columns: postings, round trips, segments and merges, and the fast path against a plain one."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from index.analysis import index_words, segment
 from index.postings import char_key, char_postings, lookup, word_postings
 from index.schema import stored_paragraph
 from index.normalize import match_form
-from index.sidecar import build_arrays, read_sidecar, records_from_sidecar
+from index.segment_columns import ColumnsBuilder, read_column_files, records_from_columns
 from index.writer import update_index
 from search.engine import SearchIndex, SearchRequest
 from index.folded_texts import FoldedTexts
@@ -44,7 +44,7 @@ def test_match_form_folds_width_case_traditional_and_space():
     assert match_form("ＡＰＰ 工會\u3000⼯作") == "app工会工作"
 
 
-def test_sidecar_round_trip_keeps_every_record(tmp_path):
+def test_columns_round_trip_keeps_every_record(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
     write_markdown(docs, "a.md", "河北省总工会工作总结", ["## 一、职工书屋", "全省建成职工书屋1800家。"], year=2021,
@@ -52,13 +52,16 @@ def test_sidecar_round_trip_keeps_every_record(tmp_path):
     update_index(tmp_path / "ix", [docs])
     ix = open_dir(str(tmp_path / "ix"))
     (segment,) = ix._segments()
-    arrays, tables = read_sidecar(tmp_path / "ix", segment.segment_id())
-    records = records_from_sidecar(arrays, tables)
+    arrays, tables = read_column_files(tmp_path / "ix", segment.segment_id())
+    records = records_from_columns(arrays, tables)
     assert [r.text for r in records] == ["河北省总工会工作总结", "一、职工书屋", "全省建成职工书屋1800家。"]
     assert [(r.kind, r.section, r.year, r.province) for r in records] == [
         ("title", "", 2021, "河北省"), ("heading", "", 2021, "河北省"), ("body", "一、职工书屋", 2021, "河北省")]
     assert records[2].words == index_words("全省建成职工书屋1800家。")
-    again, again_tables = build_arrays(records)
+    builder = ColumnsBuilder()
+    for record in records:
+        builder.add(record)
+    again, again_tables = builder.build()
     for name, array in again.items():
         assert np.array_equal(np.asarray(arrays[name]), array), name
     assert again_tables == tables
@@ -168,3 +171,32 @@ def test_warm_loads_what_the_first_search_needs(engine, tmp_path):
     assert set(generation._derived) == {"bm25_norm", "recency"}
     assert cold.search(SearchRequest(q="职工书屋"))["hits"] == engine.search(SearchRequest(q="职工书屋"))["hits"]
     SearchIndex(tmp_path / "none").warm()  # no index yet: nothing to load, and no error
+
+
+def test_the_typed_reader_names_every_column(tmp_path):
+    from index.snapshot import latest_generation, read_columns, read_snapshot
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    write_markdown(docs, "a.md", "河北省总工会工作总结", ["## 一、职工书屋", "全省建成职工书屋1800家。", "职工书屋服务职工。"],
+                   year=2021, province="河北省")
+    update_index(tmp_path / "ix", [docs])
+    (ref,) = read_snapshot(tmp_path / "ix", latest_generation(tmp_path / "ix")).segments
+    columns = read_columns(tmp_path / "ix", ref.segment_id)
+    assert columns.size == 4 and ref.live.tolist() == [True] * 4
+    assert [columns.text(doc) for doc in range(4)] == [
+        "河北省总工会工作总结", "一、职工书屋", "全省建成职工书屋1800家。", "职工书屋服务职工。"]
+    assert columns.paragraph_ids(np.arange(4)) == [columns.paragraph_id(doc) for doc in range(4)]
+    assert columns.position.tolist() == [0, 1, 2, 3] and columns.year.tolist() == [2021] * 4
+    assert {columns.values["province"][code] for code in columns.codes["province"].tolist()} == {"河北省"}
+    assert [columns.sections[code] for code in columns.section.tolist()] == ["", "", "一、职工书屋", "一、职工书屋"]
+    vocab = {word: i for i, word in enumerate(columns.vocab)}
+    span = columns.word_span(vocab["职工"])
+    assert columns.word_docs[span].tolist() == [1, 2, 3] and columns.word_tf[span].tolist() == [1, 1, 2]
+    assert columns.word_span(len(columns.vocab) + 5) is None
+    assert columns.has_cooccurrence
+    partners, counts = columns.partners(vocab["职工"])
+    shared = dict(zip((columns.vocab[p] for p in partners.tolist()), counts.tolist()))
+    assert shared.get("书屋") == 3  # 职工书屋 stands in three paragraphs with 职工
+    # The by-name view still holds the same arrays, for readers not yet moved to the attributes.
+    assert columns.arrays["word_docs"] is columns.word_docs and columns.tables["vocab"] is columns.vocab
