@@ -110,7 +110,7 @@ class SearchIndex:
             check_index_dir(self.index_dir)
             self._checked = True
         snapshot = read_snapshot(self.index_dir, number)
-        # The sidecar files stay readable through their memory maps even after a later commit
+        # The segment column files stay readable through their memory maps even after a later commit
         # deletes them; segments the previous generation loaded are reused as they are.
         previous = self._generation[1] if self._generation is not None else None
         self._generation = (number, Generation(self.index_dir, snapshot, previous))

@@ -35,16 +35,16 @@ def word_counts(generation: Generation, target: np.ndarray, reference: np.ndarra
     """Return (words, their frequency in the target, in the reference) over all of the index's words."""
     words, in_target, in_reference = [], [], []
     for segment in generation.segments:
-        arrays = segment.arrays
-        terms, offsets = np.asarray(arrays["word_terms"]), np.asarray(arrays["word_offsets"], dtype=np.int64)
+        columns = segment.columns
+        terms, offsets = np.asarray(columns.word_terms), np.asarray(columns.word_offsets, dtype=np.int64)
         if not len(terms):
             continue
-        docs = np.asarray(arrays["word_docs"], dtype=np.int64) + segment.base
-        tf = np.asarray(arrays["word_tf"], dtype=np.float64)
+        docs = np.asarray(columns.word_docs, dtype=np.int64) + segment.base
+        tf = np.asarray(columns.word_tf, dtype=np.float64)
         owner = np.repeat(np.arange(len(terms)), np.diff(offsets))
         in_target.append(np.bincount(owner, weights=tf * target[docs], minlength=len(terms)))
         in_reference.append(np.bincount(owner, weights=tf * reference[docs], minlength=len(terms)))
-        vocab = segment.tables["vocab"]
+        vocab = columns.vocab
         words.append(np.array([vocab[int(t)] for t in terms], dtype=object))
     if not words:
         return np.zeros(0, dtype=object), np.zeros(0), np.zeros(0)

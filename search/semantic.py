@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 
 from index.embedding import Encoder, load_encoder
-from index.sidecar import paragraph_ids
 from index.vectors import ID_DTYPE, chunk_names, read_chunk, store_dir, stored_models
 
 from .generation import Generation
@@ -206,7 +205,7 @@ class SemanticLayer:
             ids = self._segment_ids.get(segment.segment_id)
             if ids is None:
                 docs = np.arange(segment.size)
-                ids = np.array(paragraph_ids(segment.arrays, segment.tables, docs), dtype=ID_DTYPE)
+                ids = np.array(segment.columns.paragraph_ids(docs), dtype=ID_DTYPE)
                 self._segment_ids[segment.segment_id] = ids
             parts.append(ids)
         self._segment_ids = {s.segment_id: self._segment_ids[s.segment_id] for s in generation.segments}
