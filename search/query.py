@@ -19,7 +19,7 @@ from search.query_fields import (
     LEVEL_NAMES,
     canonical_value,
     field_for,
-    snippet,
+    quote_for_notice,
     split_values,
     value_label,
 )
@@ -249,14 +249,14 @@ class _Parser:
         value = word[colon.end():] if colon else ""
         # Only a word-like name reads as a field attempt: 10:30 and http://… are plain text.
         if name.isalpha() and len(name) <= _UNKNOWN_FIELD_MAX and value and not value.startswith("//"):
-            self._notice(f"“{snippet(name)}”不是可用的筛选条件，已把“{snippet(word)}”当作普通文字查找。")
+            self._notice(f"“{quote_for_notice(name)}”不是可用的筛选条件，已把“{quote_for_notice(word)}”当作普通文字查找。")
         self._term(word, phrase=False, negated=negated)
 
     def _filter(self, facet: str, name: str, negated: bool) -> None:
         """Read the value after ``name:`` (``pos`` is just past the colon) and record the filter."""
         raw = self._read_value()
         if negated:
-            self._notice(f"不支持排除筛选条件，已忽略“-{snippet(name)}:{snippet(raw)}”。")
+            self._notice(f"不支持排除筛选条件，已忽略“-{quote_for_notice(name)}:{quote_for_notice(raw)}”。")
             return
         values: dict[str, list[str]] = {}
         complained = False
@@ -269,7 +269,7 @@ class _Parser:
                 values.setdefault(target, []).append(value)
         if not values:
             if not complained:
-                self._notice(f"筛选条件“{snippet(name)}:”没有填写内容，已忽略。")
+                self._notice(f"筛选条件“{quote_for_notice(name)}:”没有填写内容，已忽略。")
             return
         if self.or_pending or (self.or_after_filter not in (None, facet)):
             self._notice(_N_OR)
@@ -319,7 +319,7 @@ class _Parser:
             self._notice(_N_EMPTY_QUOTES)
             return
         if not any(c.isalnum() for c in text):
-            self._notice(f"忽略了只含标点符号的“{snippet(text)}”。")
+            self._notice(f"忽略了只含标点符号的“{quote_for_notice(text)}”。")
             return
         # A term that starts with a sign (+-省, -+省) can only be written back quoted: it is a phrase.
         term = (Phrase if phrase or text[0] in _DASHES + _PLUSES else Literal)(text, must=must)
@@ -363,7 +363,7 @@ def _route(facet: str, value: str) -> tuple[str, str | None, str | None]:
         doc_type, _ = canonical_value("doc_type", value)
         if doc_type is not None:
             label = FIELD_LABELS["doc_type"]
-            return "doc_type", doc_type, f"“{snippet(value)}”是文种，已按“{label}:{doc_type}”筛选。"
+            return "doc_type", doc_type, f"“{quote_for_notice(value)}”是文种，已按“{label}:{doc_type}”筛选。"
     return facet, canonical, notice
 
 

@@ -38,10 +38,6 @@ def quote_for_notice(text: str) -> str:
     return text if len(text) <= _NOTICE_QUOTE else text[:_NOTICE_QUOTE] + "…"
 
 
-# The old name, still imported by search/query.py (not a highlight snippet: see search.highlight.snippet).
-snippet = quote_for_notice
-
-
 def split_values(raw: str) -> list[str]:
     """Split a typed filter value into its alternatives, whitespace collapsed and kept non-empty."""
     return [v for v in (" ".join(p.split()) for p in _VALUE_SEPARATORS.split(raw)) if v]
