@@ -28,6 +28,7 @@ from index.analysis import default_analyzer
 from .engine import SearchIndex, SearchRequest
 from .errors import QueryError
 from .kwic import count_occurrences, describe, needles_of, sampled_occurrences
+from .word_counts import word_frequencies
 
 MEASURES = ("logdice", "mi", "ll")
 MEASURE_LABELS = {"logdice": "logDice", "mi": "互信息 MI", "ll": "对数似然 LL"}
@@ -118,14 +119,8 @@ def collocations(index: SearchIndex, q: str, filters: dict[str, list[str]] | Non
         scope &= mask
     size = float(generation.doc_len[scope].sum())
     scale = total / used if used else 1.0
-    corpus: dict[str, int] = {}
-
-    def frequency(word: str) -> int:
-        if word not in corpus:
-            posted, tf = generation.word_postings(word)
-            corpus[word] = int(tf[scope[posted]].sum())
-        return corpus[word]
-
+    kept = sorted({word for counter in sides.values() for word, pair in counter.items() if pair >= min_frequency})
+    corpus = word_frequencies(generation, kept, scope)
     result_sides = {}
     for side, counter in sides.items():
         rows = []
@@ -133,7 +128,7 @@ def collocations(index: SearchIndex, q: str, filters: dict[str, list[str]] | Non
             if pair < min_frequency:
                 continue
             # A collocate jieba cut differently in the index counts at least as often as seen here.
-            word_frequency = max(frequency(word), pair)
+            word_frequency = max(corpus[word], pair)
             estimate = pair * scale
             rows.append({"word": word, "frequency": pair, "articles": len(articles[side][word]),
                          "corpus_frequency": word_frequency,
