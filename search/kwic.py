@@ -8,6 +8,7 @@ in the selected paragraphs; the lines stop at ``limit``.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -91,7 +92,17 @@ def _can_overlap(forms: list[str]) -> bool:
 
 def count_occurrences(generation: Generation, needles: list[Needle],
                       docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return (stretch firsts, counts per needle × stretch) of the needles' occurrences in ``docs``."""
+    """Return (stretch firsts, counts per needle × stretch) of the needles' occurrences in ``docs`` (read-only)."""
+    # Counting is most of a concordance's time, and the same selection comes back: its collocations
+    # and phrases, another sort or measure, the next page. A generation never changes: keep the counts.
+    key = ("kwic.count_occurrences", tuple((n.form, n.synonym) for n in needles), len(docs),
+           hashlib.blake2b(np.ascontiguousarray(docs, dtype=np.int64).tobytes(), digest_size=16).digest())
+    firsts, counts = generation.remember(key, lambda: _count_occurrences(generation, needles, docs))
+    return firsts, counts
+
+
+def _count_occurrences(generation: Generation, needles: list[Needle],
+                       docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     forms = [n.form for n in needles]
     tiers = [int(n.synonym) for n in needles]
     if not _can_overlap(forms):

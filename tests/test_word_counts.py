@@ -51,3 +51,28 @@ def test_frequencies_of_words_the_oracle_counts(engine, oracle):
     generation = engine.generation()
     got = word_frequencies(generation, WORDS, generation.live.copy())
     assert got == {word: corpus[word] for word in WORDS}
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 7])
+def test_the_three_ways_agree_segment_by_segment(engine, step):
+    from search.word_counts import _positions, _scoped_sums, _token_counts, _totals
+
+    generation = engine.generation()
+    scope = generation.live.copy()
+    scope[::step] = False if step > 1 else scope[::step]
+    expected = one_by_one(generation, WORDS, scope)
+    ways = {"postings": [], "inside": [], "outside": []}
+    for segment in generation.segments:
+        which, where = _positions(segment, WORDS)
+        local = scope[segment.base:segment.base + segment.size]
+        for name, counts in (("postings", _scoped_sums(segment, where, scope)),
+                             ("inside", _token_counts(segment, local, where)),
+                             ("outside", _totals(generation, segment)[where] - _token_counts(segment, ~local, where))):
+            ways[name].append(dict(zip((WORDS[i] for i in which.tolist()), counts.tolist())))
+    for name, parts in ways.items():
+        summed = dict.fromkeys(WORDS, 0)
+        for part in parts:
+            for word, n in part.items():
+                summed[word] += n
+        assert summed == expected, name
+    assert expected["劳模"] > 0
