@@ -9,6 +9,7 @@ in the selected paragraphs; the lines stop at ``limit``.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ def sampled_occurrences(generation: Generation, docs: np.ndarray, needles: list[
                         limit: int) -> Iterator[tuple[int, str, list]]:
     """Yield (docnum, folded text, occurrence spans) of the needles in ``docs``, up to ``limit`` occurrences in all."""
     forms, tiers = [n.form for n in needles], [int(n.synonym) for n in needles]
+    find = _disjoint_finder(forms)
     used = 0
     for docnum in docs.tolist():
         if used >= limit:
@@ -66,9 +68,22 @@ def sampled_occurrences(generation: Generation, docs: np.ndarray, needles: list[
         segment, local = generation.locate(docnum)
         begin = int(segment.folded.starts[local])
         text = segment.folded.text()[begin:begin + int(segment.folded.lengths[local])]
-        spans = resolve_occurrences(text, forms, tiers)[:limit - used]
+        spans = (find(text) if find else resolve_occurrences(text, forms, tiers))[:limit - used]
         used += len(spans)
         yield docnum, text, spans
+
+
+def _disjoint_finder(forms: list[str]):
+    """Return a function giving resolve_occurrences(text, forms) in one regex scan, or None if forms can overlap.
+
+    Occurrences of forms that can never overlap need no resolving: the leftmost-first scan of
+    their alternation finds each form's own left-to-right occurrences, all of them, in order.
+    """
+    if not forms or _can_overlap(forms):
+        return None
+    which = {form: at for at, form in enumerate(forms)}
+    scan = re.compile("|".join(re.escape(form) for form in forms)).finditer
+    return lambda text: [(m.start(), m.end(), which[m.group()]) for m in scan(text)]
 
 
 def describe(selection: Selection) -> str:
