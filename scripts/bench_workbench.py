@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_corpus import DEFAULT_SEED, ensure_corpus  # noqa: E402
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
-QUERIES = ("职工", "劳模", "职工书屋", "劳模 工匠", "工会 省:河北")
+QUERIES = ("职工", "劳模", "职工书屋", "劳模 工匠", "工会 省:河北", "服务职工")  # the last: ~100k occurrences at 1M
 PATTERNS = ("推动*落实", "坚持*，*为", "职工?屋", "劳模 NEAR/5 工匠", "加强*建设", "全?总*会", "服务*职工 省:河北",
             "深化*改革", "以*为", "职工 NEAR/3 权益")
 

@@ -24,6 +24,7 @@ from .errors import QueryError
 from .export import citation
 from .highlight import resolve_occurrences
 from .generation import Generation
+from .occurrences import counts_in
 from .query import parse_query
 from .highlight import resolve_occurrences
 from .patterns import is_pattern, shown
@@ -107,7 +108,11 @@ def _can_overlap(forms: list[str]) -> bool:
 
 def count_occurrences(generation: Generation, needles: list[Needle],
                       docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return (stretch firsts, counts per needle × stretch) of the needles' occurrences in ``docs`` (read-only)."""
+    """Return (docnums, counts per needle × docnum) of the needles' occurrences in ``docs`` (read-only).
+
+    The counts of each run of one article's paragraphs are exact (province, year and article are
+    an article's); within a run they may all stand on its first paragraph.
+    """
     # Counting is most of a concordance's time, and the same selection comes back: its collocations
     # and phrases, another sort or measure, the next page. A generation never changes: keep the counts.
     key = ("kwic.count_occurrences", tuple((n.form, n.synonym) for n in needles), len(docs),
@@ -121,13 +126,10 @@ def _count_occurrences(generation: Generation, needles: list[Needle],
     forms = [n.form for n in needles]
     tiers = [int(n.synonym) for n in needles]
     if not _can_overlap(forms):
-        # Occurrences of different needles are disjoint: each needle counts on its own, fast.
-        firsts = docs[:0]
-        rows = []
-        for needle in needles:
-            firsts, counts = generation.occurrence_counts(needle.text, docs)
-            rows.append(counts)
-        return firsts, np.array(rows, dtype=np.int64).reshape(len(needles), len(firsts))
+        # Occurrences of different needles are disjoint: each needle counts on its own, fast
+        # (a stretch of one article's paragraphs may have its count on its first paragraph).
+        rows = [counts_in(generation, needle.text, docs) for needle in needles]
+        return docs, np.array(rows, dtype=np.int64).reshape(len(needles), len(docs))
     counts = np.zeros((len(needles), len(docs)), dtype=np.int64)
     for at, docnum in enumerate(docs.tolist()):
         segment, local = generation.locate(docnum)
@@ -232,9 +234,14 @@ def _counts(counter: Counter, newest_first: bool = False) -> list[dict]:
 
 
 def _sums(keys: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return the distinct keys and the summed weights of each."""
-    unique, inverse = np.unique(keys, return_inverse=True)
-    return unique, np.bincount(inverse, weights=weights, minlength=len(unique)).astype(np.int64)
+    """Return the distinct keys (small non-negative codes or years) and the summed weights of each."""
+    keys = np.asarray(keys, dtype=np.int64)
+    if not len(keys):
+        return keys, np.zeros(0, dtype=np.int64)
+    # Counted by code, not sorted: a frequent word selects most of a million paragraphs.
+    present = np.flatnonzero(np.bincount(keys))
+    sums = np.bincount(keys, weights=np.asarray(weights, dtype=np.float64))
+    return present, np.rint(sums[present]).astype(np.int64)
 
 
 def _weighted(values: list, codes: np.ndarray, weights: np.ndarray, unknown: str) -> Counter:
