@@ -132,16 +132,17 @@ def recurring_phrases(index: SearchIndex, q: str, filters: dict[str, list[str]] 
     # The terms themselves are what was asked for, not a phrase found.
     counts = {phrase: len(by) for phrase, by in uses.items() if len(by) >= min_articles and phrase not in forms}
     phrases = _maximal(counts)
-    rows = [_row(generation, p, uses[p], occurrences[p]) for p in phrases]
+    # Ranked on what the rows would show, and rows made for the shown ones only.
     if sort == "new":
-        rows.sort(key=lambda r: (-(r["first_year"] or 0), -r["articles"], -r["occurrences"], r["phrase"]))
+        phrases.sort(key=lambda p: (-_first_year(uses[p]), -counts[p], -occurrences[p], p))
     else:
-        rows.sort(key=lambda r: (-r["articles"], -r["occurrences"], -len(r["phrase"]), r["phrase"]))
+        phrases.sort(key=lambda p: (-counts[p], -occurrences[p], -len(p), p))
+    rows = [_row(generation, p, uses[p], occurrences[p]) for p in phrases[:limit]]
     return {
         "query": describe(selection),
         "sort": sort, "min_length": min_length, "max_length": max_length, "min_articles": min_articles,
         "total": total, "used": used, "sampled": used < total, "paragraphs": len(docs),
-        "phrases": rows[:limit], "filters": selection.resolved, "notices": selection.notices,
+        "phrases": rows, "filters": selection.resolved, "notices": selection.notices,
     }
 
 
@@ -171,6 +172,11 @@ def _maximal(counts: dict[str, int]) -> list[str]:
                     if part in members:
                         shadowed.add(part)
     return [p for p in counts if p not in shadowed]
+
+
+def _first_year(by_article: dict[int, tuple[int, int]]) -> int:
+    """Return the earliest year a phrase was used in, 0 when every use is undated (as a row's first_year or 0)."""
+    return min((year for year, _ in by_article.values() if year > 0), default=0)
 
 
 def _row(generation, phrase: str, by_article: dict[int, tuple[int, int]], occurrences: int) -> dict:
