@@ -1,13 +1,14 @@
 """How often index words occur in a set of paragraphs: many words at once, from the word postings.
 
 The same numbers as summing ``Generation.word_postings(word)``'s term frequencies over the
-paragraphs, one word at a time, but in one vectorised pass per segment: the collocations of a
-frequent node have a thousand collocates, and a postings read each was a fifth of their time.
+paragraphs, one word at a time, without building each word's global postings and filtering
+them: the collocations of a frequent node have a thousand collocates, and that was a fifth of
+their time.
 
-Three exact ways, the cheapest chosen per segment: the term totals (kept per generation) when
-nothing is filtered out; the postings of just these words, when they are short; the tokens of
-the filtered paragraphs counted at once, when the filter is narrow (or the totals less the
-tokens of the paragraphs left out, when it is wide). Token counts equal the postings' term
+Exact ways, the cheapest chosen per segment: each word's term frequencies summed when nothing
+is filtered out; with a filter, the postings of just these words when they are short, the
+tokens of the filtered paragraphs counted at once when the filter is narrow, or the sums less
+the tokens of the paragraphs left out when it is wide. Token counts equal the postings' term
 frequencies as long as no paragraph holds one word more than 65,535 times (where those stop).
 """
 
@@ -18,12 +19,13 @@ import numpy as np
 from .generation import Generation, Segment
 
 
-def _term_totals(segment: Segment) -> np.ndarray:
-    """Return each vocabulary term's frequency over all of a segment's paragraphs, by position in word_terms."""
+def _term_sums(segment: Segment, where: np.ndarray) -> np.ndarray:
+    """Return the frequencies over all of a segment's paragraphs of the terms at ``where`` in word_terms."""
+    # One slice sum a term reads only its own postings: summing every term of a mapped column
+    # once would page in all of it (half a second on the first call of a process at 1M).
     tf, offsets = segment.arrays["word_tf"], segment.arrays["word_offsets"]
-    if not len(tf):
-        return np.zeros(0, dtype=np.int64)
-    return np.add.reduceat(np.asarray(tf, dtype=np.int64), np.asarray(offsets[:-1], dtype=np.int64))
+    return np.array([int(tf[start:end].sum()) for start, end in zip(offsets[where].tolist(), offsets[where + 1].tolist())],
+                    dtype=np.int64)
 
 
 def _positions(segment: Segment, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -69,7 +71,7 @@ def _token_counts(segment: Segment, local: np.ndarray, where: np.ndarray) -> np.
     return np.bincount(tokens, minlength=int(terms[-1]) + 1)[terms[where]]
 
 
-def _scoped(generation: Generation, segment: Segment, where: np.ndarray, scope: np.ndarray) -> np.ndarray:
+def _scoped(segment: Segment, where: np.ndarray, scope: np.ndarray) -> np.ndarray:
     """Return the frequencies over ``scope`` of the terms at ``where``, the cheapest of three exact ways."""
     local = scope[segment.base:segment.base + segment.size]
     doc_len = segment.arrays["doc_len"]
@@ -82,12 +84,7 @@ def _scoped(generation: Generation, segment: Segment, where: np.ndarray, scope: 
         return _scoped_sums(segment, where, scope)
     if inside <= outside:
         return _token_counts(segment, local, where)
-    return _totals(generation, segment)[where] - _token_counts(segment, ~local, where)
-
-
-def _totals(generation: Generation, segment: Segment) -> np.ndarray:
-    """Return the segment's term totals, computed once per generation."""
-    return generation.derived(f"word_counts.totals:{segment.segment_id}", lambda _g: _term_totals(segment))
+    return _term_sums(segment, where) - _token_counts(segment, ~local, where)
 
 
 def word_frequencies(generation: Generation, words: list[str], scope: np.ndarray) -> dict[str, int]:
@@ -96,10 +93,10 @@ def word_frequencies(generation: Generation, words: list[str], scope: np.ndarray
     if not words:
         return out
     totals = np.zeros(len(words), dtype=np.int64)
-    whole = int(np.count_nonzero(scope)) == generation.size  # every paragraph, all live: totals are kept
+    whole = int(np.count_nonzero(scope)) == generation.size  # every paragraph, all live: no filter to apply
     for segment in generation.segments:
         which, where = _positions(segment, words)
         if not len(which):
             continue
-        totals[which] += _totals(generation, segment)[where] if whole else _scoped(generation, segment, where, scope)
+        totals[which] += _term_sums(segment, where) if whole else _scoped(segment, where, scope)
     return dict(zip(words, totals.tolist()))

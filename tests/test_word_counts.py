@@ -55,7 +55,7 @@ def test_frequencies_of_words_the_oracle_counts(engine, oracle):
 
 @pytest.mark.parametrize("step", [1, 2, 3, 7])
 def test_the_three_ways_agree_segment_by_segment(engine, step):
-    from search.word_counts import _positions, _scoped_sums, _token_counts, _totals
+    from search.word_counts import _positions, _scoped_sums, _term_sums, _token_counts
 
     generation = engine.generation()
     scope = generation.live.copy()
@@ -67,7 +67,7 @@ def test_the_three_ways_agree_segment_by_segment(engine, step):
         local = scope[segment.base:segment.base + segment.size]
         for name, counts in (("postings", _scoped_sums(segment, where, scope)),
                              ("inside", _token_counts(segment, local, where)),
-                             ("outside", _totals(generation, segment)[where] - _token_counts(segment, ~local, where))):
+                             ("outside", _term_sums(segment, where) - _token_counts(segment, ~local, where))):
             ways[name].append(dict(zip((WORDS[i] for i in which.tolist()), counts.tolist())))
     for name, parts in ways.items():
         summed = dict.fromkeys(WORDS, 0)
