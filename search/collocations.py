@@ -23,11 +23,11 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from index.analysis import default_analyzer
-
 from .engine import SearchIndex, SearchRequest
 from .errors import QueryError
 from .kwic import count_occurrences, describe, needles_of, sampled_occurrences
+from .segmenting import words_of_texts
+from .word_counts import word_frequencies
 
 MEASURES = ("logdice", "mi", "ll")
 MEASURE_LABELS = {"logdice": "logDice", "mi": "互信息 MI", "ll": "对数似然 LL"}
@@ -40,30 +40,54 @@ REACH_PER_WORD, REACH_MARGIN = 6, 12
 _SENTENCE_END = re.compile(r"[。！？；!?;…]")
 
 
-def _windows(text: str, spans: list[tuple[int, int, int]], window: int) -> list[tuple[list[str], list[str]]]:
-    """Return each occurrence's left and right words, within its sentence and between its neighbours."""
-    # The text between two occurrences is the right side of one and the left of the next: cut once.
+def _stretches(text: str, spans: list[tuple[int, int, int]], window: int) -> list[tuple[str, str]]:
+    """Return, for each gap around the occurrences, the text to segment for its right and its left end.
+
+    Gap ``at`` lies before occurrence ``at``: its first sentence is right of occurrence at-1, its
+    last sentence left of occurrence at (the text between two occurrences is cut once).
+    """
     reach = window * REACH_PER_WORD + REACH_MARGIN
     edges = [0] + [edge for start, end, _ in spans for edge in (start, end)] + [len(text)]
-    pieces = []
+    gaps = []
     for at in range(len(spans) + 1):
         piece = text[edges[2 * at]:edges[2 * at + 1]]
         marks = [m.start() for m in _SENTENCE_END.finditer(piece)]
+        if not marks and len(piece) <= 2 * reach:
+            gaps.append((piece, piece))
+            continue
         first = piece[:marks[0]] if marks else piece  # up to the sentence end: right of the one before
         last = piece[marks[-1] + 1:] if marks else piece  # after the last sentence end: left of the next
-        if not marks and len(piece) <= 2 * reach:
-            first_words = last_words = _words(piece)
-        else:
-            # Only ``window`` words of each end are kept: cut just a generous stretch of each, not the
-            # whole text between two occurrences (segmenting is most of the time).
-            first_words, last_words = _words(first[:reach]), _words(last[-reach:])
-        pieces.append((first_words, last_words))
-    return [(pieces[at][1][-window:], pieces[at + 1][0][:window]) for at in range(len(spans))]
+        # Only ``window`` words of each end are kept: cut just a generous stretch of each, not the
+        # whole text between two occurrences (segmenting is most of the time).
+        gaps.append((first[:reach], last[-reach:]))
+    return gaps
 
 
-def _words(folded: str) -> list[str]:
-    """Return the jieba words of already-folded text (the concordance's texts are folded)."""
-    return default_analyzer().words_of_folded(folded, subwords=False) if folded else []
+def _window_counts(occurrences, window: int, article_of) -> tuple[int, dict[str, Counter], dict[str, dict]]:
+    """Return (occurrences read, collocate counts per side, articles per side and collocate)."""
+    stretches: list[tuple[int, list[tuple[str, str]]]] = []
+    distinct: dict[str, int] = {}
+    used = 0
+    for docnum, text, spans in occurrences:
+        used += len(spans)
+        gaps = _stretches(text, spans, window)
+        for first, last in gaps:
+            distinct.setdefault(first, len(distinct))
+            distinct.setdefault(last, len(distinct))
+        stretches.append((article_of(docnum), gaps))
+    # One segmenter call for every stretch of every occurrence; a stretch seen twice is cut once.
+    words = words_of_texts(list(distinct), folded=True)  # the concordance texts are folded
+    sides: dict[str, Counter] = {"left": Counter(), "right": Counter()}
+    articles: dict[str, dict[str, set]] = {"left": defaultdict(set), "right": defaultdict(set)}
+    for article, gaps in stretches:
+        for at in range(len(gaps) - 1):
+            left = words[distinct[gaps[at][1]]][-window:]
+            right = words[distinct[gaps[at + 1][0]]][:window]
+            for side, found in (("left", left), ("right", right)):
+                sides[side].update(found)
+                for word in found:
+                    articles[side][word].add(article)
+    return used, sides, articles
 
 
 def log_dice(pair: float, node: float, word: float) -> float:
@@ -101,31 +125,17 @@ def collocations(index: SearchIndex, q: str, filters: dict[str, list[str]] | Non
     docs = np.flatnonzero(selection.selected)
     _, per_needle = count_occurrences(generation, needles, docs)
     total = int(per_needle.sum())
-    sides: dict[str, Counter] = {"left": Counter(), "right": Counter()}
-    articles: dict[str, dict[str, set]] = {"left": defaultdict(set), "right": defaultdict(set)}
-    used = 0
-    for docnum, text, spans in sampled_occurrences(generation, docs, needles, MAX_OCCURRENCES):
-        used += len(spans)
-        article = int(generation.article_codes[docnum])
-        for left, right in _windows(text, spans, window):
-            for side, words in (("left", left), ("right", right)):
-                sides[side].update(words)
-                for word in words:
-                    articles[side][word].add(article)
+    article_codes = generation.article_codes
+    used, sides, articles = _window_counts(sampled_occurrences(generation, docs, needles, MAX_OCCURRENCES), window,
+                                           lambda docnum: int(article_codes[docnum]))
     # The sub-corpus the filters leave (all of the index without filters): N and each f(c) are its.
     scope = generation.live.copy()
     for mask in selection.masks.values():
         scope &= mask
     size = float(generation.doc_len[scope].sum())
     scale = total / used if used else 1.0
-    corpus: dict[str, int] = {}
-
-    def frequency(word: str) -> int:
-        if word not in corpus:
-            posted, tf = generation.word_postings(word)
-            corpus[word] = int(tf[scope[posted]].sum())
-        return corpus[word]
-
+    kept = sorted({word for counter in sides.values() for word, pair in counter.items() if pair >= min_frequency})
+    corpus = word_frequencies(generation, kept, scope)
     result_sides = {}
     for side, counter in sides.items():
         rows = []
@@ -133,7 +143,7 @@ def collocations(index: SearchIndex, q: str, filters: dict[str, list[str]] | Non
             if pair < min_frequency:
                 continue
             # A collocate jieba cut differently in the index counts at least as often as seen here.
-            word_frequency = max(frequency(word), pair)
+            word_frequency = max(corpus[word], pair)
             estimate = pair * scale
             rows.append({"word": word, "frequency": pair, "articles": len(articles[side][word]),
                          "corpus_frequency": word_frequency,

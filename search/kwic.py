@@ -8,6 +8,8 @@ in the selected paragraphs; the lines stop at ``limit``.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from .errors import QueryError
 from .export import citation
 from .highlight import resolve_occurrences
 from .generation import Generation
+from .occurrences import counts_in
 from .query import parse_query
 from .highlight import resolve_occurrences
 from .patterns import is_pattern, shown
@@ -58,6 +61,7 @@ def sampled_occurrences(generation: Generation, docs: np.ndarray, needles: list[
                         limit: int) -> Iterator[tuple[int, str, list]]:
     """Yield (docnum, folded text, occurrence spans) of the needles in ``docs``, up to ``limit`` occurrences in all."""
     forms, tiers = [n.form for n in needles], [int(n.synonym) for n in needles]
+    find = _disjoint_finder(forms)
     used = 0
     for docnum in docs.tolist():
         if used >= limit:
@@ -65,9 +69,22 @@ def sampled_occurrences(generation: Generation, docs: np.ndarray, needles: list[
         segment, local = generation.locate(docnum)
         begin = int(segment.folded.starts[local])
         text = segment.folded.text()[begin:begin + int(segment.folded.lengths[local])]
-        spans = resolve_occurrences(text, forms, tiers)[:limit - used]
+        spans = (find(text) if find else resolve_occurrences(text, forms, tiers))[:limit - used]
         used += len(spans)
         yield docnum, text, spans
+
+
+def _disjoint_finder(forms: list[str]):
+    """Return a function giving resolve_occurrences(text, forms) in one regex scan, or None if forms can overlap.
+
+    Occurrences of forms that can never overlap need no resolving: the leftmost-first scan of
+    their alternation finds each form's own left-to-right occurrences, all of them, in order.
+    """
+    if not forms or _can_overlap(forms):
+        return None
+    which = {form: at for at, form in enumerate(forms)}
+    scan = re.compile("|".join(re.escape(form) for form in forms)).finditer
+    return lambda text: [(m.start(), m.end(), which[m.group()]) for m in scan(text)]
 
 
 def describe(selection: Selection) -> str:
@@ -92,17 +109,28 @@ def _can_overlap(forms: list[str]) -> bool:
 
 def count_occurrences(generation: Generation, needles: list[Needle],
                       docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return (stretch firsts, counts per needle × stretch) of the needles' occurrences in ``docs``."""
+    """Return (docnums, counts per needle × docnum) of the needles' occurrences in ``docs`` (read-only).
+
+    The counts of each run of one article's paragraphs are exact (province, year and article are
+    an article's); within a run they may all stand on its first paragraph.
+    """
+    # Counting is most of a concordance's time, and the same selection comes back: its collocations
+    # and phrases, another sort or measure, the next page. A generation never changes: keep the counts.
+    key = ("kwic.count_occurrences", tuple((n.form, n.synonym) for n in needles), len(docs),
+           hashlib.blake2b(np.ascontiguousarray(docs, dtype=np.int64).tobytes(), digest_size=16).digest())
+    firsts, counts = generation.remember(key, lambda: _count_occurrences(generation, needles, docs))
+    return firsts, counts
+
+
+def _count_occurrences(generation: Generation, needles: list[Needle],
+                       docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     forms = [n.form for n in needles]
     tiers = [int(n.synonym) for n in needles]
     if not _can_overlap(forms):
-        # Occurrences of different needles are disjoint: each needle counts on its own, fast.
-        firsts = docs[:0]
-        rows = []
-        for needle in needles:
-            firsts, counts = generation.occurrence_counts(needle.text, docs)
-            rows.append(counts)
-        return firsts, np.array(rows, dtype=np.int64).reshape(len(needles), len(firsts))
+        # Occurrences of different needles are disjoint: each needle counts on its own, fast
+        # (a stretch of one article's paragraphs may have its count on its first paragraph).
+        rows = [counts_in(generation, needle.text, docs) for needle in needles]
+        return docs, np.array(rows, dtype=np.int64).reshape(len(needles), len(docs))
     counts = np.zeros((len(needles), len(docs)), dtype=np.int64)
     for at, docnum in enumerate(docs.tolist()):
         segment, local = generation.locate(docnum)
@@ -207,9 +235,14 @@ def _counts(counter: Counter, newest_first: bool = False) -> list[dict]:
 
 
 def _sums(keys: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return the distinct keys and the summed weights of each."""
-    unique, inverse = np.unique(keys, return_inverse=True)
-    return unique, np.bincount(inverse, weights=weights, minlength=len(unique)).astype(np.int64)
+    """Return the distinct keys (small non-negative codes or years) and the summed weights of each."""
+    keys = np.asarray(keys, dtype=np.int64)
+    if not len(keys):
+        return keys, np.zeros(0, dtype=np.int64)
+    # Counted by code, not sorted: a frequent word selects most of a million paragraphs.
+    present = np.flatnonzero(np.bincount(keys))
+    sums = np.bincount(keys, weights=np.asarray(weights, dtype=np.float64))
+    return present, np.rint(sums[present]).astype(np.int64)
 
 
 def _weighted(values: list, codes: np.ndarray, weights: np.ndarray, unknown: str) -> Counter:
