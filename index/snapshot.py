@@ -45,8 +45,8 @@ class Snapshot:
 class SegmentColumns:
     """One segment's stored columns, each by its own attribute: arrays memory-mapped, small tables parsed.
 
-    ``arrays`` and ``tables`` (the same columns by their on-disk names) remain for readers not yet
-    moved to the attributes.
+    ``arrays`` and ``tables`` hold the same columns by their on-disk names, for index/ itself
+    (merging segments, checking a folder); search/ reads the attributes.
     """
 
     def __init__(self, segment_id: str, arrays: dict[str, np.ndarray], tables: dict, folded: FoldedTexts) -> None:
@@ -62,6 +62,8 @@ class SegmentColumns:
         self.word_docs, self.word_tf = arrays["word_docs"], arrays["word_tf"]
         self.vocab: list[str] = tables["vocab"]
         self.doc_len = arrays["doc_len"]
+        # Each paragraph's word ids in order (its sub-words included): where they start, the ids.
+        self.tok_offsets, self.tok_ids = arrays["tok_offsets"], arrays["tok_ids"]
         self.text_blob, self.text_offsets = arrays["text_blob"], arrays["text_offsets"]
         self.position, self.year, self.theme_bits = arrays["position"], arrays["year"], arrays["theme_bits"]
         # Per paragraph: a code into the segment's value table of each coded field, its section, its article.

@@ -64,16 +64,6 @@ class Segment:
         """Return the segment's folded texts."""
         return self.columns.folded
 
-    @property
-    def arrays(self) -> dict[str, np.ndarray]:
-        """Return the columns by on-disk name (for readers not yet moved to ``columns``)."""
-        return self.columns.arrays
-
-    @property
-    def tables(self) -> dict:
-        """Return the small tables by on-disk name (for readers not yet moved to ``columns``)."""
-        return self.columns.tables
-
     def literal_docs(self, needle: str) -> np.ndarray:
         """Return the local docnums whose folded text contains ``needle`` (already in match form)."""
         columns = self.columns

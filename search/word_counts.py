@@ -23,7 +23,7 @@ def _term_sums(segment: Segment, where: np.ndarray) -> np.ndarray:
     """Return the frequencies over all of a segment's paragraphs of the terms at ``where`` in word_terms."""
     # One slice sum a term reads only its own postings: summing every term of a mapped column
     # once would page in all of it (half a second on the first call of a process at 1M).
-    tf, offsets = segment.arrays["word_tf"], segment.arrays["word_offsets"]
+    tf, offsets = segment.columns.word_tf, segment.columns.word_offsets
     return np.array([int(tf[start:end].sum()) for start, end in zip(offsets[where].tolist(), offsets[where + 1].tolist())],
                     dtype=np.int64)
 
@@ -33,7 +33,7 @@ def _positions(segment: Segment, words: list[str]) -> tuple[np.ndarray, np.ndarr
     ids = [(at, segment.vocab.get(word)) for at, word in enumerate(words)]
     which = np.array([at for at, term in ids if term is not None], dtype=np.int64)
     terms = np.array([term for _, term in ids if term is not None], dtype=np.int64)
-    stored = segment.arrays["word_terms"]
+    stored = segment.columns.word_terms
     where = np.searchsorted(stored, terms)
     found = where < len(stored)
     found[found] = stored[where[found]] == terms[found]
@@ -42,7 +42,7 @@ def _positions(segment: Segment, words: list[str]) -> tuple[np.ndarray, np.ndarr
 
 def _scoped_sums(segment: Segment, where: np.ndarray, scope: np.ndarray) -> np.ndarray:
     """Return, for the terms at ``where`` in word_terms, their frequency over the segment's paragraphs in ``scope``."""
-    offsets = segment.arrays["word_offsets"]
+    offsets = segment.columns.word_offsets
     starts, lengths = offsets[where].astype(np.int64), (offsets[where + 1] - offsets[where]).astype(np.int64)
     sums = np.zeros(len(where), dtype=np.int64)
     has = lengths > 0
@@ -53,7 +53,7 @@ def _scoped_sums(segment: Segment, where: np.ndarray, scope: np.ndarray) -> np.n
     ends = np.cumsum(lengths)
     postings = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(starts - (ends - lengths), lengths)
     local = scope[segment.base:segment.base + segment.size]
-    weights = np.where(local[segment.arrays["word_docs"][postings]], segment.arrays["word_tf"][postings], 0)
+    weights = np.where(local[segment.columns.word_docs[postings]], segment.columns.word_tf[postings], 0)
     sums[has] = np.add.reduceat(weights.astype(np.int64), ends - lengths)
     return sums
 
@@ -61,23 +61,23 @@ def _scoped_sums(segment: Segment, where: np.ndarray, scope: np.ndarray) -> np.n
 def _token_counts(segment: Segment, local: np.ndarray, where: np.ndarray) -> np.ndarray:
     """Return, for the terms at ``where`` in word_terms, how often they stand in the paragraphs ``local`` flags."""
     docs = np.flatnonzero(local)
-    offsets = segment.arrays["tok_offsets"]
+    offsets = segment.columns.tok_offsets
     starts, lengths = offsets[docs].astype(np.int64), (offsets[docs + 1] - offsets[docs]).astype(np.int64)
     ends = np.cumsum(lengths)
     if not len(docs) or not ends[-1]:
         return np.zeros(len(where), dtype=np.int64)
-    tokens = segment.arrays["tok_ids"][np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(starts - (ends - lengths), lengths)]
-    terms = segment.arrays["word_terms"]
+    tokens = segment.columns.tok_ids[np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(starts - (ends - lengths), lengths)]
+    terms = segment.columns.word_terms
     return np.bincount(tokens, minlength=int(terms[-1]) + 1)[terms[where]]
 
 
 def _scoped(segment: Segment, where: np.ndarray, scope: np.ndarray) -> np.ndarray:
     """Return the frequencies over ``scope`` of the terms at ``where``, the cheapest of three exact ways."""
     local = scope[segment.base:segment.base + segment.size]
-    doc_len = segment.arrays["doc_len"]
+    doc_len = segment.columns.doc_len
     inside = int(doc_len[local].sum())
     outside = int(doc_len.sum()) - inside
-    offsets = segment.arrays["word_offsets"]
+    offsets = segment.columns.word_offsets
     postings = int((offsets[where + 1] - offsets[where]).sum())
     # A narrow filter has few tokens; a wide one leaves few out; a few rare words have short postings.
     if postings <= min(inside, outside):
