@@ -43,7 +43,7 @@ def phase_sphinx_index(spec: dict) -> dict:
 def phase_sphinx_product(spec: dict) -> dict:
     """Time the query mix and the concordance on the cluster; return totals and facets for the exactness check."""
     from search.engine import SearchRequest
-    from search.kwic import concordance
+    from search.concordance import concordance
     from search.sphinxql.nodes import LocalCluster
     from search.sphinxql.searcher import SphinxSearchIndex
 

@@ -50,7 +50,7 @@ def measure(index_dir: Path, repeat: int, only: tuple[str, ...] = FEATURES) -> l
     """Return one row per query and feature (those in ``only``): median time, first call's, occurrences covered."""
     from search.collocations import collocations
     from search.engine import SearchIndex, SearchRequest
-    from search.kwic import concordance
+    from search.concordance import concordance
     from search.ngrams import recurring_phrases
 
     index = SearchIndex(index_dir)

@@ -1,7 +1,7 @@
 """The backend seam: one call opens the search index a location names, local folder or SphinxQL cluster.
 
 Both answer the same calls (``search``, ``generation().facets``, ``warm``, and through
-search/documents.py and search/kwic.py the articles, context, similar paragraphs and the
+search/documents.py and search/concordance.py the articles, context, similar paragraphs and the
 concordance), so the page and the CLI do not know which one they talk to.
 """
 

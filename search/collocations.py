@@ -1,6 +1,6 @@
 """Collocations of a query: the words found within a few words left and right of its occurrences.
 
-The node is what the concordance shows (search/kwic.py: the query's terms and synonyms in the
+The node is what the concordance shows (search/concordance.py: the query's terms and synonyms in the
 paragraphs it selects, filters applied). Around each occurrence, within its sentence, the jieba
 words (index/analysis.segment) up to ``window`` words away are its collocates. Each collocate is
 scored against its frequency in the filtered sub-corpus (the index's words, dictionary sub-words
@@ -25,7 +25,7 @@ import numpy as np
 
 from .engine import SearchIndex, SearchRequest
 from .errors import QueryError
-from .kwic import count_occurrences, describe, needles_of, sampled_occurrences
+from .concordance import count_occurrences, describe, needles_of, sampled_occurrences
 from .segmenting import words_of_texts
 from .word_counts import word_frequencies
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from .engine import SearchIndex, SearchRequest
 from .errors import QueryError
-from .kwic import describe
+from .concordance import describe
 
 MAX_SETS = 50
 

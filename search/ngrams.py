@@ -1,6 +1,6 @@
 """Recurring phrases of a query: the 4–12 character phrases around its occurrences that many articles share.
 
-Around each occurrence of the query's terms (the concordance's: search/kwic.py, filters
+Around each occurrence of the query's terms (the concordance's: search/concordance.py, filters
 applied), every stretch of ``min_length``–``max_length`` characters of its clause that holds the
 whole occurrence and starts and ends on jieba word edges is a candidate (切实维护职工合法权益
 around 职工). A phrase counts once per
@@ -22,7 +22,7 @@ from index.analysis import segment
 
 from .engine import SearchIndex, SearchRequest
 from .errors import QueryError
-from .kwic import count_occurrences, describe, needles_of, sampled_occurrences
+from .concordance import count_occurrences, describe, needles_of, sampled_occurrences
 from .segmenting import words_of_texts
 
 MAX_OCCURRENCES = 10_000

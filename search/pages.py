@@ -19,7 +19,7 @@ from .engine import SearchIndex, SearchRequest
 from .export import export_hits
 from .headings import heading_sets
 from .highlight import find_spans
-from .kwic import concordance
+from .concordance import concordance
 from .ngrams import recurring_phrases
 from .query import ParsedQuery, format_query, parse_query
 

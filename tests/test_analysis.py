@@ -6,7 +6,6 @@ from pathlib import Path
 
 import jieba
 import platformdirs
-import pytest
 
 from index import analysis
 from index.analysis import Analyzer

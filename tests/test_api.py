@@ -8,7 +8,7 @@ import pytest
 
 from search.documents import list_articles, paragraph_context, similar_paragraphs
 from search.engine import SearchRequest
-from search.kwic import concordance
+from search.concordance import concordance
 
 
 def plain(data: object) -> object:

@@ -1,4 +1,4 @@
-"""The concordance over an index (search/kwic.py): every occurrence, sorted, counted."""
+"""The concordance over an index (search/concordance.py): every occurrence, sorted, counted."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from index.writer import update_index
 from search.engine import SearchIndex
 from search.errors import QueryError
-from search.kwic import concordance
+from search.concordance import concordance
 from tests.search_fixtures import engine, oracle, squeeze, write_markdown  # noqa: F401
 
 

@@ -1,4 +1,4 @@
-"""Occurrence counts of a selection (search/kwic.count_occurrences) are kept per generation, per selection."""
+"""Occurrence counts of a selection (search/concordance.count_occurrences) are kept per generation, per selection."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from search.engine import SearchRequest
-from search.kwic import count_occurrences, needles_of
+from search.concordance import count_occurrences, needles_of
 from search.patterns import STAR
 from tests.search_fixtures import engine, oracle, squeeze  # noqa: F401
 
@@ -36,7 +36,7 @@ def test_the_same_selection_is_counted_once_and_a_narrower_one_on_its_own(engine
                                    ["工会", "总工会"], ["职工", "工会"], [f"抓{STAR}到位"]])
 def test_one_scan_finds_what_resolving_finds(oracle, forms):
     from search.highlight import resolve_occurrences
-    from search.kwic import _disjoint_finder
+    from search.concordance import _disjoint_finder
 
     find = _disjoint_finder(forms)
     overlapping = forms in (["工会", "总工会"], ["职工", "工会"], [f"抓{STAR}到位"])  # contained, 职工会, a pattern

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from index.lines import display_width
-from search.kwic import concordance
+from search.concordance import concordance
 from web.cli import main
 from web.search_cli import kwic_rows
 

@@ -9,7 +9,7 @@ import pytest
 from index.writer import update_index
 from search.engine import SearchIndex, SearchRequest
 from search.export import citation
-from search.kwic import DEFAULT_CITATION, concordance
+from search.concordance import DEFAULT_CITATION, concordance
 from tests.search_fixtures import engine, oracle, squeeze, synonyms_of, write_markdown  # noqa: F401
 
 

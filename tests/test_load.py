@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from search.engine import SearchIndex
-from search.kwic import concordance
+from search.concordance import concordance
 from web import SECURITY_HEADERS, create_app
 from web.cli import main
 from web.serve import THREADS, run

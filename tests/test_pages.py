@@ -7,7 +7,7 @@ import pytest
 from search.documents import article, list_articles, paragraph_context
 from search.engine import SearchRequest
 from search.errors import DocumentNotFound
-from search.kwic import concordance
+from search.concordance import concordance
 from search.pages import (
     ConcordanceOptions,
     city_provinces,

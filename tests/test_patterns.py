@@ -7,7 +7,7 @@ import re
 import pytest
 
 from search.engine import SearchRequest
-from search.kwic import concordance
+from search.concordance import concordance
 from search.patterns import CLAUSE_MARKS, shown, to_patterns
 from search.query import parse_query
 from tests.search_fixtures import engine, hit_ids, oracle  # noqa: F401

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from search.documents import article, list_articles, similar_paragraphs
 from search.engine import SearchRequest
 from search.export import citation
-from search.kwic import concordance
+from search.concordance import concordance
 from search.query import KIND_NAMES, LEVEL_NAMES
 
 Q = "职工书屋"

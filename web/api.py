@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from search.documents import MAX_CONTEXT, list_articles, similar_paragraphs
 from search.errors import QueryError
-from search.kwic import concordance
+from search.concordance import concordance
 from search.pages import paragraph_with_spans
 
 from .current import get_index

@@ -114,7 +114,7 @@ def docs(index_dir: Path | None, as_json: bool, engine: str | None) -> None:
 def kwic(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters: tuple[str, ...], sort: str,
          context: int, limit: int, no_synonyms: bool, engine: str | None) -> None:
     """显示 QUERY 中检索词的每一处出现及其左右上下文（可用检索语法和筛选）。"""
-    from search.kwic import concordance
+    from search.concordance import concordance
 
     from .settings import defaults, from_environment
 

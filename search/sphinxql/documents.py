@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from index.analysis import index_words
 from index.normalize import match_form
 
-from ..concordance import kwic_lines, sort_lines
+from ..kwic_lines import kwic_lines, sort_lines
 from ..errors import DocumentNotFound, QueryError
 from ..highlight import find_spans, mark
 from ..scoring import idf

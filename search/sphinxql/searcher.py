@@ -271,7 +271,7 @@ class SphinxSearchIndex:
                 out[name] = [{"value": v, "count": n} for v, n in sorted(counter.items(), key=lambda r: (-r[1], r[0]))]
         return out
 
-    # --- reading back (search/documents.py and search/kwic.py hand these over) ----------------
+    # --- reading back (search/documents.py and search/concordance.py hand these over) ----------------
 
     def article_sources(self) -> set[str]:
         """Return the source files the cluster holds."""

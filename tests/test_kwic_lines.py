@@ -1,4 +1,4 @@
-"""Keyword-in-context lines and their sorting (search/concordance.py)."""
+"""Keyword-in-context lines and their sorting (search/kwic_lines.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from search.concordance import KwicLine, kwic_lines, sort_lines
+from search.kwic_lines import KwicLine, kwic_lines, sort_lines
 
 PARAGRAPH = "本单位建成职工书屋两个，职工书屋藏书万册。"
 
