@@ -159,6 +159,11 @@ def _typed(leaf: Leaf) -> Leaf:
     return Pattern(leaf.text, must=leaf.must) if is_pattern(leaf.text) else leaf
 
 
+def pattern_terms(parsed: ParsedQuery) -> list[str]:
+    """Return the 句式 patterns of a parsed query (wildcards, NEAR/n), written as the user typed them."""
+    return [shown(leaf.text) for leaf in to_patterns(parsed).tree.leaves() if is_pattern(match_form(leaf.text))]
+
+
 def to_patterns(parsed: ParsedQuery) -> ParsedQuery:
     """Return the query with unquoted * ? as pattern operators and each ``A NEAR/n B`` joined into one Pattern."""
     groups = [tuple(_typed(leaf) for leaf in group.children) for group in parsed.tree.includes]

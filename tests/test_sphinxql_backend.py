@@ -15,7 +15,7 @@ from search.errors import SearchError
 from search.sphinxql.connection import PARTIAL_NOTICE, ClusterUnavailable, parse_url
 from search.sphinxql.encoding import ESCAPE_END, ESCAPE_START, SENTINEL, body_of, encode_form
 from search.sphinxql.rows import shard_of
-from search.sphinxql.searcher import SphinxSearchIndex
+from search.sphinxql.searcher import PATTERN_NOTICE, SphinxSearchIndex
 from search.sphinxql.writer import update_cluster
 from tests.search_fixtures import hit_ids, oracle_of
 from tests.sphinx_fixtures import SAMPLE_CORPUS, needs_searchd, started_cluster
@@ -98,6 +98,14 @@ def test_odd_characters_match_exactly_as_the_substring_scan(odd, literal):
     # Against the scan only: the local engine's in-place UTF-16 search mis-places paragraphs after
     # characters beyond U+FFFF (it misses 职工之家建设 in the last paragraph), which this text has on purpose.
     assert hit_ids(remote, f'"{literal}"', synonyms=False) == expected
+
+
+@needs_searchd
+def test_a_pattern_on_the_cluster_is_looked_up_as_text_and_says_so(odd):
+    remote = SphinxSearchIndex(odd[0])
+    notices = remote.search(SearchRequest(q="工会 职工?屋 劳模 NEAR/5 工匠"))["notices"]
+    assert [n for n in notices if "句式" in n] == [PATTERN_NOTICE.format(pattern=p) for p in ("职工?屋", "劳模 NEAR/5 工匠")]
+    assert not any("句式" in n for n in remote.search(SearchRequest(q='"职工?屋" 工会'))["notices"])
 
 
 @needs_searchd

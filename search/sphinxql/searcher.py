@@ -15,6 +15,7 @@ from ..engine import MAX_PER_PAGE, MAX_QUERY_LENGTH, SearchRequest, _merge_filte
 from ..errors import QueryError
 from ..facets import COUNTED, resolve_filters
 from ..highlight import find_spans, snippet
+from ..patterns import pattern_terms
 from ..query import parse_query
 from ..scoring import RECENCY_CAP, RECENCY_WEIGHT, plan_query
 from ..synonyms import Synonyms, load_synonyms
@@ -28,6 +29,8 @@ FACET_LIMIT = 20_000  # distinct values one facet may list; counts stay exact be
 # Facets counted by one FACET each: the places together, the facets with few values together, themes.
 JOINTS = (("province", "city"), ("year", "level", "doc_type", "kind"), ("theme",))
 MAX_WINDOW = 100_000  # deepest hit a page may reach (start + per_page)
+# The cluster matches literals only: a pattern typed there is looked up as the characters it holds.
+PATTERN_NOTICE = "SphinxQL 集群不支持句式检索（* ? NEAR/n），“{pattern}”已按普通文字查找；句式检索请用本机索引。"
 
 
 @dataclass
@@ -152,6 +155,8 @@ class SphinxSearchIndex:
         parsed = parse_query(request.q, max_length=self.max_query_length)
         plan = plan_query(parsed, self.synonyms if request.synonyms else None)
         notices = list(parsed.notices)
+        for pattern in pattern_terms(parsed):
+            notices.append(PATTERN_NOTICE.format(pattern=pattern))
         for term, used in plan.expansions.items():
             notices.append(f"“{term}”同时检索了同义词：{'、'.join(used)}")
         generation = self.generation()
