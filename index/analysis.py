@@ -130,7 +130,7 @@ def _userdict_text(path: Path | None) -> str:
     return "\n".join(ln for ln in lines if ln and not ln.startswith("#"))
 
 
-def _forms(segmenter: Segmenter, word: str, subwords: bool) -> tuple[str, ...]:
+def word_forms(segmenter: Segmenter, word: str, subwords: bool) -> tuple[str, ...]:
     """Return what one word of the main segmentation contributes to the words of a text.
 
     White space and punctuation give nothing (connectors jieba keeps inside number and Latin
@@ -197,7 +197,7 @@ class Analyzer:
         for word in segmenter.cut(folded):
             forms = cache.get(word)
             if forms is None:
-                forms = _forms(segmenter, word, subwords)
+                forms = word_forms(segmenter, word, subwords)
                 if len(cache) < MAX_CACHED_WORDS:
                     cache[word] = forms
             out += forms

@@ -21,11 +21,9 @@ import math
 import re
 from collections import Counter, defaultdict
 
-import numpy as np
-
-from .engine import SearchIndex, SearchRequest
+from .engine import SearchIndex
 from .errors import QueryError
-from .concordance import count_occurrences, describe, needles_of, sampled_occurrences
+from .concordance import count_occurrences, describe, sampled_occurrences, select_needles
 from .segmenting import words_of_texts
 from .word_counts import word_frequencies
 
@@ -117,12 +115,8 @@ def collocations(index: SearchIndex, q: str, filters: dict[str, list[str]] | Non
         raise QueryError(f"未知的搭配度量 {measure!r}", hint="用 logdice、mi 或 ll")
     if not 1 <= window <= MAX_WINDOW:
         raise QueryError(f"窗口须在 1 到 {MAX_WINDOW} 个词之间", hint="例如 5")
-    selection = index.select(SearchRequest(q=q, filters=filters or {}, synonyms=synonyms))
-    needles = needles_of(selection)
-    if not needles:
-        raise QueryError("搭配需要一个检索词", hint="例如：职工书屋；筛选条件可以一起写：职工书屋 省:河北")
+    selection, needles, docs = select_needles(index, q, filters, synonyms, "搭配", "例如：职工书屋；筛选条件可以一起写：职工书屋 省:河北")
     generation = selection.generation
-    docs = np.flatnonzero(selection.selected)
     _, per_needle = count_occurrences(generation, needles, docs)
     total = int(per_needle.sum())
     article_codes = generation.article_codes

@@ -56,6 +56,16 @@ def needles_of(selection: Selection) -> list[Needle]:
     return list(found.values())
 
 
+def select_needles(index: SearchIndex, q: str, filters: dict[str, list[str]] | None, synonyms: bool,
+                   view: str, example: str) -> tuple[Selection, list[Needle], np.ndarray]:
+    """Return the search's selection, its literals and its selected docnums; a query without a term is refused."""
+    selection = index.select(SearchRequest(q=q, filters=filters or {}, synonyms=synonyms))
+    needles = needles_of(selection)
+    if not needles:
+        raise QueryError(f"{view}需要一个检索词", hint=example)
+    return selection, needles, np.flatnonzero(selection.selected)
+
+
 def sampled_occurrences(generation: Generation, docs: np.ndarray, needles: list[Needle],
                         limit: int) -> Iterator[tuple[int, str, list]]:
     """Yield (docnum, folded text, occurrence spans) of the needles in ``docs``, up to ``limit`` occurrences in all."""
@@ -179,12 +189,9 @@ def concordance(index: SearchIndex, q: str, filters: dict[str, list[str]] | None
         raise QueryError(f"上下文字数须在 1 到 {MAX_CONTEXT} 之间", hint="例如 30")
     if not isinstance(index, SearchIndex):
         return _cluster_concordance(index, q, bool(filters), sort, context, limit, citation_format)
-    selection = index.select(SearchRequest(q=q, filters=filters or {}, synonyms=synonyms))
-    needles = needles_of(selection)
-    if not needles:
-        raise QueryError("索引行需要一个检索词", hint="例如：职工书屋；筛选条件可以和检索词一起写：职工书屋 省:河北")
+    selection, needles, docs = select_needles(index, q, filters, synonyms, "索引行",
+                                              "例如：职工书屋；筛选条件可以和检索词一起写：职工书屋 省:河北")
     generation = selection.generation
-    docs = np.flatnonzero(selection.selected)
     # Province and year are an article's: occurrences are counted over runs of one article's paragraphs.
     firsts, per_needle = count_occurrences(generation, needles, docs)
     counts = per_needle.sum(axis=0) if len(needles) else np.zeros(0, dtype=np.int64)

@@ -16,13 +16,11 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 
-import numpy as np
-
 from index.analysis import segment
 
-from .engine import SearchIndex, SearchRequest
+from .engine import SearchIndex
 from .errors import QueryError
-from .concordance import count_occurrences, describe, needles_of, sampled_occurrences
+from .concordance import count_occurrences, describe, sampled_occurrences, select_needles
 from .segmenting import words_of_texts
 
 MAX_OCCURRENCES = 10_000
@@ -103,12 +101,8 @@ def recurring_phrases(index: SearchIndex, q: str, filters: dict[str, list[str]] 
         raise QueryError(f"未知的排序方式 {sort!r}", hint="用 articles（按文章数）或 new（按首次出现年份，新提法在前）")
     if not 2 <= min_length <= max_length <= LONGEST:
         raise QueryError(f"短语长度须在 2 到 {LONGEST} 个字之间，且最短不超过最长", hint="例如 4 到 12")
-    selection = index.select(SearchRequest(q=q, filters=filters or {}, synonyms=synonyms))
-    needles = needles_of(selection)
-    if not needles:
-        raise QueryError("常用说法需要一个检索词", hint="例如：合法权益；筛选条件可以一起写：合法权益 年:2023")
+    selection, needles, docs = select_needles(index, q, filters, synonyms, "常用说法", "例如：合法权益；筛选条件可以一起写：合法权益 年:2023")
     generation = selection.generation
-    docs = np.flatnonzero(selection.selected)
     total = int(count_occurrences(generation, needles, docs)[1].sum())
     forms = [n.form for n in needles]  # the terms themselves, left out of the phrases
     # phrase → article code → (year, docnum of its first use in that article)

@@ -9,7 +9,7 @@ of ``index.analysis.segment`` on it alone (or ``words_of_folded`` for folded tex
 
 from __future__ import annotations
 
-from index.analysis import MAX_CACHED_WORDS, _forms, default_analyzer
+from index.analysis import MAX_CACHED_WORDS, default_analyzer, word_forms
 from index.normalize import fold
 
 SEPARATOR = "\x00"
@@ -37,7 +37,7 @@ def words_of_texts(texts: list[str], folded: bool = False) -> list[list[str]]:
             continue
         forms = cache.get(word)
         if forms is None:
-            forms = _forms(segmenter, word, False)
+            forms = word_forms(segmenter, word, False)
             if len(cache) < MAX_CACHED_WORDS:
                 cache[word] = forms
         current += forms
