@@ -23,6 +23,16 @@ def _dump(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _dumped_or_noticed(result: dict, as_json: bool) -> bool:
+    """Print a workbench result as JSON and say so (True), or print its notices before the table (False)."""
+    if as_json:
+        _dump(result)
+        return True
+    for notice in result["notices"]:
+        click.echo(f"注意: {notice}")
+    return False
+
+
 def region_label(article: Article | dict) -> str:
     """Return "省 市 县" for display, or a dash when the region is unknown."""
     from index.fields import region_text

@@ -10,8 +10,8 @@ import click
 from index.fields import filter_help
 from search.limits import MAX_PAGE, MAX_PER_PAGE
 
-from .cli import (_call, _dump, _open_index, _per_page, _setting, engine_option, filter_option, index_option, main,
-                  parse_filter_options, region_label, synonyms_option)
+from .cli import (_call, _dump, _dumped_or_noticed, _open_index, _per_page, _setting, engine_option, filter_option,
+                  index_option, main, parse_filter_options, region_label, synonyms_option)
 
 
 def _highlight_terminal(snippet_html: str, colour: bool) -> str:
@@ -122,11 +122,8 @@ def kwic(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filters:
     result = _call(lambda: concordance(_open_index(index_dir, engine), " ".join(query), filters=parse_filter_options(filters),
                                        synonyms=not no_synonyms, sort=sort, context=context, limit=limit,
                                        citation_format=citation_format))
-    if as_json:
-        _dump(result)
+    if _dumped_or_noticed(result, as_json):
         return
-    for notice in result["notices"]:
-        click.echo(f"注意: {notice}")
     colour = sys.stdout.isatty()
     for row in kwic_rows(result["lines"], colour):
         click.echo(row)

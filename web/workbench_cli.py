@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .cli import _call, _dump, _open_index, filter_option, index_option, main, parse_filter_options, synonyms_option
+from .cli import _call, _dumped_or_noticed, _open_index, filter_option, index_option, main, parse_filter_options, synonyms_option
 
 
 @main.command()
@@ -30,11 +30,8 @@ def collocations(query: tuple[str, ...], index_dir: Path | None, as_json: bool, 
     result = _call(lambda: find_collocations(
         _open_index(index_dir), " ".join(query), filters=parse_filter_options(filters), synonyms=not no_synonyms,
         window=window, measure=measure, min_frequency=min_frequency, limit=limit))
-    if as_json:
-        _dump(result)
+    if _dumped_or_noticed(result, as_json):
         return
-    for notice in result["notices"]:
-        click.echo(f"注意: {notice}")
     sampled = f"（只读了前 {result['used']} 处）" if result["sampled"] else ""
     click.echo(f"“{result['query']}”共 {result['total']} 处，{result['paragraphs']} 段{sampled}；"
                f"窗口左右各 {window} 词，按 {MEASURE_LABELS[measure]} 排序")
@@ -70,11 +67,8 @@ def phrases(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filte
     result = _call(lambda: recurring_phrases(
         _open_index(index_dir), " ".join(query), filters=parse_filter_options(filters), synonyms=not no_synonyms,
         min_length=min_length, max_length=max_length, min_articles=min_articles, sort=sort, limit=limit))
-    if as_json:
-        _dump(result)
+    if _dumped_or_noticed(result, as_json):
         return
-    for notice in result["notices"]:
-        click.echo(f"注意: {notice}")
     sampled = f"（只读了前 {result['used']} 处）" if result["sampled"] else ""
     click.echo(f"“{result['query']}”共 {result['total']} 处，{result['paragraphs']} 段{sampled}")
     rows = result["phrases"]
@@ -112,11 +106,8 @@ def keywords(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filt
     result = _call(lambda: find_keywords(
         _open_index(index_dir), " ".join(query), filters=parse_filter_options(filters), synonyms=not no_synonyms,
         min_frequency=min_frequency, min_articles=min_articles, limit=limit, unit=unit))
-    if as_json:
-        _dump(result)
+    if _dumped_or_noticed(result, as_json):
         return
-    for notice in result["notices"]:
-        click.echo(f"注意: {notice}")
     noun = "说法" if unit == "phrases" else "词"
     click.echo(f"所选范围 {result['paragraphs']} 段（{result['words']} 词），"
                f"对比其余 {result['reference_paragraphs']} 段（{result['reference_words']} 词）")
@@ -146,11 +137,8 @@ def headings(query: tuple[str, ...], index_dir: Path | None, as_json: bool, filt
     result = _call(lambda: heading_sets(
         _open_index(index_dir), " ".join(query), filters=parse_filter_options(filters), synonyms=not no_synonyms,
         limit=limit))
-    if as_json:
-        _dump(result)
+    if _dumped_or_noticed(result, as_json):
         return
-    for notice in result["notices"]:
-        click.echo(f"注意: {notice}")
     click.echo(f"“{result['query']}”命中 {result['total_headings']} 个小标题，{result['total_sets']} 组"
                + (f"（列出前 {len(result['sets'])} 组）" if len(result["sets"]) < result["total_sets"] else ""))
     if not result["sets"]:
