@@ -181,7 +181,7 @@ class SearchIndex:
         related = related_words(generation, plan, self.synonyms if request.synonyms else None)
         if request.related:
             # The synonym list wins: a term with synonyms is expanded by them, not by related words.
-            plan.rank.extend((word, RELATED_WEIGHT) for word in expansion_words(related, plan))
+            plan.extra.extend((word, RELATED_WEIGHT) for word in expansion_words(related, plan))
         selected = found.hits & filtered
         total = int(np.count_nonzero(selected))
         total_all_terms = int(np.count_nonzero(found.all_terms & filtered))

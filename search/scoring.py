@@ -9,7 +9,8 @@ and, more weakly, each synonym used:
     + SECTION_BONUS when a heading above the paragraph, or the paragraph as a heading, contains it
 plus ADJACENT_BONUS when the typed terms stand side by side (职工 书屋 → 职工书屋), all scaled by a
 small preference for newer documents (at most RECENCY_CAP). Paragraphs found only through a
-synonym come after every exact match, whatever their score.
+synonym come after every exact match, whatever their score. Each node of a plan's tree adds its
+own part through a ``Scorer`` (search/tree.py); this module holds what they call.
 """
 
 from __future__ import annotations
@@ -39,13 +40,17 @@ RECENCY_CAP = 0.1
 
 @dataclass
 class Plan:
-    """A parsed query turned into a tree to match (search/tree.py) and weighted texts to rank by."""
+    """A parsed query turned into a tree to match and rank by (search/tree.py)."""
 
     tree: And  # the query's tree with each typed term's synonyms after it and split words on its group
-    rank: list[tuple[str, float]]  # (text, weight)
-    adjacent: str | None
     literals: list[str]
     expansions: dict[str, list[str]] = field(default_factory=dict)
+    extra: list[tuple[str, float]] = field(default_factory=list)  # (text, weight) ranked beside the tree's
+
+    @property
+    def adjacent(self) -> str | None:
+        """Return the typed single terms joined (职工 书屋 → 职工书屋), ranked when found side by side."""
+        return self.tree.adjacent
 
     @property
     def uses_synonyms(self) -> bool:
@@ -74,14 +79,9 @@ def plan_query(parsed: ParsedQuery, synonyms: Synonyms | None, split: bool = Fal
         # A quoted phrase or a 句式 pattern is matched as written: its pieces are not words to find apart.
         loose = len(group.children) == 1 and first.splittable and not first.must
         groups.append(Or(tuple(alternatives), split=decompose(first.text) if split and loose else ()))
+    # Each node ranks itself (tree.py): a typed term fully, a synonym weakly, its synonyms after it.
     tree = And(tuple(groups) + parsed.tree.excludes)
-    # Every leaf ranks: a typed term fully, a synonym weakly; each term's synonyms follow it.
-    rank = [(leaf.text, 1.0 if leaf.exact else SYNONYM_WEIGHT) for leaf in tree.leaves()]
-    plan = Plan(tree, rank, None, list(dict.fromkeys(leaf.text for leaf in tree.leaves())), expansions)
-    singles = [group.children[0].text for group in parsed.tree.includes if len(group.children) == 1]
-    if len(singles) >= 2:
-        plan.adjacent = "".join(singles)
-    return plan
+    return Plan(tree, list(dict.fromkeys(leaf.text for leaf in tree.leaves())), expansions)
 
 
 class Matcher:
@@ -157,24 +157,55 @@ def word_weights(generation: Generation, word: str) -> tuple[np.ndarray, np.ndar
 
 
 def scores(generation: Generation, matcher: Matcher, plan: Plan, docs: np.ndarray) -> np.ndarray:
-    """Return the scores of the given docnums (sorted, live), in their order."""
-    main = _WordScores(generation, docs)
-    acc = np.zeros(len(docs), dtype=np.float64)
-    for text, weight in plan.rank:
-        acc += _text_score(generation, matcher, main, text, weight, docs)
-    acc += main.result()
-    for group in plan.tree.includes:
-        if group.split:
-            # The words of a split term score only where the term itself is not found, so that
-            # paragraphs holding the whole term rank as they did without splitting.
-            without = ~group.mask(matcher)[docs]
-            if without.any():
-                words = _WordScores(generation, docs)
-                bonus = sum(_text_score(generation, matcher, words, word, SPLIT_WEIGHT, docs) for word in group.split)
-                acc += without * (bonus + words.result())
-    if plan.adjacent:
-        acc += ADJACENT_BONUS * matcher.literal(plan.adjacent)[docs]
-    return acc * generation.derived("recency", DERIVED["recency"])[docs]
+    """Return the scores of the given docnums (sorted, live), in their order: what the plan's nodes add up."""
+    scorer = Scorer(generation, matcher, docs)
+    plan.tree.score(scorer)
+    for text, weight in plan.extra:
+        scorer.text(text, weight)
+    return scorer.total()
+
+
+class Scorer:
+    """The scores of selected docnums, as the nodes of a tree (search/tree.py) add to them."""
+
+    synonym_weight = SYNONYM_WEIGHT
+
+    def __init__(self, generation: Generation, masks: Matcher, docs: np.ndarray) -> None:
+        self.generation = generation
+        self.masks = masks
+        self.docs = docs
+        self._bonus = np.zeros(len(docs), dtype=np.float64)  # title and heading bonuses, text by text
+        # Every text's words add to one BM25 sum, so a word's weights are looked up once per text.
+        self._words = _WordScores(generation, docs)
+        self._after: list[np.ndarray] = []  # what nodes add beside the BM25 (split words, side by side), in order
+
+    def text(self, text: str, weight: float) -> None:
+        """Add ``weight`` × (BM25 of the text's words + its title and heading bonus)."""
+        self._bonus += _text_score(self.generation, self.masks, self._words, text, weight, self.docs)
+
+    def split(self, words: tuple[str, ...], where: np.ndarray) -> None:
+        """Add the words of a split term, each at SPLIT_WEIGHT, in the docnums where ``where`` holds."""
+        if where.any():
+            generation, docs = self.generation, self.docs
+            found = _WordScores(generation, docs)
+            bonus = sum(_text_score(generation, self.masks, found, word, SPLIT_WEIGHT, docs) for word in words)
+            self._after.append(where * (bonus + found.result()))
+
+    def adjacent(self, text: str) -> None:
+        """Add ADJACENT_BONUS where the typed terms stand side by side, as ``text``."""
+        self._after.append(ADJACENT_BONUS * self.masks.literal(text)[self.docs])
+
+    def add(self, score: np.ndarray) -> None:
+        """Add a node's own score of each selected docnum."""
+        self._after.append(score)
+
+    def total(self) -> np.ndarray:
+        """Return the summed scores, scaled by the preference for newer documents."""
+        # One fixed order of additions (bonuses, words, the rest as added): the same scores every time.
+        acc = self._bonus + self._words.result()
+        for score in self._after:
+            acc += score
+        return acc * self.generation.derived("recency", DERIVED["recency"])[self.docs]
 
 
 def _text_score(generation: Generation, matcher: Matcher, words: _WordScores, text: str, weight: float,

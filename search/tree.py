@@ -1,12 +1,13 @@
-"""A query as a tree of nodes, each producing its own mask: what the parser builds and plans walk.
+"""A query as a tree of nodes, each producing its mask, its score and its spans: what parsers build and plans walk.
 
 The parser (search/query.py) builds ``And(Or(leaf…)…, Not(leaf)…)``: the ANDed groups, each an
 OR of the terms typed, and the excluded terms. Leaves are a ``Literal`` (an unquoted term),
 a ``Phrase`` (quoted: exactly these characters) or a ``Pattern`` (a 句式 pattern,
 search/patterns.py). A plan (search/scoring.py) is the same tree with each typed term's
 synonyms (inexact literals) after it and a long term's split words on its group. Walking the
-tree gives the paragraphs a query matches; a new operator is one more node class here, not
-another loop over the groups in every module that matches.
+tree gives the paragraphs a query matches and, through the scorer each node calls (BM25 and
+the title and heading bonuses, search/scoring.py), how they rank; a new operator is one more
+node class here, not another loop over the groups in every module that matches or ranks.
 """
 
 from __future__ import annotations
@@ -37,6 +38,30 @@ class Masks(Protocol):
     def live(self) -> np.ndarray: ...
 
 
+class Scorer(Protocol):
+    """What nodes add their scores to, over the selected docnums (search/scoring.py's ``Scorer``)."""
+
+    masks: Masks
+    docs: np.ndarray  # the docnums scored, sorted
+    synonym_weight: float  # what a synonym's score counts beside a typed term's
+
+    def text(self, text: str, weight: float) -> None:
+        """Add ``weight`` × (BM25 of the text's words + its title and heading bonus)."""
+        ...
+
+    def split(self, words: tuple[str, ...], where: np.ndarray) -> None:
+        """Add the words of a split term, each weakly, in the docnums where ``where`` holds."""
+        ...
+
+    def adjacent(self, text: str) -> None:
+        """Add the bonus of the typed terms found side by side, as ``text``."""
+        ...
+
+    def add(self, score: np.ndarray) -> None:
+        """Add a node's own score of each selected docnum."""
+        ...
+
+
 @dataclass(frozen=True)
 class Literal:
     """A leaf: the paragraphs containing a text (an unquoted term, or a synonym standing in for one)."""
@@ -55,6 +80,10 @@ class Literal:
     def leaves(self) -> Iterator[Literal]:
         """Yield the leaf itself."""
         yield self
+
+    def score(self, scorer: Scorer) -> None:
+        """Add the text's score: BM25 of its words and its title and heading bonus, weaker for a synonym."""
+        scorer.text(self.text, 1.0 if self.exact else scorer.synonym_weight)
 
     def find(self, generation: Generation) -> np.ndarray | None:
         """Return the live paragraphs of a generation that hold the text (None: an empty literal).
@@ -140,6 +169,14 @@ class Or:
         """Yield the literals to find, typed terms each before their synonyms."""
         yield from self.children
 
+    def score(self, scorer: Scorer) -> None:
+        """Add the children's scores, then the split words' where the term itself is not found."""
+        for child in self.children:
+            child.score(scorer)
+        if self.split:
+            # Paragraphs holding the whole term rank as they did without splitting.
+            scorer.split(self.split, ~self.mask(scorer.masks)[scorer.docs])
+
     @property
     def typed(self) -> tuple[Leaf, ...]:
         """Return the terms as typed (not their synonyms)."""
@@ -166,6 +203,9 @@ class Not:
         """Return the complement of the child's mask."""
         return ~self.child.mask(masks)
 
+    def score(self, scorer: Scorer) -> None:
+        """Add nothing: the paragraphs an exclusion matches are never ranked."""
+
 
 @dataclass(frozen=True)
 class And:
@@ -189,6 +229,19 @@ class And:
     def excludes(self) -> tuple[Not, ...]:
         """Return the exclusions, in query order."""
         return tuple(child for child in self.children if isinstance(child, Not))
+
+    @property
+    def adjacent(self) -> str | None:
+        """Return two or more typed single terms joined (职工 书屋 → 职工书屋): ranked side by side."""
+        singles = [group.typed[0].text for group in self.includes if len(group.typed) == 1]
+        return "".join(singles) if len(singles) >= 2 else None
+
+    def score(self, scorer: Scorer) -> None:
+        """Add the children's scores in query order, then the bonus of the typed terms side by side."""
+        for child in self.children:
+            child.score(scorer)
+        if self.adjacent:
+            scorer.adjacent(self.adjacent)
 
     def leaves(self) -> Iterator[Leaf]:
         """Yield the literals to find (exclusions are not), in query order: what highlighting marks."""

@@ -1,4 +1,4 @@
-"""The query tree (search/tree.py): each node's mask, on a tiny real index."""
+"""The query tree (search/tree.py): each node's mask, score and spans, on tiny real indexes."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from index.writer import update_index
 from search.engine import SearchIndex
 from search.patterns import to_patterns
-from search.query import parse_query
-from search.scoring import Matcher, plan_query
+from search.query import ParsedQuery, parse_query
+from search.scoring import SYNONYM_WEIGHT, Matcher, Scorer, plan_query, scores
 from search.tree import And, Literal, Not, Or, Pattern, Phrase
 from tests.search_fixtures import synonyms_of, write_markdown
 
@@ -123,9 +123,25 @@ def test_the_sphinxql_match_text_walks_the_tree() -> None:
     assert match_expression(plan_query(parse_query("省:河北"), None)) is None
 
 
-def test_rank_follows_the_tree_typed_terms_before_their_synonyms() -> None:
-    plan = plan_query(parse_query("热水 OR 工会驿站 开放"), synonyms_of(("工会驿站", "爱心驿站")))
-    assert plan.rank == [("热水", 1.0), ("工会驿站", 1.0), ("爱心驿站", 0.4), ("开放", 1.0)]
+class _Recording(Scorer):
+    """A scorer that also lists the texts the nodes ask it to rank, with their weights."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.seen: list[tuple[str, float]] = []
+
+    def text(self, text: str, weight: float) -> None:
+        self.seen.append((text, weight))
+        super().text(text, weight)
+
+
+def test_nodes_rank_their_texts_in_tree_order_typed_terms_before_their_synonyms(matcher: Matcher) -> None:
+    plan = plan_query(parse_query("热水 OR 工会驿站 开放 -夏季"), synonyms_of(("工会驿站", "爱心驿站")))
+    recording = _Recording(matcher.generation, matcher, np.flatnonzero(matcher.generation.live))
+    plan.tree.score(recording)
+    assert recording.seen == [("热水", 1.0), ("工会驿站", 1.0), ("爱心驿站", SYNONYM_WEIGHT), ("开放", 1.0)]
+    assert plan.adjacent is None  # one of the two groups is an OR: nothing to find side by side
+    assert plan_query(parse_query("工会 驿站 -夏季"), None).adjacent == "工会驿站"
 
 
 def test_each_leaf_finds_its_own_spans_and_paragraphs(matcher: Matcher) -> None:
@@ -182,3 +198,98 @@ def test_leaves_say_whether_their_synonyms_are_found_too() -> None:
     synonyms = synonyms_of(("工会驿站", "爱心驿站"), ("抓\ue000到位", "抓紧到位"))
     expanded = plan_query(to_patterns(parse_query('工会驿站 "工会驿站" 抓*到位')), synonyms).expansions
     assert expanded == {"工会驿站": ["爱心驿站"]}  # the phrase and the pattern are matched as written
+
+
+class _Bonus(Literal):
+    """A leaf of a kind the scorer has never seen: a fixed score wherever its text is found."""
+
+    def score(self, scorer: Scorer) -> None:
+        scorer.add(7.0 * self.mask(scorer.masks)[scorer.docs])
+
+
+def test_a_new_kind_of_leaf_gets_its_score_by_defining_one_method(matcher: Matcher) -> None:
+    generation = matcher.generation
+    docs = np.flatnonzero(generation.live)
+    plan = plan_query(ParsedQuery(And((Or((_Bonus("驿站"),)),))), None)
+    assert isinstance(plan.tree.includes[0].children[0], _Bonus)
+    score = scores(generation, matcher, plan, docs)
+    held = {generation.record(int(d))["text"]: float(s) for d, s in zip(docs, score) if s}
+    assert held == {STATION: 7.0, LOVE: 7.0, BOTH: 7.0}  # every paragraph dated 2024: no recency bonus
+    plain = scores(generation, matcher, plan_query(parse_query("驿站"), None), docs)
+    assert set(np.flatnonzero(plain)) == set(np.flatnonzero(score)) and not np.array_equal(plain, score)
+
+
+ACTION = "夏季高温建会入会专项行动启动。"
+APART = "企业建会以后，职工入会，夏季也不停。"
+WHOLE = "推进建会入会，高温时节送清凉。"
+SHELTER = "爱心驿站提供热水。"
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory) -> Matcher:
+    """Return the matcher of an index whose paragraphs each answer one part of a query's score."""
+    root = tmp_path_factory.mktemp("scored")
+    docs = root / "docs"
+    docs.mkdir()
+    w = functools.partial(write_markdown, docs, province="河北省")
+    w("a.md", "工会驿站简报", [ACTION, "## 夏季高温专项", APART], year=2020)
+    w("b.md", "建会入会动态", [WHOLE, SHELTER], year=2024)
+    w("c.md", "其他消息", ["夏季清凉饮品发放。", "工会驿站在高温下开放。"], year=2023)
+    update_index(root / "index", [docs])
+    return Matcher(SearchIndex(root / "index").generation())
+
+
+def _alone(matcher: Matcher, docs: np.ndarray, node) -> np.ndarray:
+    """Return what one node adds to the scores of ``docs`` on its own."""
+    scorer = Scorer(matcher.generation, matcher, docs)
+    node.score(scorer)
+    return scorer.total()
+
+
+def test_node_scores_sum_to_the_plans_scores(scored: Matcher) -> None:
+    generation = scored.generation
+    docs = np.flatnonzero(generation.live)
+    text = {generation.record(int(d))["text"]: at for at, d in enumerate(docs)}
+    synonyms = synonyms_of(("工会驿站", "爱心驿站"))
+    parsed = to_patterns(parse_query("夏季 高温 建会入会 工会驿站 OR 热水 -清凉"))
+    plan = plan_query(parsed, synonyms, split=True)
+    total = scores(generation, scored, plan, docs)
+    tree = plan.tree
+    parts = [_alone(scored, docs, node) for node in tree.children]
+    side_by_side = Scorer(generation, scored, docs)
+    side_by_side.adjacent(plan.adjacent)
+    together = side_by_side.total()
+    np.testing.assert_allclose(sum(parts) + together, total, rtol=1e-12)
+    assert plan.adjacent == "夏季高温建会入会" and np.flatnonzero(together).tolist() == [text[ACTION]]
+    assert not parts[-1].any()  # the exclusion ranks nothing
+    # A group's score is its leaves' plus, where the whole term is missing, its split words'.
+    station = tree.includes[3]
+    np.testing.assert_allclose(sum(_alone(scored, docs, leaf) for leaf in station.children), parts[3], rtol=1e-12)
+    term = tree.includes[2]
+    assert term.split == ("建会", "入会")
+    leaf_only = _alone(scored, docs, term.children[0])
+    assert parts[2][text[APART]] > 0 == leaf_only[text[APART]]
+    assert parts[2][text[WHOLE]] == leaf_only[text[WHOLE]] > 0
+    # A synonym counts SYNONYM_WEIGHT of what the same text scores typed.
+    synonym = station.children[1]
+    assert synonym == Literal("爱心驿站", exact=False)
+    typed = _alone(scored, docs, Literal("爱心驿站"))[text[SHELTER]]
+    assert _alone(scored, docs, synonym)[text[SHELTER]] == pytest.approx(SYNONYM_WEIGHT * typed) and typed > 0
+
+
+def test_scores_add_the_extra_texts_after_the_tree(scored: Matcher) -> None:
+    generation = scored.generation
+    docs = np.flatnonzero(generation.live)
+    plan = plan_query(parse_query("夏季"), None)
+    before = scores(generation, scored, plan, docs)
+    plan.extra.append(("清凉", 0.15))
+    after = scores(generation, scored, plan, docs)
+    np.testing.assert_allclose(after - before, _alone(scored, docs, Or((_Weighted("清凉"),))), rtol=1e-9, atol=1e-12)
+    assert (after > before).sum() == 2  # the two paragraphs holding 清凉
+
+
+class _Weighted(Literal):
+    """A leaf ranked as a related word is: its text at 0.15."""
+
+    def score(self, scorer: Scorer) -> None:
+        scorer.text(self.text, 0.15)

@@ -6,7 +6,9 @@ import numpy as np
 
 from search import generation as generation_module
 from search.engine import SearchIndex, SearchRequest
-from search.scoring import bm25, word_weights
+from search.patterns import to_patterns
+from search.query import parse_query
+from search.scoring import Matcher, bm25, plan_query, scores, word_weights
 
 
 def test_remembered_weights_equal_the_formula(sample_index):
@@ -42,3 +44,22 @@ def test_repeated_search_ranks_the_same(sample_index):
     assert first["total"] > 20
     assert [h["id"] for h in first["hits"]] == [h["id"] for h in second["hits"]]
     assert first["hits"] == second["hits"]
+
+
+def test_scoring_through_the_tree_reads_each_words_postings_once(sample_index, monkeypatch):
+    """Every node's words (terms, synonyms, split words, related words) are read once per generation."""
+    index = SearchIndex(sample_index)
+    generation = index.generation()
+    read: list[str] = []
+    postings = generation.word_postings
+    monkeypatch.setattr(generation, "word_postings", lambda word: read.append(word) or postings(word))
+    plan = plan_query(to_patterns(parse_query("职工 OR 员工 服务 建会入会")), index.synonyms, split=True)
+    plan.extra.append(("工会", 0.15))
+    docs = np.flatnonzero(generation.live)
+    first = scores(generation, Matcher(generation), plan, docs)
+    assert {"职工", "服务", "建会", "入会", "工会"} <= set(read)
+    assert len(read) == len(set(read))
+    seen = len(read)
+    second = scores(generation, Matcher(generation), plan, docs)
+    assert len(read) == seen  # all remembered
+    assert np.array_equal(first, second) and first.max() > 0
