@@ -73,8 +73,10 @@ class Field:
         return tuple(self.codes.values()) if self.codes else tuple(dict.fromkeys(self.aliases.values()))
 
     def code_of(self, value: str) -> str | None:
-        """Return the code a typed value of a coded field means, or None."""
-        return value if value in self.codes else self.aliases.get(value)
+        """Return the code a typed value of a coded field means (a code, its Chinese name or an alias), or None."""
+        if value in self.codes:
+            return value
+        return self.aliases.get(value) or next((code for code, name in self.codes.items() if name == value), None)
 
 
 FIELDS = (

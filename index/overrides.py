@@ -84,7 +84,7 @@ def _coded(field: Field) -> Callable[[object], str]:
     """Return the converter of a coded field: a code, a Chinese name or an alias, to its code."""
     def convert(value: object) -> str:
         text = str(value).strip()
-        code = field.aliases.get(text) or next((c for c, n in field.codes.items() if text in (c, n)), None)
+        code = field.code_of(text)
         if code is None:
             raise ValueError(f"{text!r} 不是可用的{field.label}（{'、'.join(field.choices)}）")
         return code

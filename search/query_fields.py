@@ -49,8 +49,8 @@ def canonical_value(field: str, value: str) -> tuple[str | None, str | None]:
     spec = FIELD_BY_NAME.get(field)
     if spec is None or spec.kind != "coded":
         return value, None
-    # A code is typed folded as field names are (ＣＩＴＹ, City → city); aliases as they are.
-    code = spec.aliases.get(value) or (fold(value) if fold(value) in spec.codes else None)
+    # A code may be typed folded as field names are (ＣＩＴＹ, City → city); names and aliases as they are.
+    code = spec.code_of(value) or (fold(value) if fold(value) in spec.codes else None)
     if code is None:
         names = "、".join(spec.choices)
         return None, f"无法识别的{spec.label}“{quote_for_notice(value)}”，已忽略（可用：{names}）。"

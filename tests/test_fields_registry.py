@@ -84,6 +84,7 @@ def test_a_new_coded_field_converts_typed_values_without_code_of_its_own(monkeyp
     monkeypatch.setitem(query_fields.FIELD_BY_NAME, "channel", spec)
     assert query_fields.canonical_value("channel", "“网上”") == ("web", None)
     assert query_fields.canonical_value("channel", "ＷＥＢ") == ("web", None)
+    assert query_fields.canonical_value("channel", "网络") == ("web", None)
     assert query_fields.canonical_value("channel", "广播") == (
         None, "无法识别的渠道“广播”，已忽略（可用：纸质、网络）。")
     assert query_fields.value_label("channel", "paper") == "纸质"
