@@ -2,7 +2,9 @@
 
 Everything that names a field reads it from here: overrides (NAME.meta.toml, metadata.csv,
 front matter), the segment columns' codes, the query parser's field names (省:, 年:), the
-facets, the export columns and the CLI help. Adding a facet starts with one ``Field`` below.
+facets, the export columns, clippings, the page's sidebar, the SphinxQL schema and the CLI help.
+Adding a coded facet is one ``Field`` below, its attribute on model.Article (or Paragraph) and on
+records.ParagraphRecord, and where its value comes from (overrides take every Article field).
 """
 
 from __future__ import annotations
