@@ -7,17 +7,17 @@ import io
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable
+from dataclasses import fields as dataclass_fields
 from functools import lru_cache
 from pathlib import Path
 
-from index.fields import LEVEL_ALIASES, YEAR_MAX, YEAR_MIN
-from index.model import DOC_TYPES, LEVELS, IngestError
+from index.fields import FIELD_BY_NAME, LEVEL_ALIASES, YEAR_MAX, YEAR_MIN, Field
+from index.model import DOC_TYPES, LEVELS, Article, IngestError
 from index.readers.encoding import decode_bytes
 
-FIELDS = (
-    "title", "organization", "province", "city", "county", "unit", "level", "year",
-    "years_covered", "doc_type", "byline",
-)
+# Every Article field a user may set: its metadata (index/fields.py) and the rest of its record.
+FIELDS = tuple(f.name for f in dataclass_fields(Article) if f.name not in ("id", "source", "paragraphs", "overrides"))
 CSV_NAME = "metadata.csv"
 _FILE_COLUMNS = ("file", "filename")
 
@@ -80,7 +80,21 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-_CONVERT = {"year": _year, "years_covered": _years_covered, "level": _level, "doc_type": _doc_type}
+def _coded(field: Field) -> Callable[[object], str]:
+    """Return the converter of a coded field: a code, a Chinese name or an alias, to its code."""
+    def convert(value: object) -> str:
+        text = str(value).strip()
+        code = field.code_of(text)
+        if code is None:
+            raise ValueError(f"{text!r} 不是可用的{field.label}（{'、'.join(field.choices)}）")
+        return code
+    return convert
+
+
+# level and doc_type keep the messages (and the strictness) they had before the registry.
+_CONVERT = {"year": _year, "years_covered": _years_covered, "level": _level, "doc_type": _doc_type,
+            **{f.key: _coded(f) for f in FIELD_BY_NAME.values()
+               if f.kind == "coded" and f.scope == "article" and f.key not in ("level", "doc_type")}}
 
 
 def convert_fields(raw: dict, strict: bool = True, origin: str = "") -> dict[str, object]:

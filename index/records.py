@@ -11,11 +11,14 @@ import json
 from dataclasses import dataclass, field
 
 from .analysis import index_words
+from .fields import ARTICLE_STRINGS, YEAR_FIELDS
 from .model import Article, Paragraph
 from .schema import STORED_FIELDS
 from .themes import THEMES
 
-OPTIONAL_FIELDS = ("province", "city", "county", "level", "doc_type", "year", "article")  # stored only when set
+# Stored only when set: the article's metadata (index/fields.py) and its own record.
+OPTIONAL_FIELDS = (*(f.key for f in ARTICLE_STRINGS), *(f.key for f in YEAR_FIELDS), "article")
+_YEARS = frozenset(f.key for f in YEAR_FIELDS)  # 0 is no year, yet kept when set
 
 
 @dataclass
@@ -51,7 +54,7 @@ class ParagraphRecord:
         for name in STORED_FIELDS:
             value = ",".join(self.themes) if name == "themes" else getattr(self, name)
             # Unset metadata is left out, as indexes already written have it.
-            if name not in OPTIONAL_FIELDS or (value is not None if name == "year" else value):
+            if name not in OPTIONAL_FIELDS or (value is not None if name in _YEARS else value):
                 stored[name] = value
         return {"source": self.source, "paragraph": stored}
 
@@ -59,12 +62,12 @@ class ParagraphRecord:
 def paragraph_record(article: Article, paragraph: Paragraph, position: int, content_hash: str,
                      words: list[str] | None = None, folded: str | None = None) -> ParagraphRecord:
     """Return the record of one paragraph of an article (``words``, ``folded``: if the reader computed them)."""
+    # The article's metadata fields, each copied onto its paragraphs (an empty string is no value).
+    metadata = {f.key: getattr(article, f.key) or None for f in ARTICLE_STRINGS}
     return ParagraphRecord(
         id=paragraph.id, article_id=article.id, position=position, text=paragraph.text, kind=paragraph.kind,
         section=paragraph.section or "", themes=list(paragraph.themes), title=article.title or "",
-        source=article.source, province=article.province or None, city=article.city or None,
-        county=article.county or None, unit=article.unit, organization=article.organization,
-        level=article.level or None, year=article.year, doc_type=article.doc_type or None,
+        source=article.source, unit=article.unit, organization=article.organization, year=article.year, **metadata,
         theme_bits=sum(1 << THEMES.index(t) for t in set(paragraph.themes) if t in THEMES),
         # The article's own record rides on its first paragraph (listing, article view).
         article=json.dumps(article.to_dict(with_paragraphs=False), ensure_ascii=False) if position == 0 else None,

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from whoosh.fields import ID, STORED, Schema
 
+from .fields import ARTICLE_STRINGS, FIELDS, YEAR_FIELDS
 
-STORED_FIELDS = ("id", "article_id", "content_hash", "position", "text", "title", "section", "kind", "themes", "theme_bits",
-                 "province", "city", "county", "level", "doc_type", "year", "unit", "organization", "article")
+# The paragraph's own coded fields (its kind), then its themes, then its article's fields (index/fields.py).
+PARAGRAPH_CODED = tuple(f.key for f in FIELDS if f.scope == "paragraph" and f.kind == "coded")
+STORED_FIELDS = ("id", "article_id", "content_hash", "position", "text", "title", "section", *PARAGRAPH_CODED,
+                 "themes", "theme_bits", *(f.key for f in ARTICLE_STRINGS), *(f.key for f in YEAR_FIELDS),
+                 "unit", "organization", "article")
 
 
 def build_schema() -> Schema:

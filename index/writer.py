@@ -116,7 +116,8 @@ def indexed_files(ix) -> dict[str, str]:
     return files
 
 
-def _under(source: str, roots: list[str]) -> bool:
+def source_under(source: str, roots: list[str]) -> bool:
+    """Tell whether a source path is one of ``roots`` or inside one (the paths an update was given)."""
     return any(source == root or source.startswith(root.rstrip("/") + "/") for root in roots)
 
 
@@ -256,7 +257,7 @@ def _apply(ix, items: Iterable, known: dict[str, str], roots: list[str], summary
                 writer.commit()
                 writer = ColumnsSegmentWriter(ix, _lk=False)
         for source in known:
-            if source not in seen and _under(source, roots):
+            if source not in seen and source_under(source, roots):
                 writer.delete_by_term("source", source)
                 summary.removed += 1
                 seen.add(source)

@@ -8,20 +8,21 @@ import re
 import string
 from dataclasses import replace
 
-from index.fields import FIELDS, region_text
+from index.fields import EXPORT_FIELDS, THEME_FIELDS, region_text
 
 from .engine import SearchIndex, SearchRequest
 from .query_fields import value_label
 
 EXPORT_PAGE = 100  # the engine's largest page
 CITATION_FIELDS = ("title", "organization", "year", "source")
-_LABEL = {f.name: f.label for f in FIELDS}
+# The metadata columns are the registry's fields (index/fields.py), themes after the section.
 CSV_COLUMNS = (
     ("序号", "n"), ("段落ID", "id"), ("文章ID", "article_id"), ("文章标题", "title"),
-    ("单位", "organization"), *((_LABEL[name], name) for name in ("province", "city", "county", "year", "doc_type",
-                                                                "level", "kind")),
-    ("小节", "section"), (_LABEL["theme"], "themes"), ("正文", "text"), ("引用", "citation"), ("来源文件", "source"),
+    ("单位", "organization"), *((f.label, f.key) for f in EXPORT_FIELDS),
+    ("小节", "section"), *((f.label, f.key) for f in THEME_FIELDS), ("正文", "text"), ("引用", "citation"),
+    ("来源文件", "source"),
 )
+_NAMED = tuple(f for f in EXPORT_FIELDS if f.codes)  # coded fields whose codes read as Chinese names
 # A result list also says what each partial hit of soft matching lacks (search/soft.py).
 RESULT_COLUMNS = (("缺少", "missing"),)
 UTF8_BOM = "\ufeff"
@@ -103,7 +104,7 @@ def _cell(value: object) -> str:
 def to_csv(hits: list[dict], citation_format: str, extra_columns: tuple[tuple[str, str], ...] = ()) -> bytes:
     """Return the hits as CSV bytes in UTF-8 with a BOM, so that Excel reads the Chinese correctly.
 
-    A record that carries its own ``citation`` (a clipping's copy) keeps it; level and kind read in Chinese.
+    A record that carries its own ``citation`` (a clipping's copy) keeps it; codes (level, kind) read in Chinese.
     """
     columns = CSV_COLUMNS + tuple(extra_columns)
     out = io.StringIO()
@@ -112,8 +113,7 @@ def to_csv(hits: list[dict], citation_format: str, extra_columns: tuple[tuple[st
     for n, hit in enumerate(hits, start=1):
         row = {**hit, "n": n, "organization": organization_of(hit),
                "citation": hit.get("citation") or citation(hit, citation_format),
-               "level": value_label("level", hit["level"]) if hit.get("level") else None,
-               "kind": value_label("kind", hit["kind"]) if hit.get("kind") else None}
+               **{f.key: value_label(f.name, hit[f.key]) if hit.get(f.key) else None for f in _NAMED}}
         writer.writerow(_cell(row.get(key)) for _, key in columns)
     return (UTF8_BOM + out.getvalue()).encode("utf-8")
 

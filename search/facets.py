@@ -14,7 +14,6 @@ from functools import lru_cache
 import numpy as np
 
 from index.fields import FIELDS, Field
-from index.model import LEVELS, PARAGRAPH_KINDS
 from index.themes import THEMES
 
 from .errors import QueryError
@@ -271,7 +270,8 @@ def facet_counts(table: FacetTable, matched: np.ndarray, masks: dict[str, np.nda
 _PLACE_SUFFIXES = ("省", "市", "县", "区", "旗", "盟", "地区", "林区", "特区", "特别行政区")
 _AUTONOMOUS = ("自治区", "自治州", "自治县", "自治旗")
 _PLACE_LEVELS = {"province": ("province",), "city": ("city", "province"), "county": ("district",)}
-_CLOSED = {"level": LEVELS, "kind": PARAGRAPH_KINDS}
+# The coded fields with a closed list of codes (level, kind); the others list the values the index holds.
+_CLOSED = {f.name: tuple(f.codes) for f in FIELDS if f.kind == "coded" and f.codes}
 
 
 def _is_short_form(short: str, full: str) -> bool:

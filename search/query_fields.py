@@ -5,18 +5,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from index.fields import (DOC_TYPE_ALIASES, FIELDS, KIND_ALIASES, KIND_NAMES, LEVEL_ALIASES, LEVEL_NAMES, YEAR_MAX,
-                          YEAR_MIN)
-from index.model import DOC_TYPES
+# KIND_NAMES and LEVEL_NAMES: search.query re-exports them from here.
+from index.fields import FIELD_BY_NAME, FIELDS, KIND_NAMES, LEVEL_NAMES, YEAR_MAX, YEAR_MIN  # noqa: F401
 from index.normalize import fold  # field names and codes fold like text: ＰＲＯＶＩＮＣＥ, Province → province
 
 FACET_FIELDS = tuple(f.name for f in FIELDS)
 FIELD_ALIASES: dict[str, str] = {fold(name): f.name for f in FIELDS for name in f.names}
 # The first Chinese name of each field is the canonical one that format_query writes.
 FIELD_LABELS: dict[str, str] = {f.name: f.names[0] for f in FIELDS}
-_LEVEL_ALIASES = LEVEL_ALIASES
-_KIND_ALIASES = KIND_ALIASES
-_DOC_TYPE_ALIASES = DOC_TYPE_ALIASES
 
 # Full-width ASCII (what a Chinese IME types) folded to ASCII, one character for one.
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -50,34 +46,21 @@ def canonical_value(field: str, value: str) -> tuple[str | None, str | None]:
     value = _strip_punctuation(value)
     if not value:
         return None, None
-    if field == "level":
-        code = _LEVEL_ALIASES.get(value) or (fold(value) if fold(value) in LEVEL_NAMES else None)
-        if code is None:
-            names = "、".join(LEVEL_NAMES.values())
-            return None, f"无法识别的级别“{quote_for_notice(value)}”，已忽略（可用：{names}）。"
-        return code, None
-    if field == "kind":
-        code = _KIND_ALIASES.get(value) or (fold(value) if fold(value) in KIND_NAMES else None)
-        if code is None:
-            names = "、".join(KIND_NAMES.values())
-            return None, f"无法识别的段落类型“{quote_for_notice(value)}”，已忽略（可用：{names}）。"
-        return code, None
-    if field == "doc_type":
-        doc_type = value if value in DOC_TYPES else _DOC_TYPE_ALIASES.get(value)
-        if doc_type is None:
-            names = "、".join(DOC_TYPES)
-            return None, f"无法识别的文种“{quote_for_notice(value)}”，已忽略（可用：{names}）。"
-        return doc_type, None
-    return value, None
+    spec = FIELD_BY_NAME.get(field)
+    if spec is None or spec.kind != "coded":
+        return value, None
+    # A code may be typed folded as field names are (ＣＩＴＹ, City → city); names and aliases as they are.
+    code = spec.code_of(value) or (fold(value) if fold(value) in spec.codes else None)
+    if code is None:
+        names = "、".join(spec.choices)
+        return None, f"无法识别的{spec.label}“{quote_for_notice(value)}”，已忽略（可用：{names}）。"
+    return code, None
 
 
 def value_label(field: str, value: str) -> str:
-    """Return how format_query writes a canonical value: level and kind codes as Chinese labels."""
-    if field == "level":
-        return LEVEL_NAMES.get(value, value)
-    if field == "kind":
-        return KIND_NAMES.get(value, value)
-    return value
+    """Return how format_query writes a canonical value: the Chinese name of a coded field's code."""
+    spec = FIELD_BY_NAME.get(field)
+    return spec.codes.get(value, value) if spec is not None else value
 
 
 def _strip_punctuation(value: str) -> str:

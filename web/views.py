@@ -16,7 +16,7 @@ from flask import (
 )
 from werkzeug.datastructures import MultiDict
 
-from index.fields import region_text
+from index.fields import SIDEBAR_FIELDS, region_text
 from search.documents import paragraph_context, similar_paragraphs
 from search.export import (
     RESULT_COLUMNS,
@@ -53,7 +53,7 @@ views = Blueprint("views", __name__)
 KWIC_SHOWN = 500  # rows drawn in the page; the counts and charts cover every occurrence
 ARTICLES_SHOWN = 200  # articles listed on the start page
 PAGE_WINDOW = 2  # page links shown either side of the current page
-SIDEBAR_FACETS = ("province", "year", "theme", "level", "doc_type", "kind")
+SIDEBAR_FACETS = tuple(f.name for f in SIDEBAR_FIELDS)  # index/fields.py: cities are listed under provinces
 UNKNOWN_PROVINCE = "（其他）"
 
 

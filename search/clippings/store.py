@@ -10,14 +10,17 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
+from index.fields import FIELDS
+
 from ..errors import DocumentNotFound, QueryError
 from .db import connect, open_database, write
 
 MAX_NAME = 100  # characters of a collection or saved-search name
 MAX_NOTE = 2000  # characters of a note
-# The paragraph fields a clipping copies besides its text: enough to cite, group and export it.
-RECORD_FIELDS = ("title", "organization", "unit", "province", "city", "county", "level", "year", "doc_type",
-                 "kind", "section", "themes", "source", "position")
+# The paragraph fields a clipping copies besides its text: enough to cite, group and export it
+# (its metadata fields are the registry's, index/fields.py; themes go with the section).
+RECORD_FIELDS = ("title", "organization", "unit", *(f.key for f in FIELDS if f.kind != "theme"),
+                 "section", *(f.key for f in FIELDS if f.kind == "theme"), "source", "position")
 
 
 def now() -> str:

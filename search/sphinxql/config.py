@@ -11,17 +11,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.fields import FIELDS, THEME_FIELDS, YEAR_FIELDS
+
 from .encoding import CHARSET_TABLE, NGRAM_CHARS
 
 SEARCH_INDEX = "paragraphs"
 FILES_INDEX = "files"
 STAMP_ID = 1  # the files index's row that changes with every write: searchers reload on it
-STRING_FACETS = ("province", "city", "county", "level", "doc_type", "kind")
+# The registry's fields (index/fields.py) as columns: strings (places, codes), years, themes (several values).
+STRING_FACETS = tuple(f.key for f in FIELDS if f.kind in ("place", "coded"))
+YEAR_COLUMNS = tuple(f.key for f in YEAR_FIELDS)
+MULTI_FIELDS = tuple(f.key for f in THEME_FIELDS)
 STRING_FIELDS = ("pid", "article_id", "title", "source", "unit", "organization", "section", "text", "record")
 BIGINT_FIELDS = ("source_id", "file_hash")
-UINT_FIELDS = ("year", "position", "ordinal")  # ordinal: the article's place in its file
+UINT_FIELDS = (*YEAR_COLUMNS, "position", "ordinal")  # ordinal: the article's place in its file
 # Every column a hit needs, in the order of SELECT and INSERT.
-COLUMNS = ("body", *STRING_FACETS, *STRING_FIELDS, *BIGINT_FIELDS, *UINT_FIELDS, "themes")
+COLUMNS = ("body", *STRING_FACETS, *STRING_FIELDS, *BIGINT_FIELDS, *UINT_FIELDS, *MULTI_FIELDS)
 
 
 def shard_name(number: int) -> str:
@@ -35,7 +40,8 @@ def shard_index(name: str, folder: Path, mem_limit: str = "256M") -> str:
     lines += [f"    rt_attr_string = {column}" for column in (*STRING_FACETS, *STRING_FIELDS)]
     lines += [f"    rt_attr_bigint = {column}" for column in BIGINT_FIELDS]
     lines += [f"    rt_attr_uint = {column}" for column in UINT_FIELDS]
-    lines += ["    rt_attr_multi = themes", f"    rt_mem_limit = {mem_limit}",
+    lines += [f"    rt_attr_multi = {column}" for column in MULTI_FIELDS]
+    lines += [f"    rt_mem_limit = {mem_limit}",
               "    ngram_len = 1", f"    ngram_chars = {NGRAM_CHARS}", f"    charset_table = {CHARSET_TABLE}",
               "    dict = keywords", "}"]
     return "\n".join(lines)

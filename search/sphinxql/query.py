@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.fields import FIELD_BY_NAME, FIELDS
 from index.themes import THEMES
 
 from ..scoring import Plan
@@ -13,8 +14,7 @@ from .connection import quote
 from .encoding import SENTINEL, phrase
 
 NOTHING = "id = 0"  # a condition no paragraph meets (document ids are never 0)
-FACET_COLUMNS = {"province": "province", "city": "city", "county": "county", "year": "year",
-                 "theme": "themes", "level": "level", "doc_type": "doc_type", "kind": "kind"}
+FACET_COLUMNS = {f.name: f.key for f in FIELDS}  # the column of each field (index/fields.py, config.py)
 
 
 def match_expression(plan: Plan, exact_only: bool = False) -> str | None:
@@ -62,14 +62,15 @@ class RemoteFacets:
 
     def mask(self, facet: str, selected: list) -> str:
         """Return the SphinxQL condition of a facet's selected values (year: (from, to) pairs)."""
-        if facet == "year":
+        kind, column = FIELD_BY_NAME[facet].kind, FACET_COLUMNS[facet]
+        if kind == "year":
             years = [y for y in self.years if any(low <= y <= high for low, high in selected)]
-            return f"year IN ({','.join(map(str, years))})" if years else NOTHING
-        if facet == "theme":
+            return f"{column} IN ({','.join(map(str, years))})" if years else NOTHING
+        if kind == "theme":
             ids = sorted({THEMES.index(v) + 1 for v in selected if v in THEMES})
-            return f"themes IN ({','.join(map(str, ids))})" if ids else NOTHING
+            return f"{column} IN ({','.join(map(str, ids))})" if ids else NOTHING
         chosen = [v for v in selected if v]
-        return f"{FACET_COLUMNS[facet]} IN ({','.join(map(quote, chosen))})" if chosen else NOTHING
+        return f"{column} IN ({','.join(map(quote, chosen))})" if chosen else NOTHING
 
     @property
     def oldest_year(self) -> int:

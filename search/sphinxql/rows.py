@@ -5,14 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 
+from index.fields import FIELDS
 from index.model import Article, Paragraph
 from index.themes import THEMES
 
-from .config import STRING_FACETS
 from .connection import quote
 from .encoding import body_of
 
 MASK63 = (1 << 63) - 1
+# The string facets of config.STRING_FACETS, each read off its article or off the paragraph itself.
+_FACET_FIELDS = tuple(f for f in FIELDS if f.kind in ("place", "coded"))
 
 
 def _int63(data: str) -> int:
@@ -49,7 +51,7 @@ def paragraph_row(article: Article, paragraph: Paragraph, position: int, digest:
     """Return (document id, the SphinxQL VALUES tuple) of one paragraph, in config.COLUMNS order."""
     source = article.source
     record = json.dumps(article.to_dict(with_paragraphs=False), ensure_ascii=False) if position == 0 else ""
-    strings = [getattr(article, name) or "" for name in STRING_FACETS[:-1]] + [paragraph.kind or ""]
+    strings = [getattr(article if f.scope == "article" else paragraph, f.key) or "" for f in _FACET_FIELDS]
     strings += [paragraph.id, article.id, article.title or "", source, article.unit or "",
                 article.organization or "", paragraph.section or "", paragraph.text, record]
     values = [quote(body_of(paragraph.text)), *map(quote, strings), str(source_id(source)), str(digest_id(digest)),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.fields import FIELD_BY_NAME, FIELDS, YEAR_FIELDS
 from index.themes import THEMES
 
 from ..engine import MAX_PER_PAGE, MAX_QUERY_LENGTH, SearchRequest, _merge_filters, validate
@@ -19,15 +20,18 @@ from ..patterns import pattern_terms
 from ..query import parse_query
 from ..scoring import RECENCY_CAP, RECENCY_WEIGHT, plan_query
 from ..synonyms import Synonyms, load_synonyms
-from .config import FILES_INDEX, SEARCH_INDEX, STAMP_ID, STRING_FACETS
+from .config import FILES_INDEX, MULTI_FIELDS, SEARCH_INDEX, STAMP_ID, STRING_FACETS, YEAR_COLUMNS
 from .connection import PARTIAL_NOTICE, Cluster, ClusterUnavailable
 from .query import FACET_COLUMNS, RemoteFacets, match_expression, where_clause
 
 HIT_COLUMNS = ("id", "pid", "article_id", "title", "source", "unit", "organization", *STRING_FACETS,
-               "year", "section", "themes", "text", "position")
+               *YEAR_COLUMNS, "section", *MULTI_FIELDS, "text", "position")
 FACET_LIMIT = 20_000  # distinct values one facet may list; counts stay exact below it
 # Facets counted by one FACET each: the places together, the facets with few values together, themes.
-JOINTS = (("province", "city"), ("year", "level", "doc_type", "kind"), ("theme",))
+JOINTS = tuple(tuple(f.name for f in FIELDS if f.counted and f.kind in kinds)
+               for kinds in (("place",), ("year", "coded"), ("theme",)))
+# The facets whose values are listed once per generation: every string and year field, the years last.
+LISTED = (*(f.name for f in FIELDS if f.kind in ("place", "coded")), *(f.name for f in YEAR_FIELDS))
 MAX_WINDOW = 100_000  # deepest hit a page may reach (start + per_page)
 # The cluster matches literals only: a pattern typed there is looked up as the characters it holds.
 PATTERN_NOTICE = "SphinxQL 集群不支持句式检索（* ? NEAR/n），“{pattern}”已按普通文字查找；句式检索请用本机索引。"
@@ -48,10 +52,12 @@ def hit_record(row: tuple) -> dict:
            "source": values["source"], "unit": values["unit"] or None, "organization": values["organization"] or None}
     for column in STRING_FACETS:
         out[column] = values[column] or None
-    out["year"] = int(values["year"]) or None
+    for column in YEAR_COLUMNS:
+        out[column] = int(values[column]) or None
     out["section"] = values["section"]
-    ids = {int(v) for v in str(values["themes"] or "").split(",") if v.strip()}
-    out["themes"] = [t for i, t in enumerate(THEMES) if i + 1 in ids]
+    for column in MULTI_FIELDS:
+        ids = {int(v) for v in str(values[column] or "").split(",") if v.strip()}
+        out[column] = [t for i, t in enumerate(THEMES) if i + 1 in ids]
     out["text"] = values["text"]
     out["position"] = int(values["position"])
     return out
@@ -120,14 +126,15 @@ class SphinxSearchIndex:
             return self._generation
 
     def _read_facets(self) -> RemoteFacets:
-        names = [n for n in ("province", "city", "county", "level", "doc_type", "kind", "year")]
+        names = list(LISTED)
         facets = " ".join(f"FACET {FACET_COLUMNS[n]} LIMIT {FACET_LIMIT}" for n in names)
         results, _ = self.query(f"SELECT id FROM {SEARCH_INDEX} LIMIT 0 OPTION max_matches={FACET_LIMIT} {facets}; "
                                 f"SELECT city, province FROM {SEARCH_INDEX} GROUP BY city LIMIT {FACET_LIMIT} "
                                 f"OPTION max_matches={FACET_LIMIT}")
         listed = dict(zip(names, results[1:1 + len(names)]))
-        values = {name: [""] + sorted({str(v) for v, _ in listed[name] if v}) for name in names if name != "year"}
-        years = sorted(int(v) for v, _ in listed["year"] if int(v) > 0)
+        years_name = YEAR_FIELDS[0].name
+        values = {name: [""] + sorted({str(v) for v, _ in listed[name] if v}) for name in names if name != years_name}
+        years = sorted(int(v) for v, _ in listed[years_name] if int(v) > 0)
         index = {name: {v: i for i, v in enumerate(values[name])} for name in ("city", "province")}
         pairs = [(index["city"].get(c, 0), index["province"].get(p, 0)) for c, p in results[-1]]
         codes = {"city": np.array([c for c, _ in pairs], dtype=np.int32),
@@ -246,7 +253,7 @@ class SphinxSearchIndex:
             columns = [", ".join(FACET_COLUMNS[n] for n in joint) for joint in joints]
             clauses = [f"FACET {c} BY {c} ORDER BY COUNT(*) DESC LIMIT {FACET_LIMIT}" for c in columns[1:]]
             # Grouped by a multi-value column, the column shows all its values; GROUPBY() shows the key.
-            shown = "GROUPBY()" if joints[0] == ("theme",) else columns[0]
+            shown = "GROUPBY()" if FIELD_BY_NAME[joints[0][0]].kind == "theme" else columns[0]
             sql = (f"SELECT {shown}, COUNT(*) FROM {SEARCH_INDEX}"
                    f"{where_clause(match, [conditions[o] for o in others])} GROUP BY {columns[0]} "
                    f"LIMIT {FACET_LIMIT} OPTION max_matches={FACET_LIMIT}, ranker=none {' '.join(clauses)}")
@@ -267,9 +274,10 @@ class SphinxSearchIndex:
                 at += 1
         out: dict[str, list[dict]] = {}
         for name, counter in counts.items():
-            if name == "year":
+            kind = FIELD_BY_NAME[name].kind
+            if kind == "year":
                 out[name] = [{"value": int(v), "count": n} for v, n in sorted(counter.items(), key=lambda r: -int(r[0]))]
-            elif name == "theme":
+            elif kind == "theme":
                 ids = {int(v): n for v, n in counter.items()}
                 out[name] = [{"value": t, "count": ids[i + 1]} for i, t in enumerate(THEMES) if ids.get(i + 1)]
             else:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from index.ingest import Ingested, Unchanged, iter_ingest, source_key
 from index.model import Article, Skipped
-from index.writer import IndexSummary, _under, default_workers, records_digest
+from index.writer import IndexSummary, default_workers, records_digest, source_under
 
 from .config import COLUMNS, FILES_INDEX, STAMP_ID, shard_name
 from .connection import Cluster, ClusterUnavailable, quote
@@ -198,7 +198,7 @@ def update_cluster(url: str, paths: Iterable[Path], on_file: Callable[[Path], No
             if batch.size >= BATCH_ROWS:
                 batch.write()
         batch.write()
-        gone = [source for source in known if source not in seen and _under(source, roots)]
+        gone = [source for source in known if source not in seen and source_under(source, roots)]
         if gone:
             forget_files(cluster, gone)
             summary.removed = len(gone)
