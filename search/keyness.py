@@ -90,7 +90,7 @@ def keywords(index: SearchIndex, q: str = "", filters: dict[str, list[str]] | No
     if unit == "phrases":
         from .phrase_keyness import MAX_PARAGRAPHS, key_phrases
 
-        result["key"], read = key_phrases(generation, target, reference, c, d, min_frequency, min_articles, limit)
+        result["key"], read = key_phrases(generation, target, c, d, min_frequency, min_articles, limit)
         if read < result["paragraphs"]:
             result["notices"].append(f"候选说法只从所选范围均匀抽取的 {MAX_PARAGRAPHS} 段里找；列出的次数是全部范围的准确次数。")
         return result

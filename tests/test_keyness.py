@@ -12,9 +12,11 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from index.analysis import index_words
+from index.writer import update_index
+from search.engine import SearchIndex
 from search.errors import QueryError
 from search.keyness import keywords, log_likelihood, log_ratio
-from tests.search_fixtures import engine, oracle  # noqa: F401
+from tests.search_fixtures import engine, oracle, oracle_of, write_markdown  # noqa: F401
 from web.cli import main
 
 
@@ -159,3 +161,30 @@ def test_key_phrases_on_the_command_line_the_api_and_the_page(engine, client, se
     assert [a.get_text() for a in doc.select("#keywords-key td.word a")] == [r["word"] for r in page["key"]]
     assert doc.select_one("#keywords-lacking") is None and doc.select_one("#unit option[selected]")["value"] == "phrases"
     assert "unit=" not in doc.select_one("#keywords-key td.word a")["href"]
+
+
+def test_key_phrases_count_only_live_paragraphs(tmp_path):
+    """A changed document's old paragraphs stay in their segment, dead: neither side counts them."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for n in range(6):
+        write_markdown(docs, f"a{n}.md", f"甲市工会简报{n}", ["推进职工书屋建设，职工书屋建设成效明显。", f"第{n}批职工书屋建设完成。"],
+                       year=2021)
+    write_markdown(docs, "b.md", "乙市工会简报", ["推进职工书屋建设。"] + [f"第{n}次开展送温暖活动，慰问困难职工。" for n in range(40)], year=2020)
+    update_index(tmp_path / "ix", [docs])
+    index = SearchIndex(tmp_path / "ix")
+    before = {r["word"]: r for r in keywords(index, "年:2021", min_frequency=1, min_articles=1, unit="phrases")["key"]}
+    write_markdown(docs, "b.md", "乙市工会简报", [f"第{n}次开展送温暖活动，慰问困难职工。" for n in range(41)], year=2020)
+    update_index(tmp_path / "ix", [docs])
+    index = SearchIndex(tmp_path / "ix")
+    generation = index.generation()
+    assert generation.live_count < generation.size, "the old b.md is still there, dead"
+    oracle = oracle_of(index)
+    ids = oracle.where(year=2021)
+    after = {r["word"]: r for r in keywords(index, "年:2021", min_frequency=1, min_articles=1, unit="phrases")["key"]}
+    assert before["职工书屋建设"]["reference_frequency"] == 1
+    assert after["职工书屋建设"]["reference_frequency"] == 0
+    for phrase, row in after.items():
+        a = sum(oracle.squeezed[pid].count(phrase) for pid in ids)
+        b = sum(text.count(phrase) for pid, text in oracle.squeezed.items() if pid not in ids)
+        assert (row["frequency"], row["reference_frequency"]) == (a, b)
