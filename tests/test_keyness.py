@@ -15,7 +15,7 @@ from index.analysis import index_words
 from index.writer import update_index
 from search.engine import SearchIndex
 from search.errors import QueryError
-from search.keyness import keywords, log_likelihood, log_ratio
+from search.keyness import keywords, log_likelihood, log_ratio, word_counts
 from tests.search_fixtures import engine, oracle, oracle_of, write_markdown  # noqa: F401
 from web.cli import main
 
@@ -188,3 +188,28 @@ def test_key_phrases_count_only_live_paragraphs(tmp_path):
         a = sum(oracle.squeezed[pid].count(phrase) for pid in ids)
         b = sum(text.count(phrase) for pid, text in oracle.squeezed.items() if pid not in ids)
         assert (row["frequency"], row["reference_frequency"]) == (a, b)
+
+
+def test_word_counts_narrow_wide_and_with_dead_paragraphs(tmp_path):
+    """Either side counted from tokens, the other as the live whole less it, equals each word's postings summed."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for n in range(4):
+        write_markdown(docs, f"a{n}.md", f"甲市工会简报{n}", [f"第{n}批职工书屋建设完成。", "开展送温暖活动，慰问困难职工。"],
+                       year=2020 + n)
+    update_index(tmp_path / "ix", [docs])
+    write_markdown(docs, "a0.md", "甲市工会简报0", ["劳模工作室揭牌。"], year=2020)
+    update_index(tmp_path / "ix", [docs])
+    generation = SearchIndex(tmp_path / "ix").generation()
+    live = generation.live
+    assert generation.live_count < generation.size
+    year = generation.year
+    for target in (live & (year == 2021), live & (year != 2021), year == 2020):  # narrow, wide, with dead ones
+        reference = live & ~target
+        words, a, b = word_counts(generation, target, reference)
+        assert len(words) and a.sum() == generation.doc_len[target].sum() and b.sum() == generation.doc_len[reference].sum()
+        for word, in_target, in_reference in zip(words.tolist(), a.tolist(), b.tolist()):
+            posted = [(segment.base + segment.word(word)[0].astype(np.int64), segment.word(word)[1])
+                      for segment in generation.segments]
+            expected = [sum(int(tf[side[docnums]].sum()) for docnums, tf in posted) for side in (target, reference)]
+            assert [in_target, in_reference] == expected, word
