@@ -4,8 +4,8 @@ The target is what the request selects: with terms, the paragraphs the search fi
 applied); with filters only, the paragraphs passing them. The reference is every other live
 paragraph. Words are the index's (jieba words plus dictionary sub-words, as ranking counts them),
 counted from the paragraphs' stored word ids without reading any text (the same counts as the
-word postings' term frequencies while no paragraph holds one word over 65,535 times). For a word seen ``a`` times in
-the target of ``c`` words and ``b`` times in the reference of ``d`` words:
+word postings' term frequencies while no paragraph holds one word over 65,535 times). For a
+word seen ``a`` times in the target of ``c`` words and ``b`` times in the reference of ``d`` words:
 
     LL        = 2·(a·ln(a/E1) + b·ln(b/E2)),  E1 = c·(a+b)/(c+d), E2 = d·(a+b)/(c+d)
                 (Rayson & Garside 2000; above 3.84 is p < 0.05, above 15.13 p < 0.0001)
