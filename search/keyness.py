@@ -51,6 +51,11 @@ def word_counts(generation: Generation, target: np.ndarray, reference: np.ndarra
     return words, totals - in_reference, in_reference
 
 
+def prepare(generation: Generation) -> None:
+    """Work out now what every word keyness of this generation reads: its words and their live totals."""
+    generation.derived("keyness_totals", _totals)
+
+
 def _words(generation: Generation) -> np.ndarray:
     """Return every word some live or dead paragraph holds, sorted (each segment has its own word ids)."""
     words = [np.array(segment.columns.vocab, dtype=object)[np.asarray(segment.columns.word_terms, dtype=np.int64)]
