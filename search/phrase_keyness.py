@@ -20,7 +20,8 @@ filter changes, is remembered by the generation for the next subset.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from bisect import bisect_right
+from collections import Counter, defaultdict
 from itertools import repeat
 
 import numpy as np
@@ -30,7 +31,8 @@ from index.normalize import match_form
 from index.postings import char_key, lookup
 
 from .generation import Generation, Segment
-from .ngrams import CLAUSE_MARKS, _boundaries, _maximal
+from .ngrams import _CLAUSE_MARK, _maximal, _word_edges
+from .segmenting import words_of_texts
 
 MAX_PARAGRAPHS = 2_000
 MAX_CANDIDATES = 200
@@ -39,42 +41,36 @@ RAREST = 3  # pieces whose postings are intersected: after these the candidates 
 MERGE_CHARS = 256  # a gap this short is cheaper to count through than to start a new count after
 
 
-def _clauses(text: str) -> list[str]:
-    """Return the clauses of a folded paragraph text, split at the clause marks."""
-    clauses, current = [], []
-    for char in text:
-        if char in CLAUSE_MARKS:
-            clauses.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    clauses.append("".join(current))
-    return [c for c in clauses if c]
+def _stretches(clause: str, edges: list[int], min_length: int, max_length: int) -> list[str]:
+    """Return the stretches of a clause from one word edge to another, ``min_length``–``max_length`` long."""
+    return [clause[left:right] for i, left in enumerate(edges)
+            for right in edges[i + 1:bisect_right(edges, left + max_length)] if right - left >= min_length]
 
 
-def candidate_phrases(generation: Generation, docs: np.ndarray, min_length: int,
-                      max_length: int) -> dict[str, tuple[int, int]]:
-    """Return the word-edged clause stretches of the given paragraphs with (articles using each, its occurrences)."""
-    uses: dict[str, set[int]] = defaultdict(set)
-    seen: dict[str, int] = defaultdict(int)
+def candidate_phrases(generation: Generation, docs: np.ndarray, min_length: int, max_length: int,
+                      min_articles: int = 1, min_frequency: int = 1) -> dict[str, tuple[int, int]]:
+    """Return the word-edged clause stretches of the given paragraphs with (articles using each, its occurrences).
+
+    Only those used by ``min_articles`` articles and ``min_frequency`` times, and holding no digit.
+    Every distinct clause is segmented once, all in one jieba call (boilerplate repeats).
+    """
+    by_article: dict[int, list[str]] = defaultdict(list)
     for docnum in docs.tolist():
         segment, local = generation.locate(docnum)
         begin = int(segment.folded.starts[local])
         text = segment.folded.text()[begin:begin + int(segment.folded.lengths[local])]
-        article = int(generation.article_codes[docnum])
-        for clause in _clauses(text):
-            if len(clause) < min_length:
-                continue
-            edges = sorted(_boundaries(clause))
-            for i, left in enumerate(edges):
-                for right in edges[i + 1:]:
-                    if right - left > max_length:
-                        break
-                    if right - left >= min_length:
-                        phrase = clause[left:right]
-                        uses[phrase].add(article)
-                        seen[phrase] += 1
-    return {p: (len(a), seen[p]) for p, a in uses.items() if not any(ch.isdigit() for ch in p)}
+        by_article[int(generation.article_codes[docnum])] += [c for c in _CLAUSE_MARK.split(text) if len(c) >= min_length]
+    clauses = list(dict.fromkeys(c for found in by_article.values() for c in found))
+    stretches = {clause: _stretches(clause, _word_edges(clause, words), min_length, max_length)
+                 for clause, words in zip(clauses, words_of_texts(clauses))}
+    seen: Counter[str] = Counter()
+    users: Counter[str] = Counter()
+    for found in by_article.values():
+        phrases = [p for clause in found for p in stretches[clause]]
+        seen.update(phrases)
+        users.update(set(phrases))
+    return {p: (n, seen[p]) for p, n in users.items()
+            if n >= min_articles and seen[p] >= min_frequency and not any(ch.isdigit() for ch in p)}
 
 
 def key_phrases(generation: Generation, target: np.ndarray, c: float, d: float,
@@ -86,9 +82,9 @@ def key_phrases(generation: Generation, target: np.ndarray, c: float, d: float,
     docs = np.flatnonzero(target)
     if len(docs) > MAX_PARAGRAPHS:
         docs = docs[np.linspace(0, len(docs) - 1, MAX_PARAGRAPHS).astype(np.int64)]
-    counts = candidate_phrases(generation, docs, min_length, max_length)
+    counts = candidate_phrases(generation, docs, min_length, max_length, min_articles, min_frequency)
     # Only ever part of a longer phrase used as often: the longer one says it (as in recurring phrases).
-    kept = _maximal({p: n for p, n in counts.items() if n[0] >= min_articles and n[1] >= min_frequency})
+    kept = _maximal(counts)
     kept.sort(key=lambda p: (-counts[p][0], -counts[p][1], p))
     rows = []
     for phrase in kept[:MAX_CANDIDATES]:
@@ -112,15 +108,19 @@ def key_phrases(generation: Generation, target: np.ndarray, c: float, d: float,
     return rows[:limit], len(docs)
 
 
-def _candidates(segment: Segment, needle: str) -> np.ndarray:
-    """Return the local docnums holding the needle's rarest two-character pieces: all that can hold it."""
+def _candidates(segment: Segment, needle: str, scope: np.ndarray | None = None) -> np.ndarray:
+    """Return the local docnums (of those ``scope`` flags) holding the needle's rarest two-character pieces.
+
+    Those are all that can hold the needle; the rest of its pieces are left to the count.
+    """
     columns = segment.columns
     keys, offsets, docs = columns.char_keys, columns.char_offsets, columns.char_docs
     if len(needle) <= 2:
-        return np.asarray(lookup(keys, offsets, docs, char_key(needle)), dtype=np.int64)
+        found = np.asarray(lookup(keys, offsets, docs, char_key(needle)), dtype=np.int64)
+        return found if scope is None else found[scope[found]]
     lists = sorted((np.asarray(lookup(keys, offsets, docs, char_key(needle[i:i + 2])))
                     for i in range(len(needle) - 1)), key=len)
-    found = lists[0]
+    found = lists[0] if scope is None else lists[0][scope[lists[0]]]
     for other in lists[1:RAREST]:
         if not len(found) or not len(other):
             return found[:0].astype(np.int64)
@@ -150,8 +150,12 @@ def _counts(generation: Generation, needle: str, target: np.ndarray) -> tuple[in
     total = int(generation.remember(("phrase_total", needle), live_total)[0][0])
     in_target, holding = 0, []
     for at, segment in enumerate(generation.segments):
-        local, live = candidates(at)
-        mine = local[target[local + segment.base] & live]
+        if at in found:  # worked out for the total just now
+            local, live = found[at]
+            mine = local[target[local + segment.base] & live]
+        else:  # the total was remembered: only the target's candidates are wanted
+            span = slice(segment.base, segment.base + segment.size)
+            mine = _candidates(segment, needle, target[span] & generation.live[span])
         if not len(mine):
             continue
         folded = segment.folded

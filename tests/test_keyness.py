@@ -183,6 +183,8 @@ def test_key_phrases_count_only_live_paragraphs(tmp_path):
     ids = oracle.where(year=2021)
     after = {r["word"]: r for r in keywords(index, "年:2021", min_frequency=1, min_articles=1, unit="phrases")["key"]}
     assert before["职工书屋建设"]["reference_frequency"] == 1
+    # Again: the whole index's counts now remembered, the target's candidates found apart.
+    assert keywords(index, "年:2021", min_frequency=1, min_articles=1, unit="phrases")["key"] == list(after.values())
     assert after["职工书屋建设"]["reference_frequency"] == 0
     for phrase, row in after.items():
         a = sum(oracle.squeezed[pid].count(phrase) for pid in ids)
