@@ -11,8 +11,9 @@ lacks would need candidates from the whole rest of the index.
 
 Counting reads only the paragraphs holding a phrase's rarest two-character pieces (the others
 cannot hold it, so counting them would add nothing) and needs no literal match first: a paragraph
-without the phrase counts 0. The target's paragraphs are counted one by one (their articles are
-wanted); the whole index's in runs of neighbouring paragraphs, one count per run. The reference's
+without the phrase counts 0. The target's paragraphs are counted in runs of adjacent ones, the
+whole index's in runs of neighbouring candidates, one count per run; the articles holding a
+phrase are looked up paragraph by paragraph only for the phrases that pass the other tests. The reference's
 count is the whole index's less the target's, and the whole index's count of a phrase, which no
 filter changes, is remembered by the generation for the next subset.
 """
@@ -91,13 +92,15 @@ def key_phrases(generation: Generation, target: np.ndarray, c: float, d: float,
         needle = match_form(phrase)
         if not needle:
             continue
-        counted, total, inside = _counts(generation, needle, target)
+        counted, total, mine = _counts(generation, needle, target)
         a, b = float(counted), float(total - counted)
-        articles = len(np.unique(generation.article_codes[inside]))
-        if a < min_frequency or articles < min_articles or a / c <= b / d:
+        if a < min_frequency or a / c <= b / d:
             continue
         ll = float(log_likelihood(np.array([a]), np.array([b]), c, d)[0])
         if ll < SIGNIFICANT_LL:
+            continue
+        articles = _articles(generation, needle, mine)  # one look per paragraph: only for the phrases kept so far
+        if articles < min_articles:
             continue
         ratio = float(log_ratio(np.array([a]), np.array([b]), c, d)[0])
         rows.append({"word": phrase, "frequency": int(a), "reference_frequency": int(b),
@@ -129,8 +132,9 @@ def _candidates(segment: Segment, needle: str, scope: np.ndarray | None = None) 
     return found.astype(np.int64)
 
 
-def _counts(generation: Generation, needle: str, target: np.ndarray) -> tuple[int, int, np.ndarray]:
-    """Return the needle's counts (without overlaps) in the target's and in all live paragraphs, and the target's holding it.
+def _counts(generation: Generation, needle: str,
+            target: np.ndarray) -> tuple[int, int, list[tuple[Segment, np.ndarray]]]:
+    """Return the needle's counts (without overlaps) in the target's and in all live paragraphs, and the target's candidates.
 
     The whole index's count no filter changes: the generation remembers it for the next subset.
     """
@@ -144,11 +148,11 @@ def _counts(generation: Generation, needle: str, target: np.ndarray) -> tuple[in
         return found[at]
 
     def live_total() -> tuple[np.ndarray]:
-        return (np.array([sum(_count_runs(segment.folded, needle, *candidates(at))
+        return (np.array([sum(_count_runs(segment.folded, needle, *candidates(at), MERGE_CHARS)
                               for at, segment in enumerate(generation.segments))], dtype=np.int64),)
 
     total = int(generation.remember(("phrase_total", needle), live_total)[0][0])
-    in_target, holding = 0, []
+    in_target, mine_by_segment = 0, []
     for at, segment in enumerate(generation.segments):
         if at in found:  # worked out for the total just now
             local, live = found[at]
@@ -156,28 +160,36 @@ def _counts(generation: Generation, needle: str, target: np.ndarray) -> tuple[in
         else:  # the total was remembered: only the target's candidates are wanted
             span = slice(segment.base, segment.base + segment.size)
             mine = _candidates(segment, needle, target[span] & generation.live[span])
-        if not len(mine):
-            continue
+        if len(mine):
+            # Runs of neighbouring paragraphs only: one between two of the target's may be a candidate outside it.
+            in_target += _count_runs(segment.folded, needle, mine, np.ones(len(mine), dtype=bool), 1)
+            mine_by_segment.append((segment, mine))
+    return in_target, total, mine_by_segment
+
+
+def _articles(generation: Generation, needle: str, mine: list[tuple[Segment, np.ndarray]]) -> int:
+    """Return how many articles hold the needle in the given local docnums of their segments."""
+    holding = []
+    for segment, local in mine:
         folded = segment.folded
-        begins = folded.starts[mine]
-        counts = np.array(list(map(folded.text().count, repeat(needle, len(mine)), begins.tolist(),
-                                   (begins + folded.lengths[mine]).tolist())), dtype=np.int64)
-        in_target += int(counts.sum())
-        holding.append(mine[counts > 0] + segment.base)
-    return in_target, total, np.concatenate(holding) if holding else np.zeros(0, dtype=np.int64)
+        begins = folded.starts[local]
+        found = np.array(list(map(folded.text().find, repeat(needle, len(local)), begins.tolist(),
+                                  (begins + folded.lengths[local]).tolist())), dtype=np.int64)
+        holding.append(local[found >= 0] + segment.base)
+    return len(np.unique(generation.article_codes[np.concatenate(holding)])) if holding else 0
 
 
-def _count_runs(folded: FoldedTexts, needle: str, local: np.ndarray, live: np.ndarray) -> int:
-    """Count the needle in a segment's live candidates, neighbouring ones in one count.
+def _count_runs(folded: FoldedTexts, needle: str, local: np.ndarray, live: np.ndarray, gap: int) -> int:
+    """Count the needle in a segment's live paragraphs ``local`` (sorted), those at most ``gap`` characters apart in one count.
 
-    A run may cross paragraphs that are no candidates (they count 0) but never a dead one that
-    is: a dead candidate stands alone and is left out. Texts are joined by a NUL, which no needle
-    holds, so no occurrence spans two paragraphs.
+    The caller makes sure what lies between two of them counts 0 (no candidates: see _counts).
+    A dead one stands alone and is left out. Texts are joined by a NUL, which no needle holds,
+    so no occurrence spans two paragraphs.
     """
     if not len(local):
         return 0
     begins, ends = folded.starts[local], folded.starts[local] + folded.lengths[local]
-    joined = (begins[1:] - ends[:-1] <= MERGE_CHARS) & live[1:] & live[:-1]
+    joined = (begins[1:] - ends[:-1] <= gap) & live[1:] & live[:-1]
     first = np.flatnonzero(np.concatenate([[True], ~joined]))
     last = np.append(first[1:], len(local)) - 1
     keep = live[first]
