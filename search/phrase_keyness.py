@@ -13,17 +13,20 @@ Counting reads only the paragraphs holding a phrase's rarest two-character piece
 cannot hold it, so counting them would add nothing) and needs no literal match first: a paragraph
 without the phrase counts 0. The target's paragraphs are counted in runs of adjacent ones, the
 whole index's in runs of neighbouring candidates, one count per run; the articles holding a
-phrase are looked up paragraph by paragraph only for the phrases that pass the other tests. The reference's
-count is the whole index's less the target's, and the whole index's count of a phrase, which no
-filter changes, is remembered by the generation for the next subset.
+phrase are looked up paragraph by paragraph only for the phrases that pass the other tests.
+The reference's count is the whole index's less the target's, and the whole index's count of a
+phrase, which no filter changes, is remembered for the generation's next subsets (and worked out ahead by
+``SearchIndex.warm`` for the phrases a sample of the whole index offers).
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from itertools import repeat
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -40,6 +43,10 @@ MAX_CANDIDATES = 200
 SIGNIFICANT_LL = 3.84
 RAREST = 3  # pieces whose postings are intersected: after these the candidates are mostly real
 MERGE_CHARS = 256  # a gap this short is cheaper to count through than to start a new count after
+MAX_TOTALS = 100_000  # whole-index phrase counts kept per generation (a few MB)
+# A generation never changes, so a phrase's count over all of it holds as long as it is in use.
+_TOTALS: WeakKeyDictionary[Generation, dict[str, int]] = WeakKeyDictionary()
+_TOTALS_LOCK = threading.Lock()
 
 
 def _stretches(clause: str, edges: list[int], min_length: int, max_length: int) -> list[str]:
@@ -132,11 +139,29 @@ def _candidates(segment: Segment, needle: str, scope: np.ndarray | None = None) 
     return found.astype(np.int64)
 
 
+def prepare(generation: Generation, min_articles: int = 2, min_frequency: int = 5) -> None:
+    """Count now, over the whole index, the phrases a sample of all of it would offer as candidates.
+
+    Boilerplate phrases are among any subset's candidates, so most of a first subset's whole-index
+    counts are then remembered already (the defaults are those of ``unionsearch keywords``).
+    """
+    docs = np.flatnonzero(generation.live)
+    if len(docs) > MAX_PARAGRAPHS:
+        docs = docs[np.linspace(0, len(docs) - 1, MAX_PARAGRAPHS).astype(np.int64)]
+    counts = candidate_phrases(generation, docs, 4, 12, min_articles, min_frequency)
+    kept = _maximal(counts)
+    kept.sort(key=lambda p: (-counts[p][0], -counts[p][1], p))
+    nothing = np.zeros(generation.size, dtype=bool)
+    for phrase in kept[:MAX_CANDIDATES]:
+        if needle := match_form(phrase):
+            _counts(generation, needle, nothing)
+
+
 def _counts(generation: Generation, needle: str,
             target: np.ndarray) -> tuple[int, int, list[tuple[Segment, np.ndarray]]]:
     """Return the needle's counts (without overlaps) in the target's and in all live paragraphs, and the target's candidates.
 
-    The whole index's count no filter changes: the generation remembers it for the next subset.
+    The whole index's count no filter changes: it is remembered for the generation's next subsets.
     """
     found: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -147,11 +172,19 @@ def _counts(generation: Generation, needle: str,
             found[at] = local, generation.live[local + segment.base]
         return found[at]
 
-    def live_total() -> tuple[np.ndarray]:
-        return (np.array([sum(_count_runs(segment.folded, needle, *candidates(at), MERGE_CHARS)
-                              for at, segment in enumerate(generation.segments))], dtype=np.int64),)
+    def live_total() -> int:
+        return sum(_count_runs(segment.folded, needle, *candidates(at), MERGE_CHARS)
+                   for at, segment in enumerate(generation.segments))
 
-    total = int(generation.remember(("phrase_total", needle), live_total)[0][0])
+    with _TOTALS_LOCK:
+        totals = _TOTALS.setdefault(generation, {})
+        total = totals.get(needle)
+    if total is None:
+        total = int(live_total())
+        with _TOTALS_LOCK:
+            totals[needle] = total
+            while len(totals) > MAX_TOTALS:
+                del totals[next(iter(totals))]  # the earliest counted out first
     in_target, mine_by_segment = 0, []
     for at, segment in enumerate(generation.segments):
         if at in found:  # worked out for the total just now

@@ -215,3 +215,17 @@ def test_word_counts_narrow_wide_and_with_dead_paragraphs(tmp_path):
                       for segment in generation.segments]
             expected = [sum(int(tf[side[docnums]].sum()) for docnums, tf in posted) for side in (target, reference)]
             assert [in_target, in_reference] == expected, word
+
+
+def test_warm_counts_common_phrases_ahead_and_changes_no_result(engine):
+    from search.phrase_keyness import _TOTALS
+
+    cold = keywords(SearchIndex(engine.index_dir), "省:河北", min_frequency=2, min_articles=1, limit=100_000, unit="phrases")
+    warmed = SearchIndex(engine.index_dir)
+    warmed.warm()
+    ahead = dict(_TOTALS[warmed.generation()])
+    assert len(ahead) > 20, "the whole index's common phrases are counted"
+    oracle_texts = oracle_of(warmed).squeezed.values()
+    for needle, total in list(ahead.items())[:20]:
+        assert total == sum(text.count(needle) for text in oracle_texts)
+    assert keywords(warmed, "省:河北", min_frequency=2, min_articles=1, limit=100_000, unit="phrases") == cold
