@@ -35,7 +35,7 @@ from index.normalize import match_form
 from index.postings import char_key, lookup
 
 from .generation import Generation, Segment
-from .ngrams import _CLAUSE_MARK, _maximal, _word_edges
+from .ngrams import CLAUSE_MARK, maximal, word_edges
 from .segmenting import words_of_texts
 
 MAX_PARAGRAPHS = 2_000
@@ -67,9 +67,9 @@ def candidate_phrases(generation: Generation, docs: np.ndarray, min_length: int,
         segment, local = generation.locate(docnum)
         begin = int(segment.folded.starts[local])
         text = segment.folded.text()[begin:begin + int(segment.folded.lengths[local])]
-        by_article[int(generation.article_codes[docnum])] += [c for c in _CLAUSE_MARK.split(text) if len(c) >= min_length]
+        by_article[int(generation.article_codes[docnum])] += [c for c in CLAUSE_MARK.split(text) if len(c) >= min_length]
     clauses = list(dict.fromkeys(c for found in by_article.values() for c in found))
-    stretches = {clause: _stretches(clause, _word_edges(clause, words), min_length, max_length)
+    stretches = {clause: _stretches(clause, word_edges(clause, words), min_length, max_length)
                  for clause, words in zip(clauses, words_of_texts(clauses))}
     seen: Counter[str] = Counter()
     users: Counter[str] = Counter()
@@ -92,7 +92,7 @@ def key_phrases(generation: Generation, target: np.ndarray, c: float, d: float,
         docs = docs[np.linspace(0, len(docs) - 1, MAX_PARAGRAPHS).astype(np.int64)]
     counts = candidate_phrases(generation, docs, min_length, max_length, min_articles, min_frequency)
     # Only ever part of a longer phrase used as often: the longer one says it (as in recurring phrases).
-    kept = _maximal(counts)
+    kept = maximal(counts)
     kept.sort(key=lambda p: (-counts[p][0], -counts[p][1], p))
     rows = []
     for phrase in kept[:MAX_CANDIDATES]:
@@ -149,7 +149,7 @@ def prepare(generation: Generation, min_articles: int = 2, min_frequency: int = 
     if len(docs) > MAX_PARAGRAPHS:
         docs = docs[np.linspace(0, len(docs) - 1, MAX_PARAGRAPHS).astype(np.int64)]
     counts = candidate_phrases(generation, docs, 4, 12, min_articles, min_frequency)
-    kept = _maximal(counts)
+    kept = maximal(counts)
     kept.sort(key=lambda p: (-counts[p][0], -counts[p][1], p))
     nothing = np.zeros(generation.size, dtype=bool)
     for phrase in kept[:MAX_CANDIDATES]:
