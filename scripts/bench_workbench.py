@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""Time the phrasing workbench (concordance, collocations, recurring phrases) on a synthetic corpus.
+"""Time the phrasing workbench (concordance, collocations, recurring phrases, keyness) on a synthetic corpus.
 
 The corpus is scripts/bench_corpus.py's (same seed, reused when on disk); it is indexed once into
 WORKDIR/seed…-SIZE/index. Each measurement is the median of ``--repeat`` runs after one warm-up
 run, in this process (the page's code path: the library functions the routes call). Budgets of
 issue 14 at 1M paragraphs: concordance and collocations of a phrase with 100k occurrences ≤ 500 ms,
-n-grams ≤ 1 s, pattern searches (the whole search: top 10, facets, snippets) p95 ≤ 300 ms.
+n-grams ≤ 1 s, pattern searches (the whole search: top 10, facets, snippets) p95 ≤ 300 ms;
+keyness of a filter against the rest: words ≤ 1 s, phrases ≤ 2 s (its first call counts every
+candidate phrase over the whole index; the generation remembers those counts for the next ones).
 
     .venv/bin/python scripts/bench_workbench.py --size 100k
     .venv/bin/python scripts/bench_workbench.py --size 1M --only collocations,n-grams
+    .venv/bin/python scripts/bench_workbench.py --size 1M --only keyness --repeat 1
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 QUERIES = ("职工", "劳模", "职工书屋", "劳模 工匠", "工会 省:河北", "服务职工")  # the last: ~100k occurrences at 1M
 PATTERNS = ("推动*落实", "坚持*，*为", "职工?屋", "劳模 NEAR/5 工匠", "加强*建设", "全?总*会", "服务*职工 省:河北",
             "深化*改革", "以*为", "职工 NEAR/3 权益")
+KEYNESS_QUERIES = ("省:河北", "年:2021", "劳模")  # a province, a year, a query's hits
 
 
 def _median_ms(call, repeat: int) -> tuple[float, float, object]:
@@ -43,7 +47,7 @@ def _median_ms(call, repeat: int) -> tuple[float, float, object]:
     return round(statistics.median(times), 1), round(first, 1), result
 
 
-FEATURES = ("concordance", "collocations", "n-grams", "patterns")
+FEATURES = ("concordance", "collocations", "n-grams", "patterns", "keyness")
 
 
 def measure(index_dir: Path, repeat: int, only: tuple[str, ...] = FEATURES) -> list[dict]:
@@ -51,7 +55,9 @@ def measure(index_dir: Path, repeat: int, only: tuple[str, ...] = FEATURES) -> l
     from search.collocations import collocations
     from search.engine import SearchIndex, SearchRequest
     from search.concordance import concordance
+    from search.keyness import keywords
     from search.ngrams import recurring_phrases
+    from search.phrase_keyness import MAX_PARAGRAPHS
 
     index = SearchIndex(index_dir)
     rows = []
@@ -66,6 +72,12 @@ def measure(index_dir: Path, repeat: int, only: tuple[str, ...] = FEATURES) -> l
             ms, first, result = _median_ms(lambda: run(q), repeat)
             rows.append({"feature": name, "query": q, "ms": ms, "first_ms": first, "occurrences": result["total"],
                          "paragraphs": result["paragraphs"], "sampled": bool(result.get("sampled"))})
+    if "keyness" in only:
+        for q in KEYNESS_QUERIES:
+            for unit in ("words", "phrases"):
+                ms, first, result = _median_ms(lambda: keywords(index, q, unit=unit), repeat)
+                rows.append({"feature": f"keyness ({unit})", "query": q, "ms": ms, "first_ms": first, "occurrences": None,
+                             "paragraphs": result["paragraphs"], "sampled": unit == "phrases" and result["paragraphs"] > MAX_PARAGRAPHS})
     if "patterns" not in only:
         return rows
     searches = []

@@ -3,8 +3,9 @@
 The target is what the request selects: with terms, the paragraphs the search finds (filters
 applied); with filters only, the paragraphs passing them. The reference is every other live
 paragraph. Words are the index's (jieba words plus dictionary sub-words, as ranking counts them),
-counted from the word postings without reading any text. For a word seen ``a`` times in the
-target of ``c`` words and ``b`` times in the reference of ``d`` words:
+counted from the paragraphs' stored word ids without reading any text (the same counts as the
+word postings' term frequencies while no paragraph holds one word over 65,535 times). For a
+word seen ``a`` times in the target of ``c`` words and ``b`` times in the reference of ``d`` words:
 
     LL        = 2·(a·ln(a/E1) + b·ln(b/E2)),  E1 = c·(a+b)/(c+d), E2 = d·(a+b)/(c+d)
                 (Rayson & Garside 2000; above 3.84 is p < 0.05, above 15.13 p < 0.0001)
@@ -32,26 +33,77 @@ SIGNIFICANT_LL = 3.84  # p < 0.05, one degree of freedom
 
 
 def word_counts(generation: Generation, target: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return (words, their frequency in the target, in the reference) over all of the index's words."""
-    words, in_target, in_reference = [], [], []
+    """Return (words, their frequency in the target, in the reference) over all of the index's words.
+
+    Counted from the tokens of the smaller side only: the other side is the whole live index's
+    count (remembered by the generation, as no filter changes it) less that. With a target
+    holding dead paragraphs (never so from a search) both sides are counted.
+    """
+    words = generation.derived("keyness_words", _words)
+    codes = generation.derived("keyness_codes", _codes)
+    if (target & ~generation.live).any():
+        return words, _side_counts(generation, target, codes, len(words)), _side_counts(generation, reference, codes, len(words))
+    totals = generation.derived("keyness_totals", _totals)
+    if int(generation.doc_len[target].sum()) <= int(generation.doc_len[reference].sum()):
+        in_target = _side_counts(generation, target, codes, len(words))
+        return words, in_target, totals - in_target
+    in_reference = _side_counts(generation, reference, codes, len(words))
+    return words, totals - in_reference, in_reference
+
+
+def prepare(generation: Generation) -> None:
+    """Work out now what every word keyness of this generation reads: its words and their live totals."""
+    generation.derived("keyness_totals", _totals)
+
+
+def _words(generation: Generation) -> np.ndarray:
+    """Return every word some live or dead paragraph holds, sorted (each segment has its own word ids)."""
+    words = [np.array(segment.columns.vocab, dtype=object)[np.asarray(segment.columns.word_terms, dtype=np.int64)]
+             for segment in generation.segments]
+    return np.unique(np.concatenate(words).astype(str)) if words else np.zeros(0, dtype=str)
+
+
+def _codes(generation: Generation) -> np.ndarray:
+    """Return, segment after segment, each segment word id's place in ``_words`` (-1 for ids no paragraph holds)."""
+    words = generation.derived("keyness_words", _words)
+    parts = []
+    for segment in generation.segments:
+        codes = np.full(len(segment.columns.vocab), -1, dtype=np.int64)
+        terms = np.asarray(segment.columns.word_terms, dtype=np.int64)
+        codes[terms] = np.searchsorted(words, np.array(segment.columns.vocab, dtype=object)[terms].astype(str))
+        parts.append(codes)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _totals(generation: Generation) -> np.ndarray:
+    """Return each word's frequency over all live paragraphs."""
+    return _side_counts(generation, generation.live, generation.derived("keyness_codes", _codes),
+                        len(generation.derived("keyness_words", _words)))
+
+
+def _side_counts(generation: Generation, side: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
+    """Return each word's frequency over the paragraphs ``side`` flags, from their tokens."""
+    counts = np.zeros(size, dtype=np.float64)
+    at = 0
     for segment in generation.segments:
         columns = segment.columns
-        terms, offsets = np.asarray(columns.word_terms), np.asarray(columns.word_offsets, dtype=np.int64)
-        if not len(terms):
-            continue
-        docs = np.asarray(columns.word_docs, dtype=np.int64) + segment.base
-        tf = np.asarray(columns.word_tf, dtype=np.float64)
-        owner = np.repeat(np.arange(len(terms)), np.diff(offsets))
-        in_target.append(np.bincount(owner, weights=tf * target[docs], minlength=len(terms)))
-        in_reference.append(np.bincount(owner, weights=tf * reference[docs], minlength=len(terms)))
-        vocab = columns.vocab
-        words.append(np.array([vocab[int(t)] for t in terms], dtype=object))
-    if not words:
-        return np.zeros(0, dtype=object), np.zeros(0), np.zeros(0)
-    # The same word has its own id in every segment: add its counts up by the word itself.
-    unique, inverse = np.unique(np.concatenate(words).astype(str), return_inverse=True)
-    return (unique, np.bincount(inverse, weights=np.concatenate(in_target), minlength=len(unique)),
-            np.bincount(inverse, weights=np.concatenate(in_reference), minlength=len(unique)))
+        vocab_size = len(columns.vocab)
+        local = side[segment.base:segment.base + segment.size]
+        if local.all():
+            tokens = np.asarray(columns.tok_ids)
+        else:
+            docs = np.flatnonzero(local)
+            offsets = columns.tok_offsets
+            starts, lengths = offsets[docs].astype(np.int64), (offsets[docs + 1] - offsets[docs]).astype(np.int64)
+            ends = np.cumsum(lengths)
+            # Every token of every flagged paragraph, in one index array.
+            tokens = columns.tok_ids[np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+                                     + np.repeat(starts - (ends - lengths), lengths)]
+        mine = codes[at:at + vocab_size]
+        held = mine >= 0
+        counts[mine[held]] += np.bincount(tokens, minlength=vocab_size)[:vocab_size][held]
+        at += vocab_size
+    return counts
 
 
 def log_likelihood(a: np.ndarray, b: np.ndarray, c: float, d: float) -> np.ndarray:
@@ -90,7 +142,7 @@ def keywords(index: SearchIndex, q: str = "", filters: dict[str, list[str]] | No
     if unit == "phrases":
         from .phrase_keyness import MAX_PARAGRAPHS, key_phrases
 
-        result["key"], read = key_phrases(generation, target, reference, c, d, min_frequency, min_articles, limit)
+        result["key"], read = key_phrases(generation, target, c, d, min_frequency, min_articles, limit)
         if read < result["paragraphs"]:
             result["notices"].append(f"候选说法只从所选范围均匀抽取的 {MAX_PARAGRAPHS} 段里找；列出的次数是全部范围的准确次数。")
         return result

@@ -16,8 +16,6 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 
-from index.analysis import segment
-
 from .engine import SearchIndex
 from .errors import QueryError
 from .concordance import count_occurrences, describe, sampled_occurrences, select_needles
@@ -29,12 +27,12 @@ PAIRWISE = 32  # phrases used equally often compared pair by pair up to this man
 SORTS = ("articles", "new")
 # A clause ends at these (in match form: folded, no white space); 、 too, unless inside the match.
 CLAUSE_MARKS = frozenset("，。；：！？,.;:!?、“”‘’「」『』（）()《》〈〉【】[]…—\"'")
-_CLAUSE_MARK = re.compile("[" + re.escape("".join(sorted(CLAUSE_MARKS))) + "]")
+CLAUSE_MARK = re.compile("[" + re.escape("".join(sorted(CLAUSE_MARKS))) + "]")
 
 
 def _clauses_around(text: str, spans: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
     """Return each span's clause: from just after the last mark before it to the first mark after it."""
-    marks = [m.start() for m in _CLAUSE_MARK.finditer(text)]
+    marks = [m.start() for m in CLAUSE_MARK.finditer(text)]
     out = []
     for start, end, _ in spans:
         before = bisect_left(marks, start)  # marks[before - 1] is the last one left of the occurrence
@@ -43,7 +41,7 @@ def _clauses_around(text: str, spans: list[tuple[int, int, int]]) -> list[tuple[
     return out
 
 
-def _word_edges(clause: str, words: list[str]) -> list[int]:
+def word_edges(clause: str, words: list[str]) -> list[int]:
     """Return the sorted offsets in a clause where one of its words (in order) starts or ends."""
     edges = {0, len(clause)}
     at = 0
@@ -54,11 +52,6 @@ def _word_edges(clause: str, words: list[str]) -> list[int]:
         edges.update((found, found + len(word)))
         at = found + len(word)
     return sorted(edges)
-
-
-def _boundaries(clause: str) -> set[int]:
-    """Return the offsets in a clause where a jieba word starts or ends (a phrase starts and ends there)."""
-    return set(_word_edges(clause, segment(clause)))
 
 
 def _phrases(clause: str, edges: list[int], start: int, end: int, shortest: int, longest: int) -> frozenset[str]:
@@ -88,7 +81,7 @@ def _occurrence_phrases(occurrences, min_length: int, max_length: int) -> tuple[
             number = clauses.setdefault(text[low:high], len(clauses))
             found[number, start - low, end - low, shortest].append(docnum)
     texts = list(clauses)
-    edges = [_word_edges(clause, words) for clause, words in zip(texts, words_of_texts(texts))]
+    edges = [word_edges(clause, words) for clause, words in zip(texts, words_of_texts(texts))]
     return used, [(_phrases(texts[number], edges[number], start, end, shortest, max_length), docnums)
                   for (number, start, end, shortest), docnums in found.items()]
 
@@ -125,7 +118,7 @@ def recurring_phrases(index: SearchIndex, q: str, filters: dict[str, list[str]] 
                     by_article[article] = first
     # The terms themselves are what was asked for, not a phrase found.
     counts = {phrase: len(by) for phrase, by in uses.items() if len(by) >= min_articles and phrase not in forms}
-    phrases = _maximal(counts)
+    phrases = maximal(counts)
     # Ranked on what the rows would show, and rows made for the shown ones only.
     if sort == "new":
         phrases.sort(key=lambda p: (-_first_year(uses[p]), -counts[p], -occurrences[p], p))
@@ -140,7 +133,7 @@ def recurring_phrases(index: SearchIndex, q: str, filters: dict[str, list[str]] 
     }
 
 
-def _maximal(counts: dict[str, int]) -> list[str]:
+def maximal(counts: dict[str, int]) -> list[str]:
     """Return the phrases no longer kept phrase holding them is used by exactly as many articles.
 
     Such a phrase is only ever part of the longer one. (A longer one can be used by more: its

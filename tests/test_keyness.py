@@ -12,9 +12,11 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from index.analysis import index_words
+from index.writer import update_index
+from search.engine import SearchIndex
 from search.errors import QueryError
-from search.keyness import keywords, log_likelihood, log_ratio
-from tests.search_fixtures import engine, oracle  # noqa: F401
+from search.keyness import keywords, log_likelihood, log_ratio, word_counts
+from tests.search_fixtures import engine, oracle, oracle_of, write_markdown  # noqa: F401
 from web.cli import main
 
 
@@ -159,3 +161,71 @@ def test_key_phrases_on_the_command_line_the_api_and_the_page(engine, client, se
     assert [a.get_text() for a in doc.select("#keywords-key td.word a")] == [r["word"] for r in page["key"]]
     assert doc.select_one("#keywords-lacking") is None and doc.select_one("#unit option[selected]")["value"] == "phrases"
     assert "unit=" not in doc.select_one("#keywords-key td.word a")["href"]
+
+
+def test_key_phrases_count_only_live_paragraphs(tmp_path):
+    """A changed document's old paragraphs stay in their segment, dead: neither side counts them."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for n in range(6):
+        write_markdown(docs, f"a{n}.md", f"甲市工会简报{n}", ["推进职工书屋建设，职工书屋建设成效明显。", f"第{n}批职工书屋建设完成。"],
+                       year=2021)
+    write_markdown(docs, "b.md", "乙市工会简报", ["推进职工书屋建设。"] + [f"第{n}次开展送温暖活动，慰问困难职工。" for n in range(40)], year=2020)
+    update_index(tmp_path / "ix", [docs])
+    index = SearchIndex(tmp_path / "ix")
+    before = {r["word"]: r for r in keywords(index, "年:2021", min_frequency=1, min_articles=1, unit="phrases")["key"]}
+    write_markdown(docs, "b.md", "乙市工会简报", [f"第{n}次开展送温暖活动，慰问困难职工。" for n in range(41)], year=2020)
+    update_index(tmp_path / "ix", [docs])
+    index = SearchIndex(tmp_path / "ix")
+    generation = index.generation()
+    assert generation.live_count < generation.size, "the old b.md is still there, dead"
+    oracle = oracle_of(index)
+    ids = oracle.where(year=2021)
+    after = {r["word"]: r for r in keywords(index, "年:2021", min_frequency=1, min_articles=1, unit="phrases")["key"]}
+    assert before["职工书屋建设"]["reference_frequency"] == 1
+    # Again: the whole index's counts now remembered, the target's candidates found apart.
+    assert keywords(index, "年:2021", min_frequency=1, min_articles=1, unit="phrases")["key"] == list(after.values())
+    assert after["职工书屋建设"]["reference_frequency"] == 0
+    for phrase, row in after.items():
+        a = sum(oracle.squeezed[pid].count(phrase) for pid in ids)
+        b = sum(text.count(phrase) for pid, text in oracle.squeezed.items() if pid not in ids)
+        assert (row["frequency"], row["reference_frequency"]) == (a, b)
+
+
+def test_word_counts_narrow_wide_and_with_dead_paragraphs(tmp_path):
+    """Either side counted from tokens, the other as the live whole less it, equals each word's postings summed."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for n in range(4):
+        write_markdown(docs, f"a{n}.md", f"甲市工会简报{n}", [f"第{n}批职工书屋建设完成。", "开展送温暖活动，慰问困难职工。"],
+                       year=2020 + n)
+    update_index(tmp_path / "ix", [docs])
+    write_markdown(docs, "a0.md", "甲市工会简报0", ["劳模工作室揭牌。"], year=2020)
+    update_index(tmp_path / "ix", [docs])
+    generation = SearchIndex(tmp_path / "ix").generation()
+    live = generation.live
+    assert generation.live_count < generation.size
+    year = generation.year
+    for target in (live & (year == 2021), live & (year != 2021), year == 2020):  # narrow, wide, with dead ones
+        reference = live & ~target
+        words, a, b = word_counts(generation, target, reference)
+        assert len(words) and a.sum() == generation.doc_len[target].sum() and b.sum() == generation.doc_len[reference].sum()
+        for word, in_target, in_reference in zip(words.tolist(), a.tolist(), b.tolist()):
+            posted = [(segment.base + segment.word(word)[0].astype(np.int64), segment.word(word)[1])
+                      for segment in generation.segments]
+            expected = [sum(int(tf[side[docnums]].sum()) for docnums, tf in posted) for side in (target, reference)]
+            assert [in_target, in_reference] == expected, word
+
+
+def test_warm_counts_common_phrases_ahead_and_changes_no_result(engine):
+    from search.phrase_keyness import _TOTALS
+
+    cold = keywords(SearchIndex(engine.index_dir), "省:河北", min_frequency=2, min_articles=1, limit=100_000, unit="phrases")
+    warmed = SearchIndex(engine.index_dir)
+    warmed.warm()
+    ahead = dict(_TOTALS[warmed.generation()])
+    assert len(ahead) > 20, "the whole index's common phrases are counted"
+    oracle_texts = oracle_of(warmed).squeezed.values()
+    for needle, total in list(ahead.items())[:20]:
+        assert total == sum(text.count(needle) for text in oracle_texts)
+    assert keywords(warmed, "省:河北", min_frequency=2, min_articles=1, limit=100_000, unit="phrases") == cold

@@ -1,4 +1,4 @@
-"""Keeping only maximal phrases (search/ngrams._maximal) against its definition, in both of its ways."""
+"""Keeping only maximal phrases (search/ngrams.maximal) against its definition, in both of its ways."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from search.ngrams import PAIRWISE, _maximal
+from search.ngrams import PAIRWISE, maximal
 
 
 def by_definition(counts: dict) -> list[str]:
@@ -31,7 +31,7 @@ def test_maximal_phrases_follow_the_definition(seed, distinct_counts):
     for n in counts.values():
         buckets[n] = buckets.get(n, 0) + 1
     expected = by_definition(counts)
-    assert _maximal(counts) == expected
+    assert maximal(counts) == expected
     assert len(expected) < len(counts)
     if distinct_counts == 1:
         assert max(buckets.values()) > PAIRWISE  # the way by parts
@@ -41,4 +41,4 @@ def test_maximal_phrases_follow_the_definition(seed, distinct_counts):
 
 def test_counts_may_be_tuples_as_phrase_keyness_gives():
     counts = {"弘扬劳模精神": (3, 4), "弘扬劳模": (3, 4), "劳模精神": (3, 5), "劳模": (2, 2)}
-    assert _maximal(counts) == ["弘扬劳模精神", "劳模精神", "劳模"]
+    assert maximal(counts) == ["弘扬劳模精神", "劳模精神", "劳模"]

@@ -168,7 +168,8 @@ def test_warm_loads_what_the_first_search_needs(engine, tmp_path):
     assert cold._generation is None
     cold.warm()
     generation = cold._generation[1]
-    assert set(generation._derived) == {"bm25_norm", "recency"}
+    assert set(generation._derived) == {"bm25_norm", "recency", "keyness_words", "keyness_codes", "keyness_totals"}
+    assert all(segment.folded._text is not None for segment in generation.segments)  # decoded for patterns
     assert cold.search(SearchRequest(q="职工书屋"))["hits"] == engine.search(SearchRequest(q="职工书屋"))["hits"]
     SearchIndex(tmp_path / "none").warm()  # no index yet: nothing to load, and no error
 
