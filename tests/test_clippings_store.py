@@ -24,7 +24,7 @@ from search.clippings.history import (
     saved_search,
     saved_searches,
 )
-from search.clippings.sources import CHANGED, CURRENT, MOVED, REMOVED, paragraph_record, source_state, source_states
+from search.clippings.sources import CHANGED, CURRENT, MOVED, REMOVED, paragraph_record, source_states
 from search.engine import SearchIndex, SearchRequest
 from search.errors import DocumentNotFound, QueryError
 
@@ -273,7 +273,8 @@ def test_a_clipping_whose_source_changed_or_went_is_marked_and_keeps_its_copy(st
     for record in (edited, kept, deleted):
         store.add_clipping(c, record, f"——摘自《{record['title']}》")
     clips = store.collection(c)["clippings"]
-    assert [source_state(index, clip) for clip in clips] == [CURRENT, CURRENT, CURRENT]
+    states = source_states(index, clips)
+    assert [states[clip["id"]][0] for clip in clips] == [CURRENT, CURRENT, CURRENT]
 
     # a.txt is edited (every paragraph of it gets a new id), b.txt is deleted.
     (docs / "a.txt").write_text(ARTICLE_1_EDITED, encoding="utf-8")

@@ -57,7 +57,3 @@ def source_states(index: SearchIndex, clippings: list[dict]) -> dict[int, tuple[
             states[clip["id"]] = (MOVED, found) if found else (CHANGED, None)
     return states
 
-
-def source_state(index: SearchIndex, clipping: dict) -> str:
-    """Return the state of one clipping: CURRENT, MOVED, CHANGED or REMOVED."""
-    return source_states(index, [clipping])[clipping["id"]][0]
