@@ -153,6 +153,7 @@ class Generation:
         self._remembered: OrderedDict[object, tuple[np.ndarray, ...]] = OrderedDict()
         self._remembered_bytes = 0
         self._cache_lock = threading.Lock()
+        self._computing: dict[object, threading.Lock] = {}  # keys being computed, each with its own lock
 
     def derived(self, name: str, compute: Callable[[Generation], np.ndarray]) -> np.ndarray:
         """Return an array computed from this generation, once (its user owns the formula)."""
@@ -162,12 +163,28 @@ class Generation:
         return value
 
     def remember(self, key: object, compute: Callable[[], tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
-        """Return ``compute()`` for ``key``, kept while it fits in REMEMBERED_BYTES (least recent out first)."""
+        """Return ``compute()`` for ``key``, kept while it fits in REMEMBERED_BYTES (least recent out first).
+
+        Two threads asking for the same key at once (the warm-up and a first request) compute it
+        once: the second waits for the first.
+        """
         with self._cache_lock:
             value = self._remembered.get(key)
             if value is not None:
                 self._remembered.move_to_end(key)
                 return value
+            computing = self._computing.setdefault(key, threading.Lock())
+        with computing:
+            with self._cache_lock:
+                value = self._remembered.get(key)  # computed while this thread waited
+            if value is None:
+                value = self._compute_and_keep(key, compute)
+        with self._cache_lock:
+            if self._computing.get(key) is computing:
+                del self._computing[key]
+        return value
+
+    def _compute_and_keep(self, key: object, compute: Callable[[], tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
         value = compute()
         for array in value:
             array.flags.writeable = False  # shared by every search that asks for it

@@ -63,3 +63,31 @@ def test_scoring_through_the_tree_reads_each_words_postings_once(sample_index, m
     second = scores(generation, Matcher(generation), plan, docs)
     assert len(read) == seen  # all remembered
     assert np.array_equal(first, second) and first.max() > 0
+
+
+def test_two_threads_asking_for_the_same_key_compute_it_once(sample_index):
+    import threading
+    import time
+
+    generation = SearchIndex(sample_index).generation()
+    calls = []
+
+    def compute():
+        calls.append(threading.get_ident())
+        time.sleep(0.2)  # long enough for the second thread to ask meanwhile
+        return (np.arange(10),)
+
+    results = [None, None]
+
+    def ask(at):
+        results[at] = generation.remember(("test", "same key"), compute)
+
+    threads = [threading.Thread(target=ask, args=(at,)) for at in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1 and results[0] is results[1] and list(results[0][0]) == list(range(10))
+    assert generation._computing == {}  # nothing left behind
+    other = generation.remember(("test", "another key"), lambda: (np.zeros(3),))
+    assert len(calls) == 1 and list(other[0]) == [0.0, 0.0, 0.0]
