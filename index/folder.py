@@ -25,10 +25,14 @@ def check_index_dir(index_dir: Path) -> None:
     marker = index_dir / MARKER
     if not marker.exists():
         # A first run that has only taken the lock (or was killed then) leaves nothing foreign.
-        if index_dir.exists() and any(p.name not in (LOCK_NAME, MARKER + ".partial") for p in index_dir.iterdir()):
+        foreign = index_dir.exists() and any(p.name not in (LOCK_NAME, MARKER + ".partial") for p in index_dir.iterdir())
+        # A first run writes the marker before any other file: one that did so while the folder
+        # was being listed has a marker now.
+        if foreign and not marker.exists():
             raise IndexFormatError(f"文件夹 {index_dir} 不是空的，也不是 UnionSearch 建立的索引",
                                    hint="请换一个空文件夹或不存在的文件夹作为索引位置（--index）")
-        return
+        if not marker.exists():
+            return
     try:
         version = json.loads(marker.read_text(encoding="utf-8")).get("format")
     except (OSError, ValueError) as exc:

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from index.folder import LOCK_NAME, check_index_dir
+from index.analysis import default_analyzer
+from index.errors import IndexFormatError
+from index.folder import LOCK_NAME, MARKER, check_index_dir, write_marker
 from index.writer import update_index, write_lock
 from search.documents import list_articles
 from search.engine import SearchIndex
@@ -139,6 +141,26 @@ def test_two_first_runs_into_an_empty_folder_start_together(versions, tmp_path, 
     assert other[0] == 0 and other[1].startswith("新增 0，更新 0，删除 0，未变 148，") or \
         other == (1, "", BUSY.format(index_dir)), other
     assert_equals_clean_build(index_dir, versions)
+
+
+def test_a_first_run_writing_while_the_folder_is_listed_is_not_foreign(tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    listed = Path.iterdir
+
+    def first_run_writes_meanwhile(folder):
+        # Between the check for the marker and the listing, a first run writes the marker, then its files.
+        if folder == index_dir and not (index_dir / MARKER).exists():
+            write_marker(index_dir, default_analyzer().fingerprint)
+            (index_dir / "_MAIN_0.toc").write_bytes(b"")
+        return listed(folder)
+
+    monkeypatch.setattr(Path, "iterdir", first_run_writes_meanwhile)
+    check_index_dir(index_dir)  # no error: the folder is a first run's, not foreign
+    (tmp_path / "foreign").mkdir()
+    (tmp_path / "foreign" / "notes.txt").write_text("我的文件", encoding="utf-8")
+    with pytest.raises(IndexFormatError, match="不是空的"):
+        check_index_dir(tmp_path / "foreign")
 
 
 def test_a_folder_holding_only_a_first_runs_lock_is_not_foreign(versions, tmp_path):
