@@ -75,6 +75,11 @@ class FoldedTexts:
                 self._text = self._map[self._offset:].decode("utf-16-le")
             return self._text
 
+    def text_of(self, doc: int) -> str:
+        """Return one text (a local docnum's), cut from the decoded whole."""
+        begin = int(self.starts[doc])
+        return self.text()[begin:begin + int(self.lengths[doc])]
+
     def count(self, needle: str, first: np.ndarray, last: np.ndarray) -> list[int]:
         """Return how often ``needle`` occurs, without overlaps, in each stretch of texts first..last.
 

@@ -75,9 +75,7 @@ def sampled_occurrences(generation: Generation, docs: np.ndarray, needles: list[
     for docnum in docs.tolist():
         if used >= limit:
             return
-        segment, local = generation.locate(docnum)
-        begin = int(segment.folded.starts[local])
-        text = segment.folded.text()[begin:begin + int(segment.folded.lengths[local])]
+        text = generation.folded_text(docnum)
         spans = (find(text) if find else resolve_occurrences(text, forms, tiers))[:limit - used]
         used += len(spans)
         yield docnum, text, spans
@@ -142,9 +140,7 @@ def _count_occurrences(generation: Generation, needles: list[Needle],
         return docs, np.array(rows, dtype=np.int64).reshape(len(needles), len(docs))
     counts = np.zeros((len(needles), len(docs)), dtype=np.int64)
     for at, docnum in enumerate(docs.tolist()):
-        segment, local = generation.locate(docnum)
-        begin = int(segment.folded.starts[local])
-        text = segment.folded.text()[begin:begin + int(segment.folded.lengths[local])]
+        text = generation.folded_text(docnum)
         for _, _, which in resolve_occurrences(text, forms, tiers):
             counts[which, at] += 1
     return docs, counts

@@ -250,6 +250,11 @@ class Generation:
                 return segment, docnum - segment.base
         raise IndexError(docnum)
 
+    def folded_text(self, docnum: int) -> str:
+        """Return a paragraph's folded text (its match form), what literals and patterns are found in."""
+        segment, local = self.locate(docnum)
+        return segment.folded.text_of(local)
+
     def literal_mask(self, text: str) -> np.ndarray | None:
         """Return the live paragraphs containing ``text`` literally, a read-only mask (None when it is empty)."""
         needle = match_form(text)

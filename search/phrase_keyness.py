@@ -25,7 +25,6 @@ import math
 import threading
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from itertools import repeat
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -64,9 +63,7 @@ def candidate_phrases(generation: Generation, docs: np.ndarray, min_length: int,
     """
     by_article: dict[int, list[str]] = defaultdict(list)
     for docnum in docs.tolist():
-        segment, local = generation.locate(docnum)
-        begin = int(segment.folded.starts[local])
-        text = segment.folded.text()[begin:begin + int(segment.folded.lengths[local])]
+        text = generation.folded_text(docnum)
         by_article[int(generation.article_codes[docnum])] += [c for c in CLAUSE_MARK.split(text) if len(c) >= min_length]
     clauses = list(dict.fromkeys(c for found in by_article.values() for c in found))
     stretches = {clause: _stretches(clause, word_edges(clause, words), min_length, max_length)
@@ -202,13 +199,7 @@ def _counts(generation: Generation, needle: str,
 
 def _articles(generation: Generation, needle: str, mine: list[tuple[Segment, np.ndarray]]) -> int:
     """Return how many articles hold the needle in the given local docnums of their segments."""
-    holding = []
-    for segment, local in mine:
-        folded = segment.folded
-        begins = folded.starts[local]
-        found = np.array(list(map(folded.text().find, repeat(needle, len(local)), begins.tolist(),
-                                  (begins + folded.lengths[local]).tolist())), dtype=np.int64)
-        holding.append(local[found >= 0] + segment.base)
+    holding = [local[segment.folded.contains(needle, local)] + segment.base for segment, local in mine]
     return len(np.unique(generation.article_codes[np.concatenate(holding)])) if holding else 0
 
 
@@ -226,5 +217,4 @@ def _count_runs(folded: FoldedTexts, needle: str, local: np.ndarray, live: np.nd
     first = np.flatnonzero(np.concatenate([[True], ~joined]))
     last = np.append(first[1:], len(local)) - 1
     keep = live[first]
-    return sum(map(folded.text().count, repeat(needle, int(keep.sum())), begins[first[keep]].tolist(),
-                   ends[last[keep]].tolist()))
+    return sum(folded.count(needle, local[first[keep]], local[last[keep]]))
