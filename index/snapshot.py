@@ -42,6 +42,16 @@ class Snapshot:
     segments: list[SegmentRef]
 
 
+def flat_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Return the positions of every range ``starts[k]`` … ``starts[k] + lengths[k] - 1``, one range after another."""
+    starts, lengths = np.asarray(starts, dtype=np.int64), np.asarray(lengths, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    if not len(ends):
+        return ends
+    # Range k begins where the ones before it end: shift each position by its range's start.
+    return np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(starts - (ends - lengths), lengths)
+
+
 class SegmentColumns:
     """One segment's stored columns, each by its own attribute: arrays memory-mapped, small tables parsed.
 
@@ -93,6 +103,11 @@ class SegmentColumns:
     def article_record(self, code: int) -> str:
         """Return the record (JSON) of an article by its local code, "" when it has none."""
         return article_record(self.arrays, code)
+
+    def tokens_of(self, docs: np.ndarray) -> np.ndarray:
+        """Return the word ids of the given local docnums' paragraphs, one paragraph after another."""
+        offsets = self.tok_offsets
+        return self.tok_ids[flat_ranges(offsets[docs], offsets[docs + 1] - offsets[docs])]
 
     def word_span(self, term_id: int) -> slice | None:
         """Return where a word's postings lie in ``word_docs``/``word_tf``, None when it has none."""

@@ -92,13 +92,7 @@ def _side_counts(generation: Generation, side: np.ndarray, codes: np.ndarray, si
         if local.all():
             tokens = np.asarray(columns.tok_ids)
         else:
-            docs = np.flatnonzero(local)
-            offsets = columns.tok_offsets
-            starts, lengths = offsets[docs].astype(np.int64), (offsets[docs + 1] - offsets[docs]).astype(np.int64)
-            ends = np.cumsum(lengths)
-            # Every token of every flagged paragraph, in one index array.
-            tokens = columns.tok_ids[np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
-                                     + np.repeat(starts - (ends - lengths), lengths)]
+            tokens = columns.tokens_of(np.flatnonzero(local))
         mine = codes[at:at + vocab_size]
         held = mine >= 0
         counts[mine[held]] += np.bincount(tokens, minlength=vocab_size)[:vocab_size][held]

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from index.snapshot import flat_ranges
+
 from .generation import Generation, Segment
 
 
@@ -49,9 +51,8 @@ def _scoped_sums(segment: Segment, where: np.ndarray, scope: np.ndarray) -> np.n
     if not has.any():
         return sums
     starts, lengths = starts[has], lengths[has]
-    # Every posting of every term, in one index array: term k's run starts where the ones before it end.
+    postings = flat_ranges(starts, lengths)  # every posting of every term, term after term
     ends = np.cumsum(lengths)
-    postings = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(starts - (ends - lengths), lengths)
     local = scope[segment.base:segment.base + segment.size]
     weights = np.where(local[segment.columns.word_docs[postings]], segment.columns.word_tf[postings], 0)
     sums[has] = np.add.reduceat(weights.astype(np.int64), ends - lengths)
@@ -60,13 +61,7 @@ def _scoped_sums(segment: Segment, where: np.ndarray, scope: np.ndarray) -> np.n
 
 def _token_counts(segment: Segment, local: np.ndarray, where: np.ndarray) -> np.ndarray:
     """Return, for the terms at ``where`` in word_terms, how often they stand in the paragraphs ``local`` flags."""
-    docs = np.flatnonzero(local)
-    offsets = segment.columns.tok_offsets
-    starts, lengths = offsets[docs].astype(np.int64), (offsets[docs + 1] - offsets[docs]).astype(np.int64)
-    ends = np.cumsum(lengths)
-    if not len(docs) or not ends[-1]:
-        return np.zeros(len(where), dtype=np.int64)
-    tokens = segment.columns.tok_ids[np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(starts - (ends - lengths), lengths)]
+    tokens = segment.columns.tokens_of(np.flatnonzero(local))
     terms = segment.columns.word_terms
     return np.bincount(tokens, minlength=int(terms[-1]) + 1)[terms[where]]
 
