@@ -84,15 +84,9 @@ def key_phrases(generation: Generation, target: np.ndarray, c: float, d: float,
     """Return (the phrases key to the target against the rest of the live index, by log-likelihood; target paragraphs read)."""
     from .keyness import log_likelihood, log_ratio
 
-    docs = np.flatnonzero(target)
-    if len(docs) > MAX_PARAGRAPHS:
-        docs = docs[np.linspace(0, len(docs) - 1, MAX_PARAGRAPHS).astype(np.int64)]
-    counts = candidate_phrases(generation, docs, min_length, max_length, min_articles, min_frequency)
-    # Only ever part of a longer phrase used as often: the longer one says it (as in recurring phrases).
-    kept = maximal(counts)
-    kept.sort(key=lambda p: (-counts[p][0], -counts[p][1], p))
+    read, kept = _top_candidates(generation, target, min_length, max_length, min_articles, min_frequency)
     rows = []
-    for phrase in kept[:MAX_CANDIDATES]:
+    for phrase in kept:
         needle = match_form(phrase)
         if not needle:
             continue
@@ -112,7 +106,20 @@ def key_phrases(generation: Generation, target: np.ndarray, c: float, d: float,
                      "ll": round(ll, 2), "log_ratio": round(ratio, 3) if math.isfinite(ratio) else None,
                      "articles": articles})
     rows.sort(key=lambda r: (-r["ll"], r["word"]))
-    return rows[:limit], len(docs)
+    return rows[:limit], read
+
+
+def _top_candidates(generation: Generation, side: np.ndarray, min_length: int, max_length: int,
+                    min_articles: int, min_frequency: int) -> tuple[int, list[str]]:
+    """Return (paragraphs read, the MAX_CANDIDATES phrases of an even sample of ``side`` used by the most articles)."""
+    docs = np.flatnonzero(side)
+    if len(docs) > MAX_PARAGRAPHS:
+        docs = docs[np.linspace(0, len(docs) - 1, MAX_PARAGRAPHS).astype(np.int64)]
+    counts = candidate_phrases(generation, docs, min_length, max_length, min_articles, min_frequency)
+    # Only ever part of a longer phrase used as often: the longer one says it (as in recurring phrases).
+    kept = maximal(counts)
+    kept.sort(key=lambda p: (-counts[p][0], -counts[p][1], p))
+    return len(docs), kept[:MAX_CANDIDATES]
 
 
 def _candidates(segment: Segment, needle: str, scope: np.ndarray | None = None) -> np.ndarray:
@@ -142,14 +149,9 @@ def prepare(generation: Generation, min_articles: int = 2, min_frequency: int = 
     Boilerplate phrases are among any subset's candidates, so most of a first subset's whole-index
     counts are then remembered already (the defaults are those of ``unionsearch keywords``).
     """
-    docs = np.flatnonzero(generation.live)
-    if len(docs) > MAX_PARAGRAPHS:
-        docs = docs[np.linspace(0, len(docs) - 1, MAX_PARAGRAPHS).astype(np.int64)]
-    counts = candidate_phrases(generation, docs, 4, 12, min_articles, min_frequency)
-    kept = maximal(counts)
-    kept.sort(key=lambda p: (-counts[p][0], -counts[p][1], p))
+    _, kept = _top_candidates(generation, generation.live, 4, 12, min_articles, min_frequency)
     nothing = np.zeros(generation.size, dtype=bool)
-    for phrase in kept[:MAX_CANDIDATES]:
+    for phrase in kept:
         if needle := match_form(phrase):
             _counts(generation, needle, nothing)
 
