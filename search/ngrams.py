@@ -19,15 +19,16 @@ from collections import defaultdict
 from .engine import SearchIndex
 from .errors import QueryError
 from .concordance import count_occurrences, describe, sampled_occurrences, select_needles
+from .patterns import CLAUSE_MARKS
 from .segmenting import words_of_texts
 
 MAX_OCCURRENCES = 10_000
 MIN_LENGTH, MAX_LENGTH, LONGEST = 4, 12, 20
 PAIRWISE = 32  # phrases used equally often compared pair by pair up to this many, else by their parts
 SORTS = ("articles", "new")
-# A clause ends at these (in match form: folded, no white space); 、 too, unless inside the match.
-CLAUSE_MARKS = frozenset("，。；：！？,.;:!?、“”‘’「」『』（）()《》〈〉【】[]…—\"'")
-CLAUSE_MARK = re.compile("[" + re.escape("".join(sorted(CLAUSE_MARKS))) + "]")
+# A clause ends at the marks a pattern's * never runs across (in match form: folded, no white
+# space); 、 too, unless inside the match.
+CLAUSE_MARK = re.compile("[" + re.escape(CLAUSE_MARKS) + "]")
 
 
 def _clauses_around(text: str, spans: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
