@@ -262,7 +262,7 @@ def _cluster_concordance(index, q: str, filtered: bool, sort: str, context: int,
     result = index.concordance(literals[0], sort, context, limit)
     for line in result["lines"]:
         line["citation"] = citation(line, citation_format)
-    if len(literals) > 1 or filtered or parsed.filters or parsed.excluded:
+    if len(literals) > 1 or filtered or parsed.filters or parsed.tree.excludes:
         result["notices"].append(f"集群上的索引行只统计第一个检索词“{literals[0]}”，不应用其余检索词和筛选条件"
                                  "（SphinxQL 后端的限制）。")
     return result

@@ -62,7 +62,7 @@ def paragraph_with_spans(index: SearchIndex, paragraph_id: str, before: int, aft
 
 def search_concordance(index: SearchIndex, search: SearchRequest, options: ConcordanceOptions) -> dict | None:
     """Return the concordance of a search's query and filters, each line with its copy text; None without terms."""
-    if not parse_query(search.q).groups:
+    if not parse_query(search.q).tree.includes:
         return None
     kwic = concordance(index, search.q, filters=search.filters, synonyms=search.synonyms, sort=options.sort,
                        context=options.context, limit=options.limit, citation_format=options.citation_format)
@@ -131,7 +131,7 @@ def export_page(index: SearchIndex, search: SearchRequest, limit: int) -> dict:
 
 def collocations_table(index: SearchIndex, q: str, **options) -> dict | None:
     """Return the collocations of ``q`` (see search.collocations.collocations), None when it has no terms."""
-    return collocations(index, q, **options) if parse_query(q).groups else None
+    return collocations(index, q, **options) if parse_query(q).tree.includes else None
 
 
 def phrases_table(index: SearchIndex, q: str, **options) -> dict | None:
@@ -141,11 +141,12 @@ def phrases_table(index: SearchIndex, q: str, **options) -> dict | None:
     used), each phrase's ``by_year`` counts, and ``typed_filters``, the filters typed in ``q``
     as query text, which each phrase's concordance keeps.
     """
-    if not parse_query(q).groups:
+    parsed = parse_query(q)
+    if not parsed.tree.includes:
         return None
     result = recurring_phrases(index, q, **options)
     result["year_columns"] = sorted({y["value"] for row in result["phrases"] for y in row["years"]})
-    result["typed_filters"] = format_query(ParsedQuery(filters=parse_query(q).filters))
+    result["typed_filters"] = format_query(ParsedQuery(filters=parsed.filters))
     for row in result["phrases"]:
         row["by_year"] = {y["value"]: y["count"] for y in row["years"]}
     return result
@@ -153,4 +154,4 @@ def phrases_table(index: SearchIndex, q: str, **options) -> dict | None:
 
 def heading_table(index: SearchIndex, q: str, **options) -> dict | None:
     """Return the parallel heading sets of the headings ``q`` matches, None when it has no terms."""
-    return heading_sets(index, q, **options) if parse_query(q).groups else None
+    return heading_sets(index, q, **options) if parse_query(q).tree.includes else None
