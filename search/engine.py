@@ -162,11 +162,19 @@ class SearchIndex:
         prepare(generation)
         prepare_phrases(generation)
 
+    def plan(self, q: str, synonyms: bool = True, split: bool = False) -> tuple[ParsedQuery, Plan]:
+        """Return a query parsed (句式 patterns as operators) and planned with this index's synonyms."""
+        parsed = to_patterns(parse_query(q, max_length=self.max_query_length))
+        return parsed, plan_query(parsed, self.synonyms if synonyms else None, split=split)
+
+    def literals(self, q: str, synonyms: bool = True) -> list[str]:
+        """Return what a search for ``q`` marks (its terms and their synonyms), without searching."""
+        return self.plan(q, synonyms)[1].literals
+
     def select(self, request: SearchRequest) -> Selection:
         """Return what a request matches: its plan, the matched and selected paragraphs, notices."""
         validate(request, self.max_per_page)
-        parsed = to_patterns(parse_query(request.q, max_length=self.max_query_length))
-        plan = plan_query(parsed, self.synonyms if request.synonyms else None, split=request.soft)
+        parsed, plan = self.plan(request.q, request.synonyms, split=request.soft)
         notices = list(parsed.notices)
         for term, used in plan.expansions.items():
             notices.append(f"“{term}”同时检索了同义词：{'、'.join(used)}")

@@ -38,10 +38,8 @@ class ConcordanceOptions:
 
 
 def highlight_terms(index: SearchIndex, q: str, synonyms: bool) -> list[str]:
-    """Return what a query highlights (its terms and their synonyms), validating it like a search."""
-    if not q:
-        return []
-    return index.search(SearchRequest(q=q, per_page=1, synonyms=synonyms))["literals"]
+    """Return what a query highlights (its terms and their synonyms): what its search would mark."""
+    return index.literals(q, synonyms) if q else []
 
 
 def marked_article(index: SearchIndex, article_id: str, q: str, synonyms: bool) -> dict:

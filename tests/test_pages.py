@@ -73,6 +73,11 @@ def test_an_article_is_marked_with_the_terms_and_their_synonyms(search_index):
     terms = highlight_terms(search_index, Q, True)
     assert terms[0] == Q and len(terms) > 1  # 职工书屋 and its synonyms
     assert highlight_terms(search_index, Q, False) == [Q]
+    # What a search marks, without running it: terms, synonyms, patterns and NEAR as the search plans them.
+    for q in (Q, "劳模 NEAR/5 工匠 -困难", "职工?屋 OR 劳模", '"职工书屋" 省:河北'):
+        for synonyms in (True, False):
+            searched = search_index.search(SearchRequest(q=q, per_page=1, synonyms=synonyms))["literals"]
+            assert highlight_terms(search_index, q, synonyms) == searched
     assert marked_article(search_index, hit["article_id"], Q, True) == article(search_index, hit["article_id"],
                                                                                highlight=terms)
     marked = [p for p in marked_article(search_index, hit["article_id"], Q, False)["paragraphs"] if "<mark>" in p["marked"]]

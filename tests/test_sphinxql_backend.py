@@ -106,6 +106,9 @@ def test_a_pattern_on_the_cluster_is_looked_up_as_text_and_says_so(odd):
     notices = remote.search(SearchRequest(q="工会 职工?屋 劳模 NEAR/5 工匠"))["notices"]
     assert [n for n in notices if "句式" in n] == [PATTERN_NOTICE.format(pattern=p) for p in ("职工?屋", "劳模 NEAR/5 工匠")]
     assert not any("句式" in n for n in remote.search(SearchRequest(q='"职工?屋" 工会'))["notices"])
+    # What a cluster search marks, without searching: the same literals its search plans.
+    for q in ("工会 职工?屋", "职工书屋 -来全"):
+        assert remote.literals(q) == remote.search(SearchRequest(q=q))["literals"]
 
 
 @needs_searchd

@@ -150,6 +150,11 @@ class SphinxSearchIndex:
 
     # --- searching ----------------------------------------------------------------------------
 
+    def literals(self, q: str, synonyms: bool = True) -> list[str]:
+        """Return what a search for ``q`` marks (its terms and their synonyms), without searching."""
+        parsed = parse_query(q, max_length=self.max_query_length)
+        return plan_query(parsed, self.synonyms if synonyms else None).literals
+
     def search(self, request: SearchRequest) -> dict:
         """Run a search and return the `search --json` shape (hits, total, facets, snippets, notices)."""
         started = time.perf_counter()
