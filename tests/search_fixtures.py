@@ -6,7 +6,10 @@ pytest then finds them there. They build on conftest's session-scoped ``sample_i
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,6 +92,15 @@ def write_markdown(folder: Path, name: str, title: str, body: list[str], **meta:
     path = folder / name
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+@contextmanager
+def markdown_index(root: Path, **defaults: object) -> Iterator[Callable[..., Path]]:
+    """Yield ``write_markdown`` into root/docs with metadata ``defaults``; index root/docs into root/index after the block."""
+    docs = root / "docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    yield functools.partial(write_markdown, docs, **defaults)
+    update_index(root / "index", [docs])
 
 
 def build_index(root: Path, files: dict[str, str]) -> Path:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import pytest
 
-from index.writer import update_index
 from search.engine import SearchIndex
 from search.patterns import to_patterns
 from search.query import ParsedQuery, parse_query
 from search.scoring import SYNONYM_WEIGHT, Matcher, Scorer, plan_query, scores
 from search.tree import And, Literal, Not, Or, Pattern, Phrase
-from tests.search_fixtures import synonyms_of, write_markdown
+from tests.search_fixtures import markdown_index, synonyms_of
 
 STATION = "工会驿站为环卫工人提供热水。"
 LOVE = "爱心驿站延长开放时间。"
@@ -25,12 +22,9 @@ BOTH = "夏季高温，工会驿站送清凉饮品。"
 def matcher(tmp_path_factory) -> Matcher:
     """Return the matcher of an index whose four paragraphs hold chosen words."""
     root = tmp_path_factory.mktemp("tree")
-    docs = root / "docs"
-    docs.mkdir()
-    w = functools.partial(write_markdown, docs, province="河北省", year=2024)
-    for n, text in enumerate([STATION, LOVE, SUMMER, BOTH]):
-        w(f"p{n}.md", f"第{n}号简报", [text])
-    update_index(root / "index", [docs])
+    with markdown_index(root, province="河北省", year=2024) as w:
+        for n, text in enumerate([STATION, LOVE, SUMMER, BOTH]):
+            w(f"p{n}.md", f"第{n}号简报", [text])
     return Matcher(SearchIndex(root / "index").generation())
 
 
@@ -229,13 +223,10 @@ SHELTER = "爱心驿站提供热水。"
 def scored(tmp_path_factory) -> Matcher:
     """Return the matcher of an index whose paragraphs each answer one part of a query's score."""
     root = tmp_path_factory.mktemp("scored")
-    docs = root / "docs"
-    docs.mkdir()
-    w = functools.partial(write_markdown, docs, province="河北省")
-    w("a.md", "工会驿站简报", [ACTION, "## 夏季高温专项", APART], year=2020)
-    w("b.md", "建会入会动态", [WHOLE, SHELTER], year=2024)
-    w("c.md", "其他消息", ["夏季清凉饮品发放。", "工会驿站在高温下开放。"], year=2023)
-    update_index(root / "index", [docs])
+    with markdown_index(root, province="河北省") as w:
+        w("a.md", "工会驿站简报", [ACTION, "## 夏季高温专项", APART], year=2020)
+        w("b.md", "建会入会动态", [WHOLE, SHELTER], year=2024)
+        w("c.md", "其他消息", ["夏季清凉饮品发放。", "工会驿站在高温下开放。"], year=2023)
     return Matcher(SearchIndex(root / "index").generation())
 
 

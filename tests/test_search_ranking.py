@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import pytest
 
 import search.scoring
-from index.writer import update_index
 from search.engine import SearchIndex, SearchRequest
-from tests.search_fixtures import all_hits, engine, synonyms_of, write_markdown  # noqa: F401
+from tests.search_fixtures import all_hits, engine, markdown_index, synonyms_of, write_markdown  # noqa: F401
 
 NEUTRAL = "开展读书月活动，丰富职工文化生活。"
 
@@ -19,32 +17,29 @@ NEUTRAL = "开展读书月活动，丰富职工文化生活。"
 def ranking(tmp_path_factory) -> SearchIndex:
     """Return an index of small articles built to isolate one ranking signal each."""
     root = tmp_path_factory.mktemp("ranking")
-    docs = root / "docs"
-    docs.mkdir()
-    w = functools.partial(write_markdown, docs, province="河北省")
-    # Exact against synonym-only: the synonym article is newer, repeats the word and has it in its title.
-    w("exact_old.md", "甲市年度工作回顾", ["全年召开职代会一次，审议通过多项制度，职工群众参与热情较高，会议取得圆满成功。"], year=2000)
-    w("synonym_new.md", "职工代表大会专题报道", ["职工代表大会职工代表大会召开，职工代表大会审议通过。"], year=2024)
-    # The typed words side by side against scattered (the adjacent paragraph is longer).
-    w("adjacent.md", "甲县工作简报", ["今年新建职工书屋十家，惠及广大职工群众。"], year=2022)
-    w("scattered.md", "乙县工作简报", ["今年职工新建书屋十家，惠及一线群众。"], year=2022)
-    # The same paragraph under a matching article title, a matching heading, or neither.
-    w("title.md", "读书驿站建设经验", ["持续完善驿站设施，服务职工阅读。"], year=2022)
-    w("plain_title.md", "年度综合工作情况", ["持续完善驿站设施，服务职工阅读。"], year=2022)
-    w("heading.md", "丙市年度工作情况", ["## 一、驿站阵地建设", "持续完善驿站设施，服务职工阅读。"], year=2022)
-    w("plain_heading.md", "丁市年度工作情况", ["## 一、基层组织建设", "持续完善驿站设施，服务职工阅读。"], year=2022)
-    # Years for sorting, one undated; a synonym-only paragraph in 2023.
-    for year in (2019, 2023, 2021):
-        w(f"warmth_{year}.md", f"{year}年度工作情况", ["深入开展送温暖活动，走访慰问困难职工。"], year=year)
-    w("warmth_synonym.md", "暖心专题工作情况", ["深入开展暖心行动活动，走访慰问困难职工。"], year=2023)
-    w("warmth_undated.md", "无日期工作情况", ["深入开展送温暖活动，走访慰问困难职工。"])
-    # Identical paragraphs in identical-looking articles of one year: equal scores.
-    for n in range(1, 6):
-        w(f"tie_{n}.md", f"第{n}号简报", [NEUTRAL], year=2022)
-    # The same article in an old and a new year: only the recency preference tells them apart.
-    w("recent_old.md", "劳动竞赛情况", ["组织开展技能比武活动。"], year=1990)
-    w("recent_new.md", "劳动竞赛情况", ["组织开展技能比武活动。"], year=2024)
-    update_index(root / "index", [docs])
+    with markdown_index(root, province="河北省") as w:
+        # Exact against synonym-only: the synonym article is newer, repeats the word and has it in its title.
+        w("exact_old.md", "甲市年度工作回顾", ["全年召开职代会一次，审议通过多项制度，职工群众参与热情较高，会议取得圆满成功。"], year=2000)
+        w("synonym_new.md", "职工代表大会专题报道", ["职工代表大会职工代表大会召开，职工代表大会审议通过。"], year=2024)
+        # The typed words side by side against scattered (the adjacent paragraph is longer).
+        w("adjacent.md", "甲县工作简报", ["今年新建职工书屋十家，惠及广大职工群众。"], year=2022)
+        w("scattered.md", "乙县工作简报", ["今年职工新建书屋十家，惠及一线群众。"], year=2022)
+        # The same paragraph under a matching article title, a matching heading, or neither.
+        w("title.md", "读书驿站建设经验", ["持续完善驿站设施，服务职工阅读。"], year=2022)
+        w("plain_title.md", "年度综合工作情况", ["持续完善驿站设施，服务职工阅读。"], year=2022)
+        w("heading.md", "丙市年度工作情况", ["## 一、驿站阵地建设", "持续完善驿站设施，服务职工阅读。"], year=2022)
+        w("plain_heading.md", "丁市年度工作情况", ["## 一、基层组织建设", "持续完善驿站设施，服务职工阅读。"], year=2022)
+        # Years for sorting, one undated; a synonym-only paragraph in 2023.
+        for year in (2019, 2023, 2021):
+            w(f"warmth_{year}.md", f"{year}年度工作情况", ["深入开展送温暖活动，走访慰问困难职工。"], year=year)
+        w("warmth_synonym.md", "暖心专题工作情况", ["深入开展暖心行动活动，走访慰问困难职工。"], year=2023)
+        w("warmth_undated.md", "无日期工作情况", ["深入开展送温暖活动，走访慰问困难职工。"])
+        # Identical paragraphs in identical-looking articles of one year: equal scores.
+        for n in range(1, 6):
+            w(f"tie_{n}.md", f"第{n}号简报", [NEUTRAL], year=2022)
+        # The same article in an old and a new year: only the recency preference tells them apart.
+        w("recent_old.md", "劳动竞赛情况", ["组织开展技能比武活动。"], year=1990)
+        w("recent_new.md", "劳动竞赛情况", ["组织开展技能比武活动。"], year=2024)
     return SearchIndex(root / "index", synonyms=synonyms_of(("职代会", "职工代表大会"), ("送温暖", "暖心行动")))
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 
 from index.writer import update_index
 from search.decompose import decompose
 from search.engine import SearchIndex, SearchRequest
 from search.query import Term, parse_query
-from tests.search_fixtures import synonyms_of, write_markdown
+from tests.search_fixtures import markdown_index, synonyms_of, write_markdown
 
 ALL = "夏季高温期间，各地工会驿站为户外劳动者送上清凉饮品，并延长开放时间，做好防暑降温和休息服务保障工作。"
 NO_SUMMER = "工会驿站全年开放，工会驿站为环卫工人提供热水。"
@@ -28,21 +26,18 @@ GROUP_SECOND = "驿站建设经验在全市推广。"
 def soft(tmp_path_factory) -> SearchIndex:
     """Return an index whose paragraphs hold chosen subsets of 工会 驿站 夏季, 建会 入会, 冰雪."""
     root = tmp_path_factory.mktemp("soft")
-    docs = root / "docs"
-    docs.mkdir()
-    w = functools.partial(write_markdown, docs, province="河北省", year=2024)
-    w("all.md", "甲市简报", [ALL], year=2019)
-    w("no_summer.md", "乙市简报", [NO_SUMMER])
-    w("no_union.md", "丙市简报", [NO_UNION], province="山西省")
-    w("only_union.md", "丁市简报", [ONLY_UNION])
-    for n in range(12):  # 工会 is common, 夏季 and 冰雪 are not: their IDF weights differ
-        w(f"filler_{n}.md", f"第{n}号通讯", [f"工会第{n}次例会召开，工会委员出席。"])
-    w("split_exact.md", "戊市简报", [SPLIT_EXACT])
-    w("split_words.md", "己市简报", [SPLIT_WORDS])
-    w("half_split.md", "庚市简报", [HALF_SPLIT])
-    w("snow.md", "辛市简报", [SNOW])
-    w("group.md", "壬区简报", [GROUP_FIRST, GROUP_SECOND])
-    update_index(root / "index", [docs])
+    with markdown_index(root, province="河北省", year=2024) as w:
+        w("all.md", "甲市简报", [ALL], year=2019)
+        w("no_summer.md", "乙市简报", [NO_SUMMER])
+        w("no_union.md", "丙市简报", [NO_UNION], province="山西省")
+        w("only_union.md", "丁市简报", [ONLY_UNION])
+        for n in range(12):  # 工会 is common, 夏季 and 冰雪 are not: their IDF weights differ
+            w(f"filler_{n}.md", f"第{n}号通讯", [f"工会第{n}次例会召开，工会委员出席。"])
+        w("split_exact.md", "戊市简报", [SPLIT_EXACT])
+        w("split_words.md", "己市简报", [SPLIT_WORDS])
+        w("half_split.md", "庚市简报", [HALF_SPLIT])
+        w("snow.md", "辛市简报", [SNOW])
+        w("group.md", "壬区简报", [GROUP_FIRST, GROUP_SECOND])
     return SearchIndex(root / "index", synonyms=synonyms_of(("驿站", "爱心驿站")))
 
 
